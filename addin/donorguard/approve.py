@@ -1,0 +1,81 @@
+"""Approve: re-seal chosen rows (added or corrected) with a reason; every other seal stays as it is."""
+import json
+import re
+
+import numpy as np
+
+from . import manifest as mf
+from .check import Report
+from .errors import NotApprovable
+from .messages import row_ranges
+from .seal import problems, seals_for
+
+REFUSED = {"separated": "they hold values that belong to other rows (run repair first)",
+           "duplicate": "they are copies of other rows (delete them instead)"}
+
+
+def approve(table, m: dict, key, report: Report, rows: list, reason: str, removed: list = ()):
+    """New seal strings by table position, and the re-signed manifest."""
+    rules = mf.from_snapshot(m["rules_snapshot"])
+    reason = re.sub(r"\d{8,}", lambda d: "*" * (len(d.group()) - 4) + d.group()[-4:], reason.strip())
+    if not reason:
+        raise NotApprovable(rows=row_ranges(rows, lang="en"), why="a reason is required")
+    where = {int(r): i for i, r in enumerate(table.rows)}
+    unknown = [r for r in rows if r not in where]
+    if unknown:
+        raise NotApprovable(rows=row_ranges(unknown, lang="en"), why="they are not rows of the list")
+    f = report.findings
+    for kind, why in REFUSED.items():
+        bad = sorted(set(f.loc[(f["kind"] == kind) & f["row"].isin(rows), "row"].astype(int)))
+        if bad:
+            raise NotApprovable(rows=row_ranges(bad, lang="en"), why=why)
+    missing = set(f.loc[f["kind"] == "missing", "sealed_row"].astype(int))
+    not_missing = [r for r in removed if r not in missing]
+    if not_missing:
+        raise NotApprovable(rows=row_ranges(not_missing, lang="en"), why="they are not missing sealed rows")
+    flagged = set(f["row"].dropna().astype(int))
+    positions = np.array(sorted(where[r] for r in rows if r in flagged), dtype=np.int64)
+    found = problems(report.canon, table.rows, rules, positions)
+    if found:
+        raise NotApprovable(rows=row_ranges(rows, lang="en"), why="; ".join(found))
+
+    known = set(mf.decode_ranges(m["serials"])) - {mf_row_to_serial(m, r) for r in removed}
+    sealed_rows = json.loads(m["sealed_rows"])
+    for r in removed:
+        sealed_rows.pop(str(mf_row_to_serial(m, r)), None)
+    from .fingerprint import parse
+    parsed = parse(table.seals, len(rules.names))
+    present = {}
+    for i, (ok, s) in enumerate(zip(parsed["ok"], parsed["serial"])):
+        if ok and i not in set(positions.tolist()):
+            present.setdefault(int(s), i)
+    nxt = int(m["next_serial"])
+    serials = []
+    for p in positions:
+        s = int(parsed["serial"].iat[p])
+        if not (parsed["ok"].iat[p] and s in known and s not in present):
+            s, nxt = nxt, nxt + 1
+        serials.append(s)
+        known.add(s)
+        if s != int(table.rows[p]):
+            sealed_rows[str(s)] = int(table.rows[p])
+        else:
+            sealed_rows.pop(str(s), None)
+    new = dict(m)
+    new.update(serials=mf.encode_ranges(known), sealed_rows=json.dumps(sealed_rows, sort_keys=True),
+               next_serial=str(nxt), rows=str(len(known)))
+    approvals = json.loads(m["approvals"])
+    approvals.append({"at": mf.now(), "by": mf.user(), "rows": mf.encode_ranges(table.rows[positions]),
+                      "removed": mf.encode_ranges(removed), "reason": reason})
+    new["approvals"] = json.dumps(approvals, ensure_ascii=False)
+    new = mf.sign(new, key)
+    seals = seals_for(new, key, rules, serials, report.canon.iloc[positions].reset_index(drop=True))
+    return dict(zip(positions.tolist(), seals.tolist())), new
+
+
+def mf_row_to_serial(m: dict, sealed_row: int) -> int:
+    """The serial of the person sealed in this row."""
+    for s, r in json.loads(m["sealed_rows"]).items():
+        if int(r) == int(sealed_row):
+            return int(s)
+    return int(sealed_row)

@@ -1,0 +1,237 @@
+"""The donorguard command: parses, calls the file operations, prints, exits 0 / 1 / 2.
+
+Every error is one sentence on stderr; no traceback reaches the user.
+"""
+import json
+import os
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+import click
+
+from . import __version__, audit, files, keys, report as fmt, rules as rules_mod
+from .errors import DonorGuardError, ExportBlocked
+from .messages import row_ranges
+
+LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default=lambda: os.environ.get("DONORGUARD_LANG", "ja"),
+                    show_default="ja", help="Language of messages.")
+KEY = click.option("--key", "key_file", type=click.Path(dir_okay=False), help="Seal key file.")
+RULES = click.option("--rules", "rules_name", default=None, help="Rule set name or YAML path (default furusato-onestop).")
+
+
+@contextmanager
+def step(text: str):
+    """On a terminal, work that takes over a second says what it is doing, and how long it took."""
+    shown = []
+    tty = sys.stderr.isatty()
+
+    def show():
+        shown.append(time.monotonic())
+        click.echo(f"{text}…", err=True, nl=False)
+    timer = threading.Timer(1.0, show) if tty else None
+    if timer:
+        timer.daemon = True
+        timer.start()
+    t0 = time.monotonic()
+    try:
+        yield
+    finally:
+        if timer:
+            timer.cancel()
+        if shown:
+            click.echo(f" {time.monotonic() - t0:.1f} s", err=True)
+
+
+def fail(e: DonorGuardError):
+    click.echo(f"donorguard: {e}", err=True)
+    sys.exit(e.code)
+
+
+@contextmanager
+def guarded():
+    try:
+        yield
+    except DonorGuardError as e:
+        fail(e)
+    except KeyboardInterrupt:
+        click.echo("donorguard: interrupted; nothing was changed.", err=True)
+        sys.exit(2)
+    except Exception as e:  # the contract: one sentence, never a traceback
+        if os.environ.get("DONORGUARD_DEBUG"):
+            raise
+        click.echo(f"donorguard: unexpected {type(e).__name__}; nothing was changed.", err=True)
+        sys.exit(2)
+
+
+def parse_rows(text: str) -> list:
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        a, _, b = part.partition("-")
+        if not a.isdigit() or (b and not b.isdigit()):
+            raise click.BadParameter(f"{part!r} is not a row or a range like 12-15", param_hint="--rows")
+        out.extend(range(int(a), int(b or a) + 1))
+    return out
+
+
+@click.group()
+@click.version_option(__version__, prog_name="donorguard")
+def main():
+    """DonorGuard: keeps every ID number in a donor list bound to its owner.
+
+    seal a known-good list, check it after any edit, repair what moved, export only clean lists.
+    """
+
+
+@main.group()
+def key():
+    """Seal keys (kept outside workbooks)."""
+
+
+@key.command("new")
+@click.argument("path", type=click.Path(dir_okay=False))
+def key_new(path):
+    """Create a key file (mode 0600) and print its id."""
+    with guarded():
+        if os.path.exists(path):
+            raise DonorGuardError(f"{path} already exists; a key is never overwritten.")
+        k = keys.create(path)
+        click.echo(k.id)
+
+
+@main.command()
+@click.argument("book", type=click.Path())
+@RULES
+@KEY
+@LANG
+def seal(book, rules_name, key_file, lang):
+    """Seal BOOK in place: a fingerprint per row binding its ID to its owner."""
+    with guarded():
+        rules = rules_mod.load(rules_name)
+
+        def notice(path, k):
+            click.echo(f"New seal key {k.id[:4]}… created at {path}; keep a copy where your team can reach it.",
+                       err=True)
+        with step("sealing"):
+            b, m, k = files.seal_file(book, rules, key_file, notice)
+        click.echo(("封印しました" if lang == "ja" else "Sealed") +
+                   f": {book} — {len(b.table)} rows, rules {m['rules']}, key {k.id[:4]}…")
+
+
+@main.command()
+@click.argument("book", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@RULES
+@KEY
+@LANG
+def check(book, as_json, rules_name, key_file, lang):
+    """Check BOOK against its seals: exit 0 clean, 1 blocked, 2 cannot check."""
+    with guarded():
+        with step("checking"):
+            _, rep, _ = files.check_file(book, rules_mod.load(rules_name), key_file, lang)
+        click.echo(fmt.as_json(rep) if as_json else fmt.as_text(rep, lang))
+        sys.exit(0 if rep.clean else 1)
+
+
+@main.command()
+@click.argument("book", type=click.Path())
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Where to write the repaired copy.")
+@RULES
+@KEY
+@LANG
+def repair(book, out, rules_name, key_file, lang):
+    """Put moved values back in their sealed rows, into a copy (--out)."""
+    with guarded():
+        with step("repairing"):
+            before, after, reentry = files.repair_file(book, out, rules_mod.load(rules_name), key_file, lang)
+        moved = len(before.plan.moves) + len(before.plan.set_text)
+        if lang == "ja":
+            click.echo(f"修復しました: {moved} セルを封印どおりの行に戻し、{out} に書き出しました。")
+        else:
+            click.echo(f"Repaired: {moved} cells put back in their sealed rows, written to {out}.")
+        if not reentry.empty:
+            click.echo("原本から入力し直してください:" if lang == "ja" else "Re-enter from the source documents:")
+            for r in reentry.itertuples(index=False):
+                click.echo(f"  {'行' if lang == 'ja' else 'row'} {r.row}: {', '.join(r.column)}")
+        click.echo(fmt.as_text(after, lang))
+        sys.exit(0 if after.clean else 1)
+
+
+@main.command()
+@click.argument("book", type=click.Path())
+@click.option("--rows", "rows_text", default="", help="Rows to approve, e.g. 12-15,40.")
+@click.option("--removed", "removed_text", default="", help="Sealed rows whose deletion is right, e.g. 40.")
+@click.option("--reason", required=True, help="Why these rows are right (kept in the manifest and the log).")
+@RULES
+@KEY
+@LANG
+def approve(book, rows_text, removed_text, reason, rules_name, key_file, lang):
+    """Re-seal chosen rows (added or corrected) with a reason; other seals stay."""
+    with guarded():
+        rows, removed = parse_rows(rows_text), parse_rows(removed_text)
+        if not rows and not removed:
+            raise click.UsageError("give --rows or --removed")
+        seals, m = files.approve_file(book, rows, reason, rules_mod.load(rules_name), key_file, removed, lang)
+        what = row_ranges([r for r in rows], lang=lang) or "-"
+        click.echo(("承認しました" if lang == "ja" else "Approved") + f": {what}" +
+                   (f" / removed {row_ranges(removed, lang=lang)}" if removed else ""))
+
+
+@main.command()
+@click.argument("book", type=click.Path())
+@click.option("--to", "to", required=True, type=click.Path(file_okay=False), help="Folder for the export.")
+@click.option("--format", "fmt_", type=click.Choice(["csv", "xlsx"]), default=None)
+@click.option("--encoding", type=click.Choice(["cp932", "utf-8-sig"]), default=None)
+@RULES
+@KEY
+@LANG
+def export(book, to, fmt_, encoding, rules_name, key_file, lang):
+    """Write one file per destination, only from a clean list: 0 written, 1 blocked, 2 cannot check."""
+    with guarded():
+        try:
+            with step("exporting"):
+                folder, receipt, _ = files.export_file(book, to, rules_mod.load(rules_name), key_file,
+                                                       fmt_, encoding, lang)
+        except ExportBlocked as e:
+            click.echo(fmt.as_text(e.report, lang))
+            click.echo(("何も書き出していません。" if lang == "ja" else "Nothing was written."))
+            sys.exit(1)
+        head = "書き出しました" if lang == "ja" else "Exported"
+        click.echo(f"{head}: {receipt['rows']} rows, {len(receipt['files'])} files → {folder}")
+        click.echo(f"  receipt: {folder / 'receipt.json'}")
+
+
+@main.group("audit")
+def audit_group():
+    """The audit log."""
+
+
+@audit_group.command("verify")
+@click.argument("log", type=click.Path(dir_okay=False), required=False)
+def audit_verify(log):
+    """Prove the log's hash chain intact, or name the first broken line."""
+    with guarded():
+        path = log or str(audit.default_path())
+        if not os.path.isfile(path):
+            raise DonorGuardError(f"{path} does not exist.")
+        bad = audit.verify(path)
+        if bad is None:
+            click.echo(f"intact: {sum(1 for _ in open(path, 'rb'))} lines")
+        else:
+            click.echo(f"broken at line {bad}")
+            sys.exit(1)
+
+
+@main.command()
+@LANG
+@click.option("--keep", type=click.Path(file_okay=False), default=None, help="Folder to work in (default: a new temporary one).")
+def demo(lang, keep):
+    """Seal the bundled sample, make the Kosai mistake, check, repair, check, export."""
+    from . import demo as demo_mod
+    with guarded():
+        sys.exit(demo_mod.run(lang, keep, click.echo))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""DonorGuard's operations on workbook files: read, call the core, write atomically, log.
+
+The CLI and the demo call these; they never compute a seal themselves.
+"""
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from . import approve as approve_core, audit, keys, outbound, repair as repair_core
+from .check import check
+from .errors import AlreadySealed, Busy, ExportBlocked, NotAWorkbook, NotSealed
+from .seal import seal
+from .xlsx.read import open_book
+from .xlsx.write import write_edits, write_seals
+
+
+def _lock(path):
+    digest = hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:16]
+    lock = FileLock(os.path.join(tempfile.gettempdir(), f"donorguard-{digest}.lock"), timeout=10)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Busy(path=str(path)) from None
+    return lock
+
+
+def _key(book, explicit, create=False, notice=None):
+    return keys.find(explicit, book.rules.key_file, create_default=create, notice=notice)
+
+
+def seal_file(path, rules, key_file=None, notice=None):
+    lock = _lock(path)
+    try:
+        book = open_book(path, rules)
+        if book.manifest is not None:
+            raise AlreadySealed(path=str(path))
+        key = _key(book, key_file, create=True, notice=notice)
+        seals, m = seal(book.table, book.rules, key, book.sheet, book.header_row)
+        before = audit.file_sha256(path)
+        write_seals(book, dict(enumerate(seals)), m, path)
+        audit.record("seal", rules=book.rules, workbook=os.path.basename(path), workbook_sha256_before=before,
+                     workbook_sha256=audit.file_sha256(path), rows=len(book.table), key_id=key.id)
+        return book, m, key
+    finally:
+        lock.release()
+
+
+def check_file(path, rules, key_file=None, lang="ja"):
+    book = open_book(path, rules)
+    if book.manifest is None:
+        raise NotSealed(path=str(path))
+    key = _key(book, key_file)
+    return book, check(book.table, book.manifest, key, str(path), lang), key
+
+
+def repair_file(path, out, rules, key_file=None, lang="ja"):
+    """Write the repaired copy to `out`; returns (report before, report of the copy, re-entry table)."""
+    if Path(out).resolve() == Path(path).resolve():
+        raise NotAWorkbook(path=str(out), why="repair writes a copy: give another --out file")
+    book, before, key = check_file(path, rules, key_file, lang)
+    edits = repair_core.edits(before, book.table.rows)
+    lock = _lock(out)
+    try:
+        if edits:
+            write_edits(book, edits, out)
+        else:
+            with tempfile.NamedTemporaryFile(dir=Path(out).parent, delete=False, suffix=".dgtmp") as t:
+                pass
+            try:
+                shutil.copyfile(path, t.name)
+                os.replace(t.name, out)
+            finally:
+                if os.path.exists(t.name):
+                    os.unlink(t.name)
+    finally:
+        lock.release()
+    _, after, _ = check_file(out, rules, key_file, lang)
+    audit.record("repair", rules=book.rules, workbook=os.path.basename(path),
+                 workbook_sha256=audit.file_sha256(path), out_sha256=audit.file_sha256(out),
+                 cells_written=len(edits), findings_before=len(before.findings), findings_after=len(after.findings))
+    return before, after, repair_core.reentry(before, book.table.rows)
+
+
+def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja"):
+    lock = _lock(path)
+    try:
+        book, report, key = check_file(path, rules, key_file, lang)
+        seals, m = approve_core.approve(book.table, book.manifest, key, report, rows, reason, list(removed))
+        before = audit.file_sha256(path)
+        write_seals(book, seals, m, path)
+        audit.record("approve", rules=book.rules, workbook=os.path.basename(path), workbook_sha256_before=before,
+                     workbook_sha256=audit.file_sha256(path), rows_approved=len(seals), rows_removed=len(removed))
+        return seals, m
+    finally:
+        lock.release()
+
+
+def export_file(path, to, rules, key_file=None, fmt=None, encoding=None, lang="ja"):
+    """(folder, receipt, report). A blocked list raises ExportBlocked with the report attached."""
+    lock = _lock(path)
+    try:
+        book, report, key = check_file(path, rules, key_file, lang)
+        sha = audit.file_sha256(path)
+        if not report.clean:
+            audit.record("export_blocked", rules=book.rules, workbook=os.path.basename(path),
+                         workbook_sha256=sha, findings=len(report.findings))
+            err = ExportBlocked()
+            err.report = report
+            raise err
+        folder, receipt = outbound.write_all(book, report, key, to, fmt, encoding, sha)
+        audit.record("export", rules=book.rules, workbook=os.path.basename(path), workbook_sha256=sha,
+                     folder=str(folder), files=len(receipt["files"]), rows=receipt["rows"])
+        return folder, receipt, report
+    finally:
+        lock.release()

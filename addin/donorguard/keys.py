@@ -1,0 +1,79 @@
+"""Seal keys: 256-bit secrets kept in files outside the workbook; a workbook keeps only the key id.
+
+Lookup order: --key FILE, env DONORGUARD_KEY_FILE, the rules' key_file, the per-user default.
+"""
+import base64
+import hashlib
+import os
+import secrets
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from .errors import KeyFileInsecure, KeyFileInvalid, NoKey
+
+HEADER = "donorguard-key v1"
+
+
+@dataclass(frozen=True)
+class Key:
+    secret: bytes
+    path: str
+
+    @property
+    def id(self) -> str:
+        """16 hex digits of a keyed-purpose hash of the key: names it, reveals nothing of it."""
+        return hashlib.blake2b(self.secret, digest_size=8, person=b"DG-keyid").hexdigest()
+
+    def __repr__(self):
+        return f"Key(id={self.id}, path={self.path!r})"
+
+
+def default_path() -> Path:
+    return Path(platformdirs.user_data_dir("donorguard", appauthor=False)) / "donorguard.key"
+
+
+def create(path) -> Key:
+    """Write a new key file readable by its owner only; refuse to overwrite one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(f"{HEADER}\n{base64.b64encode(secret).decode()}\n")
+    return Key(secret, str(path))
+
+
+def read(path) -> Key:
+    path = Path(path)
+    try:
+        st = path.stat()
+        if os.name == "posix" and st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise KeyFileInsecure(path=str(path))
+        lines = path.read_text(encoding="ascii").split()
+        if len(lines) != 3 or " ".join(lines[:2]) != HEADER:
+            raise ValueError
+        secret = base64.b64decode(lines[2], validate=True)
+        if len(secret) != 32:
+            raise ValueError
+    except (OSError, ValueError, UnicodeDecodeError):
+        raise KeyFileInvalid(path=str(path)) from None
+    return Key(secret, str(path))
+
+
+def find(explicit=None, rules_key_file=None, create_default=False, notice=None) -> Key:
+    """The key to use, by the lookup order; create the per-user default only when sealing."""
+    for candidate in (explicit, os.environ.get("DONORGUARD_KEY_FILE"), rules_key_file):
+        if candidate:
+            return read(candidate)
+    path = default_path()
+    if path.exists():
+        return read(path)
+    if not create_default:
+        raise NoKey(where="--key, DONORGUARD_KEY_FILE, the rules' key_file and " + str(path))
+    key = create(path)
+    if notice:
+        notice(path, key)
+    return key

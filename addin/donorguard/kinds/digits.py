@@ -1,0 +1,43 @@
+"""Shared parts of digit-string ID kinds (My Number, Corporate Number, local government code)."""
+import re
+
+import pandas as pd
+
+from .values import nfkc
+
+_SEPARATORS = r"[\s\-‐－−ー]"
+
+
+def canon(s: pd.Series) -> pd.Series:
+    """Full-width digits, spaces and hyphens normalised; a number cell's trailing .0 dropped."""
+    s = nfkc(s)
+    s = s.str.replace(_SEPARATORS, "", regex=True)
+    return s.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+
+
+def compact(value) -> str:
+    return canon(pd.Series([value], dtype=object)).iloc[0]
+
+
+def mask(value) -> str:
+    """At most the last 4 digits: 123456789012 -> ****-****-9012."""
+    v = compact(value)
+    if not v:
+        return "(空)"
+    tail = v[-4:] if len(v) > 4 else ""
+    return "****-****-" + tail if len(v) >= 8 else "****"
+
+
+def problem(value: str, length: int, is_valid, name: str) -> str | None:
+    """Why a compacted value is not a valid number of this kind, or None."""
+    if value == "":
+        return "blank"
+    if not re.fullmatch(r"\d+", value):
+        return "not_digits"
+    if len(value) == length - 1 and is_valid("0" + value):
+        return "leading_zero_lost"
+    if len(value) != length:
+        return "length"
+    if not is_valid(value):
+        return "check_digit"
+    return None

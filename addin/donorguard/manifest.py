@@ -1,0 +1,85 @@
+"""The manifest: what a sealed workbook says about its seals, MAC'd as a whole.
+
+Stored as text in a hidden sheet (key/value rows). Every value is a string.
+"""
+import getpass
+import json
+import secrets
+from datetime import datetime, timezone
+
+from . import __version__
+from .errors import ManifestTampered, WrongKey
+from .fingerprint import VERSION, Sealer, same
+from .rules import Rules, from_snapshot
+
+SHEET = "_DonorGuard"
+SEAL_HEADER = "DonorGuard"
+FIELDS = ("format", "rules", "rules_snapshot", "key_id", "nonce", "sheet", "header_row", "rows",
+          "serials", "sealed_rows", "next_serial", "sealed_at", "sealed_by", "tool_version",
+          "approvals", "mac")
+
+
+def encode_ranges(numbers) -> str:
+    """[4,5,6,9] -> "4-6,9"."""
+    out, nums = [], sorted(set(int(n) for n in numbers))
+    i = 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        out.append(str(nums[i]) if i == j else f"{nums[i]}-{nums[j]}")
+        i = j + 1
+    return ",".join(out)
+
+
+def decode_ranges(text: str) -> list:
+    out = []
+    for part in filter(None, text.split(",")):
+        a, _, b = part.partition("-")
+        out.extend(range(int(a), int(b or a) + 1))
+    return out
+
+
+def user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some service accounts
+        return "unknown"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def new(rules: Rules, key, sheet: str, header_row: int, serials, nonce: str | None = None) -> dict:
+    m = {
+        "format": VERSION, "rules": rules.name,
+        "rules_snapshot": json.dumps(rules.snapshot(), ensure_ascii=False, sort_keys=True),
+        "key_id": key.id, "nonce": nonce or secrets.token_hex(16), "sheet": sheet,
+        "header_row": str(header_row), "rows": str(len(serials)), "serials": encode_ranges(serials),
+        "sealed_rows": "{}", "next_serial": str(max(serials, default=0) + 1),
+        "sealed_at": now(), "sealed_by": user(), "tool_version": __version__, "approvals": "[]",
+    }
+    return sign(m, key)
+
+
+def sign(m: dict, key) -> dict:
+    m = {k: str(m[k]) for k in FIELDS if k != "mac"}
+    m["mac"] = Sealer(key, m["nonce"]).manifest_mac(m)
+    return m
+
+
+def verify(m: dict, key, path: str) -> Rules:
+    """The manifest's rules, once its key id and MAC are right."""
+    missing = [f for f in FIELDS if f not in m]
+    if missing or m.get("format") != VERSION:
+        raise ManifestTampered(path=path)
+    if m["key_id"] != key.id:
+        raise WrongKey(sealed=m["key_id"][:4], have=key.id[:4])
+    if not same(Sealer(key, m["nonce"]).manifest_mac(m), m["mac"]):
+        raise ManifestTampered(path=path)
+    return from_snapshot(m["rules_snapshot"])
+
+
+def sealed_row(m: dict, serial: int) -> int:
+    return int(json.loads(m["sealed_rows"]).get(str(serial), serial))

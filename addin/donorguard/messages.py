@@ -1,0 +1,155 @@
+"""Every sentence staff read, in Japanese (default) and English. IDs arrive here already masked."""
+
+TEXT = {
+    "ja": {
+        "and": "、",
+        "more": "ほか {n} 行",
+        "row": "行 {rows}",
+        "sealed_row": "封印時の行 {rows}",
+        "separated": "{row} 行目の {cols}{masked} は {belongs} 行目{name}のものです。",
+        "separated_nowhere": "{row} 行目の {cols}{masked} は別の人のものです。",
+        "name": "（{name} さん）",
+        "edited": "{row} 行目の {cols}{masked} が封印後に書き換えられています。",
+        "leading_zero": "{row} 行目の個人番号{masked} は先頭の 0 が失われています。",
+        "unsealed": "{row} 行目は封印後に追加された行です。",
+        "unsealed_from": "{row} 行目は封印後に追加された行で、{cols} は {belongs} 行目の人のものです。",
+        "duplicate": "この行は {of} 行目と同じ封印を持つ複製です。",
+        "missing": "封印時の {row} 行目の人が見当たりません（行が削除されました）。",
+        "tampered": "封印の文字列が書き換えられているか、別のブック・別の行からコピーされています。",
+        "invalid_id": "{row} 行目の個人番号{masked} は正しい番号ではありません（{why}）。",
+        "why": {"blank": "空欄", "not_digits": "数字以外を含む", "length": "桁数が違う",
+                "check_digit": "検査用数字が合わない", "leading_zero_lost": "先頭の 0 が失われている"},
+        "cause": {
+            "column_sorted_alone": "{cols} の列だけが並べ替えられ、{n} 行で値が別の人の行に移っています（{rows}）。"
+                                   "元に戻す（Ctrl+Z）か、「修復」で封印どおりの行に戻してください。",
+            "paste_shifted": "{cols} が {k} 行{dir}にずれて貼り付けられています（{rows}）。"
+                             "元に戻す（Ctrl+Z）か、「修復」で封印どおりの行に戻してください。",
+            "paste_into_hidden_rows": "フィルターで非表示の行にも {cols} が貼り付けられています（{rows}）。"
+                                      "元に戻す（Ctrl+Z）か、「修復」で封印どおりの行に戻してください。",
+            "cells_edited": "{cols} が封印後に書き換えられています（{rows}）。原本と照合し、正しい訂正なら"
+                            "「承認」（理由を記入）、誤りなら元の値に戻してください。",
+            "leading_zeros_lost": "個人番号の先頭の 0 が失われています（{rows}）。「修復」で戻すか、"
+                                  "セルを文字列にして入力し直してください。",
+            "rows_added": "封印後に追加された行があります（{rows}）。正しい追加なら「承認」（理由を記入）、"
+                          "誤りなら行を削除してください。",
+            "rows_duplicated": "同じ人の行が複製されています（{rows}）。不要な複製の行を削除してください。",
+            "rows_removed": "封印時の行が削除されています（{rows}）。元に戻すか、削除が正しければ"
+                            "「承認」で削除を確定してください。",
+            "tampered": "封印が書き換えられています（{rows}）。この一覧は送付できません。"
+                        "封印した時点のファイルから作業をやり直してください。",
+            "other": "{cols} の値が別の人の行に移っています（{rows}）。「修復」で封印どおりの行に戻してください。",
+            "swapped": "{cols} の値が 2 人の間で入れ替わっています（{rows}）。「修復」で封印どおりに戻してください。",
+        },
+        "down": "下", "up": "上",
+        "clean": "問題ありません: {n} 行すべてが封印どおりです。",
+        "blocked": "送付できません: {n} 行中 {bad} 行に問題があります。",
+    },
+    "en": {
+        "and": ", ",
+        "more": "{n} more rows",
+        "row": "rows {rows}",
+        "sealed_row": "sealed rows {rows}",
+        "separated": "Row {row}: {cols}{masked} belongs to row {belongs}{name}.",
+        "separated_nowhere": "Row {row}: {cols}{masked} belongs to someone else.",
+        "name": " ({name})",
+        "edited": "Row {row}: {cols}{masked} was changed after sealing.",
+        "leading_zero": "Row {row}: the ID number{masked} lost its leading zero.",
+        "unsealed": "Row {row} was added after sealing.",
+        "unsealed_from": "Row {row} was added after sealing; its {cols} belongs to row {belongs}.",
+        "duplicate": "This row is a copy of row {of} (same seal).",
+        "missing": "The person sealed in row {row} is gone (the row was deleted).",
+        "tampered": "The seal text was edited, or copied from another workbook or another row.",
+        "invalid_id": "Row {row}: the ID number{masked} is not valid ({why}).",
+        "why": {"blank": "blank", "not_digits": "not only digits", "length": "wrong length",
+                "check_digit": "check digit does not match", "leading_zero_lost": "leading zero lost"},
+        "cause": {
+            "column_sorted_alone": "Only the column(s) {cols} were sorted, moving values into other people's rows "
+                                   "in {n} rows ({rows}). Undo (Ctrl+Z) or run repair to put them back as sealed.",
+            "paste_shifted": "{cols} were pasted {k} rows {dir} of where they belong ({rows}). "
+                             "Undo (Ctrl+Z) or run repair to put them back as sealed.",
+            "paste_into_hidden_rows": "{cols} were pasted into rows hidden by a filter ({rows}). "
+                                      "Undo (Ctrl+Z) or run repair to put them back as sealed.",
+            "cells_edited": "{cols} were changed after sealing ({rows}). Compare with the source documents: "
+                            "approve with a reason if the correction is right, otherwise restore the value.",
+            "leading_zeros_lost": "ID numbers lost their leading zero ({rows}). Run repair, or re-enter them "
+                                  "in cells formatted as text.",
+            "rows_added": "Rows were added after sealing ({rows}). Approve them with a reason if they are right, "
+                          "otherwise delete them.",
+            "rows_duplicated": "Rows were duplicated ({rows}). Delete the extra copies.",
+            "rows_removed": "Sealed rows were deleted ({rows}). Undo, or approve the removal if it is right.",
+            "tampered": "Seals were edited ({rows}). This list cannot be sent: go back to the file as it was sealed.",
+            "other": "{cols} values sit in other people's rows ({rows}). Run repair to put them back as sealed.",
+            "swapped": "{cols} values were swapped between two people ({rows}). Run repair to put them back.",
+        },
+        "down": "down", "up": "up",
+        "clean": "Clean: all {n} rows are as sealed.",
+        "blocked": "Blocked: {bad} of {n} rows have problems.",
+    },
+}
+
+
+def row_ranges(rows, limit: int = 8, lang: str = "ja") -> str:
+    """[12,13,14,15,40] -> "12-15, 40"; long lists end with how many more."""
+    nums = sorted(set(int(r) for r in rows))
+    runs, i = [], 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        runs.append((nums[i], nums[j]))
+        i = j + 1
+    shown = [str(a) if a == b else f"{a}-{b}" for a, b in runs[:limit]]
+    rest = sum(b - a + 1 for a, b in runs[limit:])
+    if rest:
+        shown.append(TEXT[lang]["more"].format(n=rest))
+    return ", ".join(shown)
+
+
+class Messages:
+    def __init__(self, lang: str, rules=None):
+        self.lang = lang if lang in TEXT else "ja"
+        self.t = TEXT[self.lang]
+
+    def _cols(self, cols):
+        return self.t["and"].join(cols)
+
+    def _masked(self, masked):
+        return f" ({masked})" if masked else ""
+
+    def separated(self, row, cols, belongs, name, masked):
+        if belongs is None:
+            return self.t["separated_nowhere"].format(row=row, cols=self._cols(cols), masked=self._masked(masked))
+        return self.t["separated"].format(row=row, cols=self._cols(cols), masked=self._masked(masked),
+                                          belongs=belongs, name=self.t["name"].format(name=name) if name else "")
+
+    def edited(self, row, cols, masked):
+        return self.t["edited"].format(row=row, cols=self._cols(cols), masked=self._masked(masked))
+
+    def leading_zero(self, row, masked):
+        return self.t["leading_zero"].format(row=row, masked=self._masked(masked))
+
+    def unsealed(self, row, cols, belongs):
+        if cols and belongs is not None:
+            return self.t["unsealed_from"].format(row=row, cols=self._cols(cols), belongs=belongs)
+        return self.t["unsealed"].format(row=row)
+
+    def duplicate(self, of):
+        return self.t["duplicate"].format(of=of)
+
+    def missing(self, row):
+        return self.t["missing"].format(row=row)
+
+    def tampered(self):
+        return self.t["tampered"]
+
+    def invalid_id(self, row, why, masked):
+        return self.t["invalid_id"].format(row=row, why=self.t["why"].get(why, why), masked=self._masked(masked))
+
+    def cause(self, cause, rows, cols, shift=None, sealed=False):
+        where = self.t["sealed_row" if sealed else "row"].format(rows=row_ranges(rows, lang=self.lang))
+        k = abs(shift or 0)
+        return self.t["cause"][cause].format(cols=self._cols(cols), rows=where, n=len(set(rows)), k=k,
+                                             dir=self.t["down" if (shift or 0) > 0 else "up"])
+
+    def status(self, clean, n, bad):
+        return self.t["clean" if clean else "blocked"].format(n=n, bad=bad)

@@ -1,0 +1,56 @@
+"""Seal a known-good table: refuse a list unfit to seal, else one seal per row and a manifest."""
+import numpy as np
+import pandas as pd
+
+from . import kinds, manifest as mf
+from .errors import UnfitToSeal
+from .fingerprint import Sealer, canonical
+from .messages import row_ranges
+from .rules import Rules
+from .table import Table
+
+
+def problems(canon: pd.DataFrame, rows, rules: Rules, positions=None) -> list:
+    """Why these rows cannot be sealed: invalid numbers, one ID on two owners. Masked, one line each."""
+    positions = np.arange(len(canon)) if positions is None else np.asarray(positions)
+    out = []
+    for c in rules.columns:
+        mod = kinds.checked(c.kind)
+        if mod is None:
+            continue
+        bad = {}
+        for p in positions:
+            why = mod.problem(canon[c.name].iat[p])
+            if why and not (why == "blank" and (c.name != rules.id or rules.policies.get("allow_blank_id"))):
+                bad.setdefault(why, []).append(int(rows[p]))
+        for why, rr in bad.items():
+            out.append(f"{c.name} {why} in rows {row_ranges(rr, lang='en')}")
+    ids = canon[rules.id]
+    owner_cols = [c.name for c in rules.columns if c.owner]
+    owners = canon[owner_cols].agg("\x1f".join, axis=1) if len(canon) else pd.Series(dtype=str)
+    df = pd.DataFrame({"id": ids, "owner": owners})
+    df = df[df["id"] != ""]
+    conflict = df.groupby("id")["owner"].transform("nunique") > 1
+    conflict_ids = set(df.loc[conflict, "id"])
+    if len(positions) < len(canon):
+        conflict_ids &= set(ids.iloc[positions])
+    hit = df.index[df["id"].isin(conflict_ids)].to_numpy()
+    if len(hit):
+        out.append(f"one {rules.id} on two owners in rows {row_ranges(rows[hit], lang='en')}")
+    return out
+
+
+def seal(table: Table, rules: Rules, key, sheet: str, header_row: int):
+    """Seal strings (aligned with the table) and the signed manifest. Raises UnfitToSeal."""
+    canon = canonical(table.values, rules)
+    found = problems(canon, table.rows, rules)
+    if found:
+        raise UnfitToSeal(problems="; ".join(found))
+    m = mf.new(rules, key, sheet, header_row, table.rows.tolist())
+    return seals_for(m, key, rules, table.rows, canon), m
+
+
+def seals_for(m: dict, key, rules: Rules, serials, canon: pd.DataFrame) -> pd.Series:
+    sealer = Sealer(key, m["nonce"])
+    tags = pd.DataFrame({c: sealer.tags(c, canon[c]).to_numpy() for c in rules.names})
+    return sealer.make_seals(list(serials), tags, canon.reset_index(drop=True))

@@ -1,0 +1,160 @@
+"""Read a donor list from an .xlsx: the table (every bound column as text), its place in the sheet,
+and the manifest if sealed. fastexcel reads the cells; the sheet XML is peeked only for addresses."""
+import unicodedata
+from dataclasses import dataclass
+
+import fastexcel
+import numpy as np
+import pandas as pd
+
+from ..errors import MissingColumns, WorkbookUnreadable
+from ..manifest import SEAL_HEADER, SHEET as MANIFEST_SHEET
+from ..rules import Rules
+from ..table import Table
+from . import package, sheetxml
+
+
+@dataclass
+class Book:
+    path: str
+    sheet: str
+    part: str
+    header_row: int
+    columns: dict           # rule column name -> Excel column index
+    seal_col: int
+    table: Table
+    manifest: dict | None
+    rules: Rules
+    sheet_parts: dict
+
+
+def _norm(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(v)).split())
+
+
+def _aliases(rules: Rules) -> dict:
+    out = {}
+    for c in rules.columns:
+        for name in (c.name, *c.aliases):
+            out[_norm(name)] = c.name
+    return out
+
+
+def find_header(texts: list, rules: Rules):
+    """(row index, {column name: position}, seal position) of the first row naming every column."""
+    alias, best = _aliases(rules), (None, set(rules.names))
+    for i, row in enumerate(texts):
+        found, seal = {}, None
+        for j, v in enumerate(row):
+            n = _norm(v)
+            if n in alias and alias[n] not in found:
+                found[alias[n]] = j
+            elif n == SEAL_HEADER:
+                seal = j
+        missing = set(rules.names) - set(found)
+        if not missing:
+            return i, found, seal
+        if len(missing) < len(best[1]):
+            best = (i, missing)
+    return None, best[1], None
+
+
+def _load(reader, name, path, n_rows=None) -> pd.DataFrame:
+    try:
+        return reader.load_sheet(name, header_row=None, dtypes="string", n_rows=n_rows).to_pandas()
+    except Exception:
+        raise WorkbookUnreadable(path=path, why=f"the cells of sheet {name!r} could not be parsed") from None
+
+
+def read_manifest(reader, path) -> dict | None:
+    if MANIFEST_SHEET not in reader.sheet_names:
+        return None
+    df = _load(reader, MANIFEST_SHEET, path)
+    return {str(k): ("" if pd.isna(v) else str(v)) for k, v in zip(df.iloc[:, 0], df.iloc[:, 1])} \
+        if df.shape[1] >= 2 else {}
+
+
+def open_book(path, rules: Rules) -> Book:
+    """Everything the core needs from the workbook. Sealed workbooks use their manifest's rules."""
+    path = str(path)
+    with package.open_zip(path) as zf:
+        parts = package.sheet_parts(zf)
+        try:
+            reader = fastexcel.read_excel(path)
+        except Exception:
+            raise WorkbookUnreadable(path=path, why="the workbook structure could not be parsed") from None
+        manifest = read_manifest(reader, path)
+        if manifest is not None and manifest.get("rules_snapshot"):
+            from ..rules import from_snapshot
+            try:
+                rules = from_snapshot(manifest["rules_snapshot"])
+            except Exception:
+                pass  # the manifest check reports the tampering
+        names = [manifest["sheet"]] if manifest and manifest.get("sheet") in parts else \
+            [rules.sheet] if rules.sheet else [n for n in reader.sheet_names if n != MANIFEST_SHEET]
+        for name in names:
+            if name not in parts:
+                continue
+            head = _load(reader, name, path, n_rows=rules.header_search_rows)
+            h, found, seal_j = find_header(head.astype(object).to_numpy().tolist(), rules)
+            if h is not None:
+                break
+        else:
+            missing = found if names else set(rules.names)
+            raise MissingColumns(path=path, missing=", ".join(sorted(missing, key=rules.names.index)),
+                                 rows=rules.header_search_rows)
+        df = _load(reader, name, path)
+        row0, col0 = _origin(zf, parts[name][0], head, h, found, rules, path)
+    header_row = h + row0
+    columns = {c: j + col0 for c, j in found.items()}
+    seal_col = seal_j + col0 if seal_j is not None else df.shape[1] + col0
+    data = df.iloc[h + 1:]
+    values = pd.DataFrame({c: data.iloc[:, j].to_numpy() for c, j in found.items()})
+    seals = pd.Series(data.iloc[:, seal_j].to_numpy() if seal_j is not None else [None] * len(data), dtype=object)
+    blank = values.isna() | values.apply(lambda s: s.astype(str).str.strip().eq(""))
+    keys = [rules.id] + [c.name for c in rules.columns if c.owner]
+    keep = (~blank[keys]).any(axis=1).to_numpy() | seals.notna().to_numpy()
+    rows = np.arange(len(data))[keep] + header_row + 1
+    part = parts[name][0]
+
+    def hidden():
+        with package.open_zip(path) as z:
+            return sheetxml.hidden_rows(z.read(part))
+
+    table = Table(values[keep], rows, seals[keep], hidden)
+    return Book(path, name, part, header_row, columns, seal_col, table, manifest, rules, parts)
+
+
+def _origin(zf, part, head, h, found, rules, path):
+    """Excel row and column of the DataFrame's first cell, from the header row in the sheet XML."""
+    with zf.open(part) as stream:
+        rows = sheetxml.first_rows(stream, rules.header_search_rows + 200)
+    needed = []
+    for _, cells in rows:
+        for _, cell in cells:
+            if b't="s"' in cell.split(b">", 1)[0]:
+                v = sheetxml.re.search(rb"<v>(\d+)</v>", cell)
+                if v:
+                    needed.append(int(v.group(1)))
+    strings = []
+    if needed and "xl/sharedStrings.xml" in zf.namelist():
+        with zf.open("xl/sharedStrings.xml") as s:
+            strings = sheetxml.shared_strings(s, max(needed))
+
+    def shared(i):
+        return strings[i] if i < len(strings) else None
+
+    alias = _aliases(rules)
+    for r, cells in rows:
+        texts = {col: _norm(sheetxml.cell_text(cell, shared)) for col, cell in cells}
+        cols = {}
+        for col, t in sorted(texts.items()):
+            if t in alias:
+                cols.setdefault(alias[t], col)
+        if set(cols) >= set(found):
+            offsets = {cols[c] - j for c, j in found.items()}
+            if len(offsets) == 1 and r is not None:
+                return r - h, offsets.pop()
+    raise WorkbookUnreadable(path=path, why="the header row could not be located in the sheet XML")
