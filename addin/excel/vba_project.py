@@ -199,9 +199,8 @@ def _projectwm(modules: list[Module]) -> bytes:
 
 def _cfb(streams: dict[str, bytes]) -> bytes:
     """Compound file holding ``streams`` ("VBA/dir" style names)."""
-    # ms-cfb sends streams of exactly 4096 bytes to the mini stream but sizes
-    # the mini stream as if they were not; no stream of ours may be that long.
-    assert all(len(v) != 4096 for v in streams.values()), "4096-byte stream"
+    if not all(streams.values()):  # ms-cfb 0.0.6 then misplaces other mini streams
+        raise ValueError("empty streams are not supported")
     with tempfile.TemporaryDirectory() as tmp:
         root, storages = RootDirectory(), {}
         for i, (path, data) in enumerate(sorted(streams.items())):
@@ -217,6 +216,10 @@ def _cfb(streams: dict[str, bytes]) -> bytes:
                 parent = storages[part]
             parent.add_directory(StreamDirectory(leaf, file))
         ole = OleFile()
+        # ms-cfb puts streams of exactly 4096 bytes in the mini stream (size >
+        # cutoff) but sizes the mini stream without them (size >= 4096); MS-CFB
+        # wants them in the FAT.  Use 4095 internally, write 4096 (below).
+        ole._mini_sector_cutoff = 4095
         ole.root_directory = root
         ole.build_file()
         # OleFile.write_file() stages its FAT chain in ./fatChain.bin (the
@@ -226,7 +229,9 @@ def _cfb(streams: dict[str, bytes]) -> bytes:
         with open(fat, "rb") as f:
             body = f.read()
         size = len(ole._fat_chain) * ole._fat_chain.get_sector_size()
-        return ole.header() + body.ljust(size, b"\x01")
+        header = bytearray(ole.header())
+        struct.pack_into("<I", header, 0x38, 4096)  # ulMiniSectorCutoff
+        return bytes(header) + body.ljust(size, b"\x01")
 
 
 def build_vba_project(name: str, project_id: str, modules: list[Module]) -> bytes:

@@ -1,6 +1,5 @@
 """Read a donor list from an .xlsx: the table (every bound column as text), its place in the sheet,
 and the manifest if sealed. fastexcel reads the cells; the sheet XML is peeked only for addresses."""
-import unicodedata
 from dataclasses import dataclass
 
 import fastexcel
@@ -8,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MissingColumns, WorkbookUnreadable
-from ..manifest import SEAL_HEADER, SHEET as MANIFEST_SHEET
+from ..locate import aliases, find_header, norm, table as make_table
+from ..manifest import SHEET as MANIFEST_SHEET
 from ..rules import Rules
 from ..table import Table
 from . import package, sheetxml
@@ -26,39 +26,6 @@ class Book:
     manifest: dict | None
     rules: Rules
     sheet_parts: dict
-
-
-def _norm(v) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return ""
-    return "".join(unicodedata.normalize("NFKC", str(v)).split())
-
-
-def _aliases(rules: Rules) -> dict:
-    out = {}
-    for c in rules.columns:
-        for name in (c.name, *c.aliases):
-            out[_norm(name)] = c.name
-    return out
-
-
-def find_header(texts: list, rules: Rules):
-    """(row index, {column name: position}, seal position) of the first row naming every column."""
-    alias, best = _aliases(rules), (None, set(rules.names))
-    for i, row in enumerate(texts):
-        found, seal = {}, None
-        for j, v in enumerate(row):
-            n = _norm(v)
-            if n in alias and alias[n] not in found:
-                found[alias[n]] = j
-            elif n == SEAL_HEADER:
-                seal = j
-        missing = set(rules.names) - set(found)
-        if not missing:
-            return i, found, seal
-        if len(missing) < len(best[1]):
-            best = (i, missing)
-    return None, best[1], None
 
 
 def _load(reader, name, path, n_rows=None) -> pd.DataFrame:
@@ -110,20 +77,13 @@ def open_book(path, rules: Rules) -> Book:
     header_row = h + row0
     columns = {c: j + col0 for c, j in found.items()}
     seal_col = seal_j + col0 if seal_j is not None else df.shape[1] + col0
-    data = df.iloc[h + 1:]
-    values = pd.DataFrame({c: data.iloc[:, j].to_numpy() for c, j in found.items()})
-    seals = pd.Series(data.iloc[:, seal_j].to_numpy() if seal_j is not None else [None] * len(data), dtype=object)
-    blank = values.isna() | values.apply(lambda s: s.astype(str).str.strip().eq(""))
-    keys = [rules.id] + [c.name for c in rules.columns if c.owner]
-    keep = (~blank[keys]).any(axis=1).to_numpy() | seals.notna().to_numpy()
-    rows = np.arange(len(data))[keep] + header_row + 1
     part = parts[name][0]
 
     def hidden():
         with package.open_zip(path) as z:
             return sheetxml.hidden_rows(z.read(part))
 
-    table = Table(values[keep], rows, seals[keep], hidden)
+    table = make_table(df, h, found, seal_j, row0, rules, hidden)
     return Book(path, name, part, header_row, columns, seal_col, table, manifest, rules, parts)
 
 
@@ -146,9 +106,9 @@ def _origin(zf, part, head, h, found, rules, path):
     def shared(i):
         return strings[i] if i < len(strings) else None
 
-    alias = _aliases(rules)
+    alias = aliases(rules)
     for r, cells in rows:
-        texts = {col: _norm(sheetxml.cell_text(cell, shared)) for col, cell in cells}
+        texts = {col: norm(sheetxml.cell_text(cell, shared)) for col, cell in cells}
         cols = {}
         for col, t in sorted(texts.items()):
             if t in alias:
