@@ -189,7 +189,7 @@ class Checker:
 
     def _cell_findings(self):
         rows, msg = self.t.rows, self.msg
-        cells = pd.DataFrame(self.cells, columns=["pos", "col", "kind", "dst", "paired", "blank", "unsealed"])
+        cells = self.cell_frame()
         cells = cells[~cells["unsealed"]]
         zero = {(p, c) for p, c, _ in self.plan.set_text}
         for (pos, kind, dst), g in cells.groupby(["pos", "kind", "dst"], sort=True):
@@ -228,6 +228,11 @@ class Checker:
                           self.msg.invalid_id(self.t.rows[pos], why, kind.mask(v)))
 
     # -- helpers ------------------------------------------------------------------------
+    def cell_frame(self) -> pd.DataFrame:
+        """The misplaced or edited cells: position, column, kind, owner position, paired, blank, unsealed."""
+        df = pd.DataFrame(self.cells, columns=["pos", "col", "kind", "dst", "paired", "blank", "unsealed"])
+        return df.astype({"pos": "int64", "dst": "int64", "paired": bool, "blank": bool, "unsealed": bool})
+
     def _display(self, pos):
         """The owner's name as it stands in the owner's row, if that cell is itself in place."""
         name_col = self.rules_display

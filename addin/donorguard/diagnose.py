@@ -44,8 +44,8 @@ def diagnose(ck) -> pd.DataFrame:
         cols = sorted(set(cols), key=lambda c: order.get(c, 99))
         out.append((cause, rr, cols, shift, msg.cause(key or cause, rr, cols, shift, sealed)))
 
-    cells = pd.DataFrame(ck.cells, columns=["pos", "col", "kind", "dst", "paired", "blank", "unsealed"])
-    cells = cells[~cells["unsealed"]] if len(cells) else cells
+    cells = ck.cell_frame()
+    cells = cells[~cells["unsealed"]]
     sep = cells[cells["kind"] == "separated"] if len(cells) else cells
     moved = {c: set(g["pos"]) for c, g in sep.groupby("col")} if len(sep) else {}
     absorbed = set()

@@ -47,9 +47,9 @@ class Sealer:
     def tags(self, column: str, canon: pd.Series) -> pd.Series:
         """The tag of every value of a column, one MAC per distinct value."""
         prefix = column.encode() + b"\x00"
-        uniq = pd.unique(canon)
-        table = {v: _b64(self._mac(b"DG-cell1", 6, prefix + v.encode()), TAG_CHARS) for v in uniq}
-        return canon.map(table)
+        values = canon.tolist()
+        table = {v: _b64(self._mac(b"DG-cell1", 6, prefix + v.encode()), TAG_CHARS) for v in set(values)}
+        return pd.Series([table[v] for v in values], index=canon.index, dtype=object)
 
     def tag(self, column: str, value: str) -> str:
         return self.tags(column, pd.Series([value], dtype=object)).iloc[0]

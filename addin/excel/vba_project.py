@@ -7,6 +7,7 @@ MS-OVBA structure is built here.  Output is a pure function of the inputs.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import tempfile
@@ -221,13 +222,17 @@ def _cfb(streams: dict[str, bytes]) -> bytes:
         # wants them in the FAT.  Use 4095 internally, write 4096 (below).
         ole._mini_sector_cutoff = 4095
         ole.root_directory = root
-        ole.build_file()
-        # OleFile.write_file() stages its FAT chain in ./fatChain.bin (the
-        # current directory); do the same two steps with a private file.
-        fat = os.path.join(tmp, "fat.bin")
-        ole._fat_chain.to_file(fat)
-        with open(fat, "rb") as f:
-            body = f.read()
+        # ms-cfb stages its pieces as files in the current directory.
+        with contextlib.chdir(tmp):
+            ole.build_file()
+            # build_file() only grows the directory stream's sector chain when
+            # a mini stream follows; grow it for the last entries too.
+            ole._fat_chain.update_stream_sectors()
+            if len(ole._fat_chain) > 128:  # sector 128 would be a 2nd FAT sector
+                raise ValueError("vbaProject.bin over 64 KB: ms-cfb 0.0.6 writes one FAT sector")
+            ole._fat_chain.to_file("fat.bin")  # what OleFile.write_file() does
+            with open("fat.bin", "rb") as f:
+                body = f.read()
         size = len(ole._fat_chain) * ole._fat_chain.get_sector_size()
         header = bytearray(ole.header())
         struct.pack_into("<I", header, 0x38, 4096)  # ulMiniSectorCutoff

@@ -3,16 +3,17 @@ import re
 
 import pandas as pd
 
-from .values import nfkc
+import pyarrow.compute as pc
 
-_SEPARATORS = r"[\s\-‐－−ー]"
+from .values import nfkc_arrow, series
+
+_SEPARATORS = "[\\s\\-‐－−ー]"
 
 
-def canon(s: pd.Series) -> pd.Series:
+def canon(s) -> pd.Series:
     """Full-width digits, spaces and hyphens normalised; a number cell's trailing .0 dropped."""
-    s = nfkc(s)
-    s = s.str.replace(_SEPARATORS, "", regex=True)
-    return s.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    arr = pc.replace_substring_regex(nfkc_arrow(s), _SEPARATORS, "")
+    return series(pc.replace_substring_regex(arr, r"^(\d+)\.0+$", r"\1"))
 
 
 def compact(value) -> str:

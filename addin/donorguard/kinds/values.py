@@ -1,15 +1,15 @@
 """Value kinds: how a bound cell's text becomes the exact string that is sealed.
 
-Every kind maps a pandas Series of cell texts (str or missing) to a Series of
-canonical strings, blank cells becoming "". Canonical strings never contain
-control characters, so the seal can join them with one.
+Every kind maps a pandas Series of cell texts (str or missing) to a Series of canonical strings,
+blank cells becoming "". Canonical strings never contain control characters, so the seal can join
+them with one. Vectorised with Arrow compute: no per-cell Python work on the fast path.
 """
 import re
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-_CONTROL = r"[\x00-\x1f\x7f]"
-_SPACES = r"\s+"
 _DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
@@ -17,28 +17,50 @@ _DATE = re.compile(
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 
 
-def blank(s: pd.Series) -> pd.Series:
-    """Cell texts as str, missing as ""."""
-    return s.astype(object).where(s.notna(), "").astype(str)
+def arrow(s) -> pa.Array:
+    """Cell texts as an Arrow string array, missing as ""."""
+    if isinstance(s, pd.Series):
+        s = s.astype(object).where(s.notna(), None).to_numpy(dtype=object)
+    arr = pa.array(s, type=pa.string(), from_pandas=True)
+    return pc.fill_null(arr, "")
 
 
-def nfkc(s: pd.Series) -> pd.Series:
-    s = blank(s)
-    if s.str.isascii().all():
-        return s
-    return s.str.normalize("NFKC")
+def series(arr: pa.Array) -> pd.Series:
+    return pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object)
 
 
-def text(s: pd.Series) -> pd.Series:
-    """NFKC, control characters dropped, runs of spaces made one, trimmed."""
-    s = nfkc(s)
-    s = s.str.replace(_CONTROL, "", regex=True)
-    return s.str.replace(_SPACES, " ", regex=True).str.strip()
+def nfkc_arrow(s) -> pa.Array:
+    arr = arrow(s)
+    if len(arr) == 0 or pc.all(pc.string_is_ascii(arr)).as_py():
+        return arr
+    return pc.utf8_normalize(arr, "NFKC")
 
 
-def kana(s: pd.Series) -> pd.Series:
+def nfkc(s) -> pd.Series:
+    return series(nfkc_arrow(s))
+
+
+def _text_arrow(s) -> pa.Array:
+    arr = pc.replace_substring_regex(nfkc_arrow(s), r"\s+", " ")
+    arr = pc.replace_substring_regex(arr, r"[\x00-\x1f\x7f]", "")
+    return pc.utf8_trim(arr, " ")
+
+
+def text(s) -> pd.Series:
+    """NFKC, runs of white space made one space, control characters dropped, trimmed."""
+    return series(_text_arrow(s))
+
+
+def kana(s) -> pd.Series:
     """Like text; NFKC already turns half-width katakana into full-width."""
     return text(s)
+
+
+def _per_value(arr: pa.Array, f) -> pd.Series:
+    """f applied once per distinct value (dates and amounts repeat a lot)."""
+    values = arr.to_pylist()
+    table = {v: f(v) for v in set(values)}
+    return pd.Series([table[v] for v in values], dtype=object)
 
 
 def _date_one(v: str) -> str:
@@ -49,9 +71,9 @@ def _date_one(v: str) -> str:
     return f"{y}-{int(mo):02d}-{int(d):02d}"
 
 
-def date(s: pd.Series) -> pd.Series:
+def date(s) -> pd.Series:
     """A date cell or a date written as text (1980/1/2, 1980-01-02, 1980年1月2日) -> 1980-01-02."""
-    return text(s).map(_date_one)
+    return _per_value(_text_arrow(s), _date_one)
 
 
 def _number_one(v: str) -> str:
@@ -67,19 +89,19 @@ def _number_one(v: str) -> str:
     return sign + out if out != "0" else "0"
 
 
-def amount(s: pd.Series) -> pd.Series:
+def amount(s) -> pd.Series:
     """10,000 / 10000.0 / １００００円 -> 10000."""
-    return text(s).map(_number_one)
+    return _per_value(_text_arrow(s), _number_one)
 
 
-def postal(s: pd.Series) -> pd.Series:
+def postal(s) -> pd.Series:
     """〒123-4567 -> 1234567."""
-    return text(s).str.replace(r"[〒\-‐－ ]", "", regex=True)
+    return series(pc.replace_substring_regex(_text_arrow(s), "[〒\\-‐－ ]", ""))
 
 
-def code(s: pd.Series) -> pd.Series:
+def code(s) -> pd.Series:
     """Codes and numbers kept as written, with the .0 a number cell gains removed."""
-    return text(s).str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    return series(pc.replace_substring_regex(_text_arrow(s), r"^(\d+)\.0+$", r"\1"))
 
 
 KINDS = {"text": text, "kana": kana, "date": date, "amount": amount, "postal": postal, "code": code}

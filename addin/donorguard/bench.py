@@ -1,0 +1,299 @@
+"""python -m donorguard.bench: DonorGuard's commands timed against a plain read of the same file.
+
+Every task is a whole process (interpreter start and imports included), run alternately, --repeat
+times; the table shows medians and each process's peak resident memory (/usr/bin/time's %M).
+Performance is measured here, never asserted.
+
+Workbooks are generated once into a cache folder keyed by size and seed: a plain list, a sealed
+copy and a Kosai copy (the sealed list with only its 個人番号 column sorted).
+"""
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+SEED = 2017
+ID_COL, JOIN_COL, HEADER = "個人番号", "寄附者番号", 2     # synth: title, blank row, header on row 3
+
+READ = ("import sys, fastexcel; fastexcel.read_excel(sys.argv[1])"
+        ".load_sheet(0, header_row=None, dtypes='string').to_pandas()")
+OPENPYXL = "import sys, openpyxl; openpyxl.load_workbook(sys.argv[1]).save(sys.argv[2])"
+DATACOMPY = f"""import sys, pandas as pd, datacompy
+a, b = (pd.read_excel(p, engine="calamine", dtype=str, header={HEADER}) for p in sys.argv[1:3])
+cmp = datacompy.PandasCompare(a, b, join_columns="{JOIN_COL}", df1_name="list", df2_name="master")
+cmp.report()
+print(cmp.matches(), len(cmp.all_mismatch()))
+"""
+
+
+def dg(*args) -> list:
+    return [sys.executable, "-m", "donorguard.cli", *map(str, args)]
+
+
+def say(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def environ(**env):
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+# -- the workbooks ------------------------------------------------------------------------------
+
+def prepare(cache: Path, rows: int, seed: int) -> dict:
+    """plain / sealed / kosai workbooks and the key for one size, made once and reused."""
+    d = cache / f"{rows}rows-seed{seed}"
+    d.mkdir(parents=True, exist_ok=True)
+    p = {"dir": d, "plain": d / "plain.xlsx", "sealed": d / "sealed.xlsx", "kosai": d / "kosai.xlsx",
+         "key": d / "bench.key", "audit": d / "audit.jsonl", "work": d / "work"}
+    p["work"].mkdir(exist_ok=True)
+    if not p["plain"].exists():
+        from . import synth
+        say(f"generating {rows} rows (seed {seed}) into {d} …")
+        t = time.perf_counter()
+        tmp = d / "plain.tmp.xlsx"
+        synth.write_workbook(synth.make_people(rows, seed=seed), tmp)
+        os.replace(tmp, p["plain"])
+        say(f"  {time.perf_counter() - t:.1f} s")
+    if not p["key"].exists():
+        from . import keys
+        keys.create(p["key"])
+        for k in ("sealed", "kosai"):
+            p[k].unlink(missing_ok=True)
+    env = {**os.environ, "DONORGUARD_AUDIT_LOG": str(p["audit"])}
+    if not p["sealed"].exists():
+        say("sealing the cached copy …")
+        tmp = d / "sealed.tmp.xlsx"
+        shutil.copyfile(p["plain"], tmp)
+        subprocess.run(dg("seal", tmp, "--key", p["key"]), env=env, check=True, capture_output=True)
+        os.replace(tmp, p["sealed"])
+    if not p["kosai"].exists():
+        say("making the Kosai copy …")
+        tmp = d / "kosai.tmp.xlsx"
+        kosai_copy(p["sealed"], tmp)
+        out = subprocess.run(dg("check", tmp, "--json", "--key", p["key"]), env=env, capture_output=True)
+        rep = json.loads(out.stdout or b"{}")
+        causes = {c["cause"] for c in rep.get("diagnosis", [])}
+        if out.returncode != 1 or rep.get("status") != "blocked" or "column_sorted_alone" not in causes:
+            raise RuntimeError(f"the Kosai copy does not check as a column sorted alone: {causes or out.stderr}")
+        os.replace(tmp, p["kosai"])
+    return p
+
+
+def kosai_copy(sealed: Path, out: Path) -> None:
+    """The sealed list with only the ID column sorted as text: each ID cell moved, bytes unchanged
+    (the sheet XML is rewritten directly; openpyxl load+save takes minutes at 100k rows)."""
+    import fastexcel
+    import numpy as np
+
+    from . import rules as rules_mod
+    from .repair import Edit
+    from .xlsx.read import open_book
+    from .xlsx.write import write_edits
+
+    book = open_book(sealed, rules_mod.load())
+    ids = book.table.values[ID_COL].astype(object).where(book.table.values[ID_COL].notna(), "").astype(str)
+    order = np.argsort(ids.to_numpy(), kind="stable")
+    rows = book.table.rows
+    write_edits(book, [Edit("move", int(rows[i]), ID_COL, src_row=int(rows[j]))
+                       for i, j in enumerate(order) if i != j], out)
+    back = fastexcel.read_excel(str(out)).load_sheet(0, header_row=HEADER, dtypes="string").to_pandas()
+    before = fastexcel.read_excel(str(sealed)).load_sheet(0, header_row=HEADER, dtypes="string").to_pandas()
+    if back[ID_COL].fillna("").tolist() != sorted(ids) or \
+            not back.drop(columns=ID_COL).equals(before.drop(columns=ID_COL)):
+        raise RuntimeError("the Kosai copy is not the sealed list with only its ID column sorted")
+
+
+# -- running ------------------------------------------------------------------------------------
+
+def tasks(p: dict) -> list:
+    """(name, setup, command, expected exit code); setup runs untimed before each run."""
+    w, key = p["work"], p["key"]
+
+    def fresh_unsealed():
+        shutil.copyfile(p["plain"], w / "unsealed.xlsx")
+
+    def clear(*paths):
+        def setup():
+            for q in paths:
+                shutil.rmtree(q) if q.is_dir() else q.unlink(missing_ok=True)
+        return setup
+
+    have_datacompy = subprocess.run(
+        [sys.executable, "-c", "import datacompy"], capture_output=True).returncode == 0
+    return [
+        ("read: fastexcel → pandas (baseline)", None, [sys.executable, "-c", READ, p["sealed"]], 0),
+        ("donorguard check (sealed)", None, dg("check", p["sealed"], "--key", key), 0),
+        ("donorguard seal (fresh unsealed copy)", fresh_unsealed, dg("seal", w / "unsealed.xlsx", "--key", key), 0),
+        ("openpyxl load+save (sealed)", clear(w / "openpyxl.xlsx"),
+         [sys.executable, "-c", OPENPYXL, p["sealed"], w / "openpyxl.xlsx"], 0),
+        ("donorguard repair (Kosai copy)", clear(w / "repaired.xlsx"),
+         dg("repair", p["kosai"], "--out", w / "repaired.xlsx", "--key", key), 0),
+        ("donorguard export (sealed)", clear(w / "export"), dg("export", p["sealed"], "--to", w / "export", "--key", key), 0),
+        ("datacompy: Kosai copy vs master", None,
+         [sys.executable, "-c", DATACOMPY, p["kosai"], p["plain"]] if have_datacompy else None, 0),
+    ]
+
+
+TIME = "/usr/bin/time"
+# Without GNU time: a small wrapper reads its child's ru_maxrss (a few MB of the wrapper's own pages
+# may count: Linux keeps the high-water mark across exec, hence never from this big process itself).
+WRAP = ("import os, sys; pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ); _, st, ru = os.wait4(pid, 0);"
+        " open(sys.argv[1], 'w').write(str(ru.ru_maxrss)); sys.exit(os.waitstatus_to_exitcode(st))")
+
+
+def run_once(cmd: list, env: dict, log: Path) -> tuple:
+    """(seconds, peak RSS in MB or None, exit code) of one whole process."""
+    cmd, rss = [str(c) for c in cmd], log.with_suffix(".rss")
+    rss.unlink(missing_ok=True)
+    if os.access(TIME, os.X_OK):
+        cmd = [TIME, "-f", "%M", "-o", str(rss), *cmd]
+    elif hasattr(os, "wait4") and hasattr(os, "posix_spawn"):
+        cmd = [sys.executable, "-S", "-c", WRAP, str(rss), *cmd]
+    with open(log, "wb") as out:
+        t = time.perf_counter()
+        code = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=env).returncode
+        secs = time.perf_counter() - t
+    try:
+        kb = int(rss.read_text().split()[-1]) / (1024 if sys.platform == "darwin" else 1)
+    except (OSError, ValueError, IndexError):
+        return secs, None, code
+    return secs, kb / 1024, code
+
+
+def measure(p: dict, repeat: int) -> list:
+    env = {**os.environ, "DONORGUARD_AUDIT_LOG": str(p["audit"]), "PYTHONDONTWRITEBYTECODE": "1"}
+    todo = tasks(p)
+    runs = {name: [] for name, *_ in todo}
+    for r in range(repeat):
+        for name, setup, cmd, expect in todo:
+            if cmd is None:
+                continue
+            if setup:
+                setup()
+            log = p["work"] / "last-output.txt"
+            secs, mb, code = run_once(cmd, env, log)
+            if code != expect:
+                tail = log.read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"{name}: exit {code}, expected {expect}:\n{tail}")
+            runs[name].append((secs, mb))
+            say(f"  run {r + 1}/{repeat}  {name:<40} {secs:8.2f} s  {mb or 0:8.0f} MB")
+    return [(name, runs[name]) for name, *_ in todo]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        ram = f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2 ** 30:.1f} GiB"
+    except (ValueError, OSError, AttributeError):
+        ram = "?"
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    from importlib.metadata import version
+    libs = ", ".join(f"{n} {version(n)}" for n in ("pandas", "fastexcel", "openpyxl", "numpy"))
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return (f"machine: {cpu}; {os.cpu_count()} cores ({usable} usable); RAM {ram}; "
+            f"{platform.python_implementation()} {platform.python_version()} on {platform.system()}; {libs}\n"
+            f"load average now (1/5/15 min): {load} (other work on the machine inflates the timings)")
+
+
+def table(rows: int, p: dict, results: list) -> str:
+    size = p["plain"].stat().st_size / 2 ** 20
+    out = [f"{rows} rows × 11 columns ({size:.1f} MB .xlsx), medians of {len(results[0][1])} runs",
+           f"{'task':<40} {'median s':>9} {'× read':>7} {'peak MB':>8} {'× read':>7}"]
+    base_s = statistics.median(s for s, _ in results[0][1])
+    base_mbs = [m for _, m in results[0][1] if m is not None]
+    base_mb = statistics.median(base_mbs) if base_mbs else None
+    for name, runs in results:
+        if not runs:
+            out.append(f"{name:<40} {'n/a (datacompy not installed)':>35}")
+            continue
+        s = statistics.median(x for x, _ in runs)
+        mbs = [m for _, m in runs if m is not None]
+        mb = statistics.median(mbs) if mbs else None
+        ratio = f"{mb / base_mb:7.1f}" if mb and base_mb else f"{'-':>7}"
+        out.append(f"{name:<40} {s:9.2f} {s / base_s:7.1f} {(f'{mb:8.0f}' if mb else '       -')} {ratio}")
+    return "\n".join(out)
+
+
+# -- profiling ----------------------------------------------------------------------------------
+
+def profile(command: str, p: dict, top: int = 25) -> str:
+    """cProfile of one command in this process (imports done beforehand), top entries by cumulative time."""
+    from . import cli
+    if command == "seal":
+        shutil.copyfile(p["plain"], p["work"] / "unsealed.xlsx")
+        args = ["seal", str(p["work"] / "unsealed.xlsx"), "--key", str(p["key"])]
+    else:
+        args = ["check", str(p["sealed"]), "--key", str(p["key"])]
+    prof = cProfile.Profile()
+    t = time.perf_counter()
+    with environ(DONORGUARD_AUDIT_LOG=str(p["audit"])):
+        try:
+            prof.runcall(cli.main, args, standalone_mode=False)
+        except SystemExit:
+            pass
+    secs = time.perf_counter() - t
+    buf = io.StringIO()
+    st = pstats.Stats(prof, stream=buf)
+    st.sort_stats("cumulative").print_stats(top)
+    st.sort_stats("tottime").print_stats(15)
+    text = buf.getvalue()
+    for prefix in sorted({str(Path(__file__).parent.parent)} | set(sys.path), key=len, reverse=True):
+        if prefix and len(prefix) > 1:
+            text = text.replace(prefix + os.sep, "")
+    return f"donorguard {' '.join(args[:1])}: {secs:.2f} s under cProfile\n{text}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m donorguard.bench", description=__doc__.split("\n")[0])
+    ap.add_argument("--rows", type=int, default=100_000, help="rows of the list (default 100000)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each task; medians are shown (default 3)")
+    ap.add_argument("--big", action="store_true", help="also a list ten times --rows (1M by default)")
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "donorguard-bench",
+                    help="folder for the generated workbooks (default ~/.cache/donorguard-bench)")
+    ap.add_argument("--profile", choices=["check", "seal"], help="cProfile this command in-process instead")
+    a = ap.parse_args(argv)
+    sizes = [a.rows] + ([a.rows * 10] if a.big else [])
+    if a.profile:
+        print(profile(a.profile, prepare(a.cache, a.rows, a.seed)))
+        return 0
+    tables = []
+    for n in sizes:
+        p = prepare(a.cache, n, a.seed)
+        say(f"measuring {n} rows, {a.repeat} runs each, alternating …")
+        tables.append(table(n, p, measure(p, a.repeat)))
+    print("\n\n".join(tables))
+    print(machine())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

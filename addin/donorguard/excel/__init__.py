@@ -1,0 +1,517 @@
+"""DonorGuard's Excel buttons: small functions on an open xlwings Book.
+
+The add-in's VBA (addin/excel/DonorGuardRibbon.bas, DonorGuardEvents.cls) runs, through xlwings'
+RunPython, exactly:
+
+    import donorguard.excel as dg; dg.seal_book(version='0.1.0')
+    ...; dg.check_book(version=...)      dg.repair_book(version=...)
+    ...; dg.approve_book(rows='3:5,8:8', version=...)
+    ...; dg.export_book(version=...)     dg.status_book(version=...)
+    ...; dg.on_save(book=<workbook name>, verdict=<verdict file>, version=...)
+
+Each takes `book` (default: xw.Book.caller(); a Book, or an open workbook's name) and runs just as well
+from plain Python: `dg.check_book(xw.Book("list.xlsx"))`. `host=` replaces the engine adapter
+(dialogs, status bar, fill colours; see host.py), which is how tests script the buttons staff press.
+
+No fingerprint is computed here: the core does it (seal, check, repair, approve, outbound).
+"""
+import os as _os
+import sys as _sys
+
+
+def _norm(p: str) -> str:
+    return _os.path.normcase(_os.path.abspath(p or _os.curdir))
+
+
+def _harden_sys_path(argv=None, path=None):
+    """Called from Excel (RunPython passes --from_xl=1 --wb=NAME): take the current folder and any
+    folder holding the calling workbook off sys.path, so nothing saved next to a received workbook
+    can be imported in place of DonorGuard's own modules."""
+    argv = _sys.argv if argv is None else argv
+    path = _sys.path if path is None else path
+    if "--from_xl=1" not in argv:
+        return path
+    wb = next((a.split("=", 1)[1].strip() for a in argv if a.startswith("--wb=")), "")
+    drop = {_norm(_os.curdir)}
+    for p in path:
+        if wb and _os.path.isfile(_os.path.join(p or _os.curdir, wb)):
+            drop.add(_norm(p))
+    path[:] = [p for p in path if p not in ("", ".") and _norm(p) not in drop]
+    return path
+
+
+_harden_sys_path()
+
+import functools  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
+import tempfile  # noqa: E402
+from types import SimpleNamespace  # noqa: E402
+
+from .. import __version__, approve as approve_core, audit, keys, outbound, repair as repair_core  # noqa: E402
+from ..check import check  # noqa: E402
+from ..errors import AlreadySealed, DonorGuardError, ManifestTampered, NotSealed  # noqa: E402
+from ..messages import row_ranges  # noqa: E402
+from ..seal import seal  # noqa: E402
+from .. import rules as rules_mod  # noqa: E402
+from . import host as hostmod, marks, report_sheet, texts, workbook  # noqa: E402
+from .workbook import REPORT_SHEET, find_sheet  # noqa: E402
+
+__all__ = ["seal_book", "check_book", "repair_book", "approve_book", "export_book", "status_book", "on_save"]
+
+_GUARDED_MODULES = ("donorguard", "xlwings", "pandas", "numpy", "pyarrow", "yaml", "fastexcel", "openpyxl",
+                    "filelock", "platformdirs", "stdnum", "defusedxml", "click")
+
+
+def _guard_folder(book):
+    """Once the workbook is known: its folder off sys.path, and no module already imported from it."""
+    try:
+        full = book.fullname
+    except Exception:
+        return
+    if not full or not _os.path.isabs(full):
+        return
+    folder = _norm(_os.path.dirname(full))
+    _sys.path[:] = [p for p in _sys.path if _norm(p) != folder]
+    for name in _GUARDED_MODULES:
+        mod = _sys.modules.get(name)
+        f = getattr(mod, "__file__", None)
+        if not f:
+            continue
+        here = _os.path.dirname(_os.path.abspath(f))
+        root = _os.path.dirname(here) if _os.path.basename(f).startswith("__init__.") else here
+        if _norm(root) == folder:
+            raise texts.UnsafeImport(module=name, folder=_os.path.dirname(full))
+
+
+def _resolve(book):
+    import xlwings as xw
+    if book is None:
+        return xw.Book.caller()
+    if isinstance(book, str):
+        apps = []
+        try:
+            apps.append(xw.Book.caller().app)
+        except Exception:
+            pass
+        try:
+            apps += list(xw.apps)
+        except Exception:
+            pass
+        for app in apps:
+            for b in app.books:
+                if book.casefold() in (b.name.casefold(), str(b.fullname).casefold()):
+                    return b
+        raise texts.NoSuchWorkbook(name=book)
+    return book
+
+
+def _version_ok(version, host, lang) -> bool:
+    if version is None or str(version) == __version__:
+        return True
+    host.alert(texts.t(lang)["version_mismatch"].format(addin=version, python=__version__),
+               title=texts.t(lang)["title"], mode="critical")
+    return False
+
+
+def _alert(host, lang, text, buttons="ok", mode="info"):
+    return host.alert(text, title=texts.t(lang)["title"], buttons=buttons, mode=mode)
+
+
+def _command(fn):
+    """The shell around every button: resolve the book, pick the engine adapter, refuse a mismatched
+    add-in, show every error as one sentence in a dialog (never a traceback), reset the status bar."""
+    @functools.wraps(fn)
+    def run(book=None, *, version=None, lang="ja", host=None, **kw):
+        h = None
+        try:
+            book = _resolve(book)
+            h = host or hostmod.for_book(book)
+            _guard_folder(book)
+            if not _version_ok(version, h, lang):
+                return None
+            with h.busy():
+                return fn(book, h, lang, **kw)
+        except DonorGuardError as e:
+            if h is None:
+                raise
+            _alert(h, lang, texts.error(e, lang), mode="critical")
+            return None
+        except Exception as e:
+            if h is None or _os.environ.get("DONORGUARD_DEBUG"):
+                raise
+            _alert(h, lang, texts.t(lang)["unexpected"].format(kind=type(e).__name__), mode="critical")
+            return None
+        finally:
+            if h is not None:
+                h.status(None)
+    return run
+
+
+# -- shared steps ---------------------------------------------------------------------------------
+
+def _key(rules, create=False, notice=None):
+    return keys.find(None, rules.key_file, create_default=create, notice=notice)
+
+
+def _checked(view, lang):
+    if view.manifest is None:
+        raise NotSealed(path=view.book.name)
+    key = _key(view.rules)
+    return key, check(view.table, view.manifest, key, view.book.name, lang)
+
+
+def _publish(view, host, report, lang, reason_text=None, create_report=True):
+    """Colours and the report sheet say what the check found; staff see the report when blocked."""
+    T = texts.t(lang)
+    host.status(T["writing"])
+    marks.update(view, host, marks.targets(report, view))
+    sheet = None
+    if create_report or find_sheet(view.book, REPORT_SHEET) is not None:
+        sheet = report_sheet.write(view, report, lang, reason_text)
+    (sheet if sheet is not None and not report.clean else view.sheet).activate()
+
+
+def _explain(report, lang):
+    T = texts.t(lang)
+    text = report_sheet.summary(report, lang)
+    if not report.clean:
+        text += "\n\n" + T["see_report"].format(sheet=REPORT_SHEET) + "\n" + T["colour_note"]
+    return text
+
+
+def _disk_sha(book) -> str:
+    """The saved file's SHA-256, only while the open workbook has no unsaved changes."""
+    try:
+        full = book.fullname
+        if _os.path.isfile(full) and bool(book.api.Saved):
+            with open(full, "rb") as f:
+                return hashlib.sha256(f.read()).hexdigest()
+    except Exception:
+        pass
+    return ""
+
+
+def _record(event, view, **fields):
+    audit.record(event, rules=view.rules, workbook=_os.path.basename(str(view.book.name)), shell="excel",
+                 workbook_sha256=_disk_sha(view.book), **fields)
+
+
+def _parse_rows(spec) -> list:
+    """'3:5,8:8' (the VBA's selection), '$12:$15,$40:$40', '12-15,40' or a list of numbers."""
+    if spec is None:
+        return []
+    if isinstance(spec, (list, tuple, set)):
+        return sorted({int(r) for r in spec})
+    out = set()
+    for part in str(spec).split(","):
+        part = re.sub(r"[A-Za-z$\s]", "", part)
+        if not part:
+            continue
+        a, _, b = part.replace("-", ":").partition(":")
+        if not a.isdigit() or (b and not b.isdigit()):
+            continue
+        lo, hi = sorted((int(a), int(b or a)))
+        out.update(range(lo, hi + 1))
+    return sorted(out)
+
+
+# -- the buttons ----------------------------------------------------------------------------------
+
+@_command
+def seal_book(book, host, lang, rules=None):
+    """封印: seal the list as it stands (refused when already sealed or unfit). Returns the manifest."""
+    T = texts.t(lang)
+    host.status(T["reading"])
+    view = workbook.read(book, host, rules_mod.load(rules) if rules else None)
+    if view.manifest is not None:
+        raise AlreadySealed(path=book.name)
+    created = []
+    key = _key(view.rules, create=True, notice=lambda path, k: created.append(path))
+    host.status(T["sealing"])
+    seals, m = seal(view.table, view.rules, key, view.name, view.header_row)
+    workbook.write_seal_column(view, {int(r): s for r, s in zip(view.table.rows, seals)})
+    workbook.write_manifest(book, m)
+    view.sheet.activate()
+    _record("seal", view, rows=len(view.table), key_id=key.id)
+    text = T["sealed"].format(rows=len(view.table), rules=m["rules"], key=key.id[:4])
+    if created:
+        text += "\n\n" + T["new_key"].format(path=created[0])
+    _alert(host, lang, text)
+    return m
+
+
+@_command
+def check_book(book, host, lang):
+    """検査: colour what moved or changed, write the 検査結果 sheet, say it in a dialog. Returns the Report."""
+    T = texts.t(lang)
+    host.status(T["reading"])
+    view = workbook.read(book, host)
+    host.status(T["checking"])
+    _, report = _checked(view, lang)
+    _publish(view, host, report, lang)
+    _alert(host, lang, _explain(report, lang), mode="info" if report.clean else "critical")
+    return report
+
+
+@_command
+def repair_book(book, host, lang, confirmed=False):
+    """修復: after an OK, put moved values back in their sealed rows, re-check, list cells to re-enter.
+    Returns (report before, report after, re-entry table), or None when nothing was written."""
+    T = texts.t(lang)
+    host.status(T["reading"])
+    view = workbook.read(book, host)
+    host.status(T["checking"])
+    key, before = _checked(view, lang)
+    rows = view.table.rows
+    reentry = repair_core.reentry(before, rows)
+    if before.clean:
+        _publish(view, host, before, lang, create_report=False)
+        _alert(host, lang, T["repair_nothing"] + "\n" + report_sheet.summary(before, lang))
+        return None
+    edits = repair_core.edits(before, rows)
+    if not edits:
+        _publish(view, host, before, lang)
+        text = T["repair_none_possible"] + "\n\n" + _explain(before, lang)
+        more = report_sheet.reentry_text(reentry, lang)
+        _alert(host, lang, text + ("\n\n" + more if more else ""), mode="critical")
+        return None
+    if not confirmed:
+        answer = _alert(host, lang, T["repair_confirm"].format(n=len(edits)), buttons="ok_cancel")
+        if answer != "ok":
+            if answer is not None:
+                _alert(host, lang, T["repair_cancelled"])
+            return None
+    host.status(T["repairing"])
+    cols = view.columns
+    cells = {}
+    for e in edits:
+        c = cols[e.column]
+        cells[(e.row, c)] = view.raw_at(e.src_row, c) if e.op == "move" else e.text if e.op == "set" else None
+    by_col = {}
+    for (r, c), v in cells.items():
+        by_col.setdefault(c, {})[r] = v
+    for c, values in sorted(by_col.items()):
+        workbook.write_column(view.sheet, c, values)
+    after_view = view.updated(cells)
+    after = check(after_view.table, after_view.manifest, key, book.name, lang)
+    _publish(after_view, host, after, lang)
+    _record("repair", view, cells_written=len(edits), findings_before=len(before.findings),
+            findings_after=len(after.findings))
+    text = T["repaired"].format(n=len(edits)) + "\n\n" + _explain(after, lang)
+    more = report_sheet.reentry_text(reentry, lang)
+    _alert(host, lang, text + ("\n\n" + more if more else ""), mode="info" if after.clean else "critical")
+    return before, after, reentry
+
+
+@_command
+def approve_book(book, host, lang, rows="", reason=None, removed=None):
+    """承認: re-seal the selected rows that were added or corrected, with a reason. The reason comes
+    from `reason`, else a prompt (Windows), else the reason cell of the 検査結果 sheet. Deleted sealed
+    rows are approved too when staff say so (or `removed`: sealed row numbers, or "all").
+    Returns the new manifest, or None."""
+    T = texts.t(lang)
+    selected = _parse_rows(rows)
+    host.status(T["reading"])
+    view = workbook.read(book, host)
+    host.status(T["checking"])
+    key, report = _checked(view, lang)
+    f = report.findings
+    in_list = {int(r) for r in view.table.rows}
+    flagged = {int(r) for r in f["row"].dropna()}
+    chosen = sorted(r for r in selected if r in in_list and r in flagged)
+    missing = sorted({int(r) for r in f.loc[f["kind"] == "missing", "sealed_row"].dropna()})
+    for kind, key_text in (("separated", "approve_separated"), ("duplicate", "approve_duplicate")):
+        bad = sorted({int(r) for r in f.loc[(f["kind"] == kind) & f["row"].isin(chosen), "row"]})
+        if bad:
+            _alert(host, lang, T[key_text].format(rows=row_ranges(bad, lang=lang)), mode="critical")
+            return None
+    if removed == "all":
+        gone = missing
+    elif removed is not None:
+        gone = [r for r in _parse_rows(removed) if r in missing]
+    elif missing and (chosen or not selected):
+        answer = _alert(host, lang, T["approve_removed_ask"].format(rows=row_ranges(missing, lang=lang)),
+                        buttons="yes_no")
+        gone = missing if answer == "yes" else []
+    else:
+        gone = []
+    if not chosen and not gone:
+        text = T["approve_nothing"].format(rows=row_ranges(selected, lang=lang)) if selected \
+            else T["approve_no_rows"]
+        _alert(host, lang, text)
+        return None
+    what = row_ranges(chosen, lang=lang) if chosen else row_ranges(gone, lang=lang)
+    from_cell = False
+    text = reason
+    if text is None:
+        text = host.ask_text(T["reason_prompt"].format(rows=what), T["title"])
+        if text == "":
+            _alert(host, lang, T["reason_cancelled"])
+            return None
+    if text is None:
+        text, from_cell = report_sheet.reason(book), True
+    if not str(text).strip():
+        _publish(view, host, report, lang)
+        r, c = report_sheet.REASON_CELL
+        find_sheet(book, REPORT_SHEET).range((r, c)).select()
+        _alert(host, lang, T["reason_missing"].format(sheet=REPORT_SHEET, cell=hostmod.a1(r, r, c, c)))
+        return None
+    host.status(T["approving"])
+    seals, m = approve_core.approve(view.table, view.manifest, key, report, chosen, str(text), gone)
+    new = {int(view.table.rows[p]): s for p, s in seals.items()}
+    workbook.write_column(view.sheet, view.seal_col, new)
+    workbook.write_manifest(book, m)
+    after_view = view.updated({(r, view.seal_col): s for r, s in new.items()}, manifest=m)
+    after = check(after_view.table, m, key, book.name, lang)
+    _publish(after_view, host, after, lang, reason_text="" if from_cell else None)
+    _record("approve", view, rows_approved=len(seals), rows_removed=len(gone))
+    shown = json.loads(m["approvals"])[-1]["reason"]   # masked by the core
+    lines = []
+    if chosen:
+        lines.append(T["approved"].format(rows=row_ranges(chosen, lang=lang), reason=shown))
+    if gone:
+        lines.append(T["approved_removed"].format(rows=row_ranges(gone, lang=lang)))
+    _alert(host, lang, "\n".join(lines) + "\n\n" + _explain(after, lang),
+           mode="info" if after.clean else "critical")
+    return m
+
+
+@_command
+def export_book(book, host, lang, to=None):
+    """書き出し: check, then write one file per destination into a new folder next to the workbook
+    (or in `to`). A blocked list is refused with the reasons. Returns (folder, receipt), or None."""
+    T = texts.t(lang)
+    host.status(T["reading"])
+    view = workbook.read(book, host)
+    host.status(T["checking"])
+    key, report = _checked(view, lang)
+    if not report.clean:
+        _record("export_blocked", view, findings=len(report.findings))
+        _publish(view, host, report, lang)
+        _alert(host, lang, T["export_blocked"] + "\n\n" + _explain(report, lang), mode="critical")
+        return None
+    folder = to
+    if folder is None:
+        full = str(book.fullname or "")
+        if _os.path.isabs(full) and _os.path.isdir(_os.path.dirname(full)):
+            folder = _os.path.dirname(full)
+    if not folder:
+        _alert(host, lang, T["export_unsaved"], mode="critical")
+        return None
+    _publish(view, host, report, lang, create_report=False)
+    host.status(T["exporting"])
+    src = SimpleNamespace(manifest=view.manifest, rules=view.rules, table=view.table, path=str(book.fullname))
+    final, receipt = outbound.write_all(src, report, key, folder, None, None, _disk_sha(book))
+    _record("export", view, folder=str(final), files=len(receipt["files"]), rows=receipt["rows"])
+    _alert(host, lang, T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=final))
+    return final, receipt
+
+
+@_command
+def status_book(book, host, lang):
+    """ヘルプ/状態: the seal, the current state, the version, how to use the buttons. Changes nothing."""
+    T = texts.t(lang)
+    host.status(T["reading"])
+    view = workbook.read(book, host)
+    lines = [T["status_version"].format(version=__version__)]
+    m = view.manifest
+    if m is None:
+        lines.append(T["status_unsealed"])
+    else:
+        policy = view.rules.policies.get("on_save", "confirm")
+        lines.append(T["status_sealed"].format(
+            rows=m.get("rows", "?"), at=m.get("sealed_at", "?"), by=m.get("sealed_by", "?"),
+            rules=m.get("rules", "?"), key=str(m.get("key_id", ""))[:4], approvals=_count(m.get("approvals")),
+            on_save=T["on_save"].get(policy, policy)))
+        try:
+            _, report = _checked(view, lang)
+            lines.append(T["status_now"].format(status=report_sheet.status_line(report, lang)))
+        except DonorGuardError as e:
+            lines.append(T["status_now"].format(status=texts.error(e, lang)))
+    lines += ["", T["help"]]
+    text = "\n".join(lines)
+    _alert(host, lang, text)
+    return text
+
+
+def _count(approvals) -> int:
+    try:
+        return len(json.loads(approvals or "[]"))
+    except ValueError:
+        return 0
+
+
+# -- the save hook --------------------------------------------------------------------------------
+
+_VERDICT_NAME = re.compile(r"^(donorguard|dg)-verdict-[\w.\-]+\.txt$", re.IGNORECASE)
+
+
+def _write_verdict(path, verdict: str):
+    """One line, written to a temporary file beside it and moved into place (never half a line)."""
+    if not path:
+        return
+    path = _os.path.abspath(path)
+    if not _VERDICT_NAME.match(_os.path.basename(path)):
+        raise ValueError("not a DonorGuard verdict file name")
+    fd, tmp = tempfile.mkstemp(dir=_os.path.dirname(path), prefix=".dg-verdict-", suffix=".tmp")
+    try:
+        with _os.fdopen(fd, "w", encoding="ascii", newline="") as f:
+            f.write(verdict + "\r\n")
+        _os.replace(tmp, path)
+    finally:
+        if _os.path.exists(tmp):
+            _os.unlink(tmp)
+
+
+def on_save(book=None, *, verdict=None, version=None, lang="ja", host=None):
+    """Before a sealed workbook is saved: a quick read-only check (nothing is written to the workbook:
+    a write would clear Excel's undo list). The policy of the manifest's rules decides:
+    confirm (default) explain and ask, the answer decides; block refuse the save with the reasons;
+    warn explain and save. Writes "ok", "cancel" or, when the engine cannot return the button
+    pressed, "ask" (the VBA then asks) to `verdict`, and returns it. Work is never lost to a failure:
+    anything that stops the check saves, with a dialog saying it was not checked."""
+    T = texts.t(lang)
+    result, h = "ok", None
+    try:
+        book = _resolve(book)
+        h = host or hostmod.for_book(book)
+        _guard_folder(book)
+        if not _version_ok(version, h, lang):
+            return result
+        view = workbook.read(book, h)
+        if view.manifest is None:
+            return result
+        policy = "confirm"
+        try:
+            _, report = _checked(view, lang)
+            policy = view.rules.policies.get("on_save", "confirm")
+            if report.clean:
+                return result
+            text = T["save_problems"] + "\n" + report_sheet.summary(report, lang)
+        except ManifestTampered as e:
+            text = texts.error(e, lang)   # the snapshot cannot be trusted: its policy neither
+        if _sys.platform == "darwin":
+            _alert(h, lang, text + "\n\n" + T["save_mac"], mode="critical")
+        elif policy == "warn":
+            _alert(h, lang, text + "\n\n" + T["save_warned"], mode="critical")
+        elif policy == "block":
+            _alert(h, lang, text + "\n\n" + T["save_blocked"], mode="critical")
+            result = "cancel"
+        else:
+            answer = _alert(h, lang, text + "\n\n" + T["save_confirm"], buttons="yes_no", mode="critical")
+            result = {"yes": "ok", "no": "cancel"}.get(answer, "ask")
+        return result
+    except DonorGuardError as e:
+        if h is None:
+            raise
+        _alert(h, lang, T["save_unchecked"].format(why=texts.error(e, lang)), mode="critical")
+        return result
+    except Exception as e:
+        if h is None or _os.environ.get("DONORGUARD_DEBUG"):
+            raise
+        _alert(h, lang, T["save_unchecked"].format(why=type(e).__name__), mode="critical")
+        return result
+    finally:
+        _write_verdict(verdict, result)
