@@ -61,7 +61,7 @@ def guarded():
     except Exception as e:  # the contract: one sentence, never a traceback
         if os.environ.get("DONORGUARD_DEBUG"):
             raise
-        click.echo(f"donorguard: unexpected {type(e).__name__}; nothing was changed.", err=True)
+        click.echo(f"donorguard: unexpected {type(e).__name__}; set DONORGUARD_DEBUG=1 for details.", err=True)
         sys.exit(2)
 
 

@@ -1,6 +1,7 @@
 """A check report as text for a terminal, and as the JSON object other tools read."""
 import json
 import math
+import unicodedata
 
 from .messages import TEXT, Messages
 
@@ -46,12 +47,22 @@ def as_text(report, lang: str = "ja", limit: int = 20) -> str:
         out.append(f"  {i}. [{c.cause}] {c.message}")
     f = report.findings
     out += ["", h["findings"] + (h["shown"].format(k=limit, n=len(f)) if len(f) > limit else "")]
-    out.append("  " + "  ".join(h["cols"][:5]) + "  " + h["cols"][5])
+    out.append("  " + _line(h["cols"]))
     for r in f.head(limit).itertuples(index=False):
-        cells = [_dash(r.row), r.kind, TEXT[lang]["and"].join(r.columns) or "-", _dash(r.belongs_at_row),
-                 _dash(r.sealed_row)]
-        out.append("  " + "  ".join(cells) + "  " + r.message)
+        out.append("  " + _line([_dash(r.row), r.kind, TEXT[lang]["and"].join(r.columns) or "-",
+                                 _dash(r.belongs_at_row), _dash(r.sealed_row), r.message]))
     return "\n".join(out)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _line(cells) -> str:
+    """Columns padded to fixed display widths (Japanese characters count double)."""
+    widths = (6, 14, 12, 9, 11)
+    padded = [c + " " * max(1, w - _width(c)) for c, w in zip(cells, widths)]
+    return "".join(padded) + cells[-1]
 
 
 def _dash(v):

@@ -1,0 +1,203 @@
+"""The command line as users and other tools see it: exit codes, the exact sentences, JSON shape."""
+import json
+import os
+import re
+import stat
+
+import pytest
+
+from donorguard import synth
+from support import book, cli, ids_in, leaked, new_key
+
+
+@pytest.fixture
+def sealed(tmp_path):
+    path, df = book(tmp_path, n=40, seed=11)
+    key = new_key(tmp_path)
+    r = cli(tmp_path, "seal", path, "--key", key)
+    assert r.returncode == 0, r.stderr
+    return tmp_path, path, key, df
+
+
+def test_key_new_is_private_and_prints_its_id(tmp_path):
+    r = cli(tmp_path, "key", "new", tmp_path / "a.key")
+    assert r.returncode == 0 and re.fullmatch(r"[0-9a-f]{16}\n", r.stdout)
+    assert stat.S_IMODE(os.stat(tmp_path / "a.key").st_mode) == 0o600
+    again = cli(tmp_path, "key", "new", tmp_path / "a.key")
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_seal_then_check_clean(sealed):
+    tmp, path, key, _ = sealed
+    r = cli(tmp, "check", path, "--key", key)
+    assert r.returncode == 0
+    assert r.stdout == "問題ありません: 40 行すべてが封印どおりです。\n"
+    r = cli(tmp, "check", path, "--key", key, "--lang", "en")
+    assert r.stdout == "Clean: all 40 rows are as sealed.\n"
+
+
+def test_kosai_mistake_blocked_with_explanation(sealed):
+    tmp, path, key, df = sealed
+    bad = tmp / "sorted.xlsx"
+    synth.kosai_mistake(path, bad)
+    r = cli(tmp, "check", bad, "--key", key)
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    n = int(re.match(r"送付できません: 40 行中 (\d+) 行に問題があります。", lines[0]).group(1))
+    assert n >= 30
+    assert lines[3].startswith(f"  1. [column_sorted_alone] 個人番号 の列だけが並べ替えられ、{n} 行で値が別の人の行に移っています（行 ")
+    assert lines[3].endswith("元に戻す（Ctrl+Z）か、「修復」で封印どおりの行に戻してください。")
+    en = cli(tmp, "check", bad, "--key", key, "--lang", "en")
+    assert en.stdout.splitlines()[0] == f"Blocked: {n} of 40 rows have problems."
+    assert f"1. [column_sorted_alone] Only the column(s) 個人番号 were sorted, moving values into other people's rows in {n} rows" in en.stdout
+    assert re.search(r"Row \d+: 個人番号 \(\*\*\*\*-\*\*\*\*-\d{4}\) belongs to row \d+ \(.+\)\.", en.stdout)
+    assert not leaked(r.stdout + en.stdout + r.stderr, ids_in(df))
+
+
+def test_check_json_contract(sealed):
+    tmp, path, key, df = sealed
+    bad = tmp / "sorted.xlsx"
+    synth.kosai_mistake(path, bad)
+    r = cli(tmp, "check", bad, "--json", "--key", key)
+    assert r.returncode == 1
+    doc = json.loads(r.stdout)
+    assert set(doc) == {"status", "rows", "findings", "diagnosis"} and doc["status"] == "blocked" and doc["rows"] == 40
+    f = doc["findings"][0]
+    assert set(f) == {"row", "kind", "columns", "belongs_at_row", "sealed_row", "message"}
+    assert f["kind"] == "separated" and f["columns"] == ["個人番号"] and isinstance(f["belongs_at_row"], int)
+    d = doc["diagnosis"][0]
+    assert set(d) == {"cause", "rows", "columns", "shift", "message"} and d["cause"] == "column_sorted_alone"
+    assert not leaked(r.stdout, ids_in(df))
+    clean = json.loads(cli(tmp, "check", path, "--json", "--key", key).stdout)
+    assert clean == {"status": "clean", "rows": 40, "findings": [], "diagnosis": []}
+
+
+def test_repair_export_and_receipt(sealed):
+    tmp, path, key, df = sealed
+    bad, fixed = tmp / "sorted.xlsx", tmp / "fixed.xlsx"
+    synth.kosai_mistake(path, bad)
+    before = bad.read_bytes()
+    r = cli(tmp, "repair", bad, "--out", fixed, "--key", key)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines()[0].startswith("修復しました: ")
+    assert bad.read_bytes() == before
+    blocked = cli(tmp, "export", bad, "--to", tmp / "out", "--key", key)
+    assert blocked.returncode == 1 and "何も書き出していません。" in blocked.stdout
+    assert not (tmp / "out").exists() or not any((tmp / "out").iterdir())
+    r = cli(tmp, "export", fixed, "--to", tmp / "out", "--key", key)
+    assert r.returncode == 0, r.stderr
+    folder = next((tmp / "out").iterdir())
+    receipt = json.loads((folder / "receipt.json").read_text(encoding="utf-8"))
+    assert receipt["rows"] == 40 and sum(f["rows"] for f in receipt["files"]) == 40
+    csv = (folder / receipt["files"][0]["file"]).read_bytes()
+    assert b"\r\n" in csv and csv.decode("cp932").splitlines()[0].startswith("住所地市町村コード,寄附者番号,氏名")
+    exported = "".join((folder / f["file"]).read_bytes().decode("cp932") for f in receipt["files"])
+    assert ids_in(df) <= set(re.findall(r"\d{12}", exported))
+    assert not leaked(json.dumps(receipt) + (tmp / "audit.jsonl").read_text(encoding="utf-8"), ids_in(df))
+
+
+def test_repair_refuses_in_place(sealed):
+    tmp, path, key, _ = sealed
+    r = cli(tmp, "repair", path, "--out", path, "--key", key)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("case, code, text", [
+    ("not_sealed", 2, "has not been sealed yet: run `donorguard seal` on the known-good list first."),
+    ("wrong_key", 2, "this machine has"),
+    ("missing", 2, "is not an Excel .xlsx workbook (no such file)."),
+    ("no_columns", 2, "has a header row with"),
+])
+def test_cannot_check_is_one_sentence_exit_2(tmp_path, case, code, text):
+    path, _ = book(tmp_path, n=5)
+    key = new_key(tmp_path)
+    if case == "wrong_key":
+        assert cli(tmp_path, "seal", path, "--key", key).returncode == 0
+        key = new_key(tmp_path, "other.key")
+    if case == "missing":
+        path = tmp_path / "nope.xlsx"
+    if case == "no_columns":
+        import openpyxl
+        wb = openpyxl.Workbook()
+        wb.active.append(["a", "b"])
+        wb.save(path)
+    r = cli(tmp_path, "check", path, "--key", key)
+    assert r.returncode == code and text in r.stderr and r.stderr.count("\n") == 1 and r.stdout == ""
+    assert "Traceback" not in r.stderr
+
+
+def test_wrong_key_message_names_both_keys(sealed):
+    tmp, path, key, _ = sealed
+    other = new_key(tmp, "other.key")
+    r = cli(tmp, "check", path, "--key", other)
+    assert re.fullmatch(r"donorguard: Sealed with key [0-9a-f]{4}…, this machine has [0-9a-f]{4}…: "
+                        r"use the key the list was sealed with\.\n", r.stderr)
+
+
+def test_unfit_list_is_refused_and_untouched(tmp_path):
+    df = synth.make_people(10, seed=3)
+    df.loc[4, "個人番号"] = df.loc[4, "個人番号"][:-1] + str((int(df.loc[4, "個人番号"][-1]) + 1) % 10)
+    df.loc[7, "個人番号"] = df.loc[2, "個人番号"]
+    path = tmp_path / "bad.xlsx"
+    synth.write_workbook(df, path)
+    before = path.read_bytes()
+    r = cli(tmp_path, "seal", path, "--key", new_key(tmp_path))
+    assert r.returncode == 1 and path.read_bytes() == before
+    assert "個人番号 check_digit in rows 8" in r.stderr and "one 個人番号 on two owners in rows 6, 11" in r.stderr
+    assert not leaked(r.stderr, ids_in(df))
+
+
+def test_seal_twice_is_refused(sealed):
+    tmp, path, key, _ = sealed
+    r = cli(tmp, "seal", path, "--key", key)
+    assert r.returncode == 2 and "already sealed" in r.stderr
+
+
+def test_approve_added_row(sealed):
+    import openpyxl
+    tmp, path, key, df = sealed
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    extra = synth.make_people(1, seed=99).iloc[0].tolist()
+    ws.append(extra)
+    wb.save(path)
+    r = cli(tmp, "check", path, "--json", "--key", key)
+    doc = json.loads(r.stdout)
+    assert r.returncode == 1 and [f["kind"] for f in doc["findings"]] == ["unsealed"]
+    row = doc["findings"][0]["row"]
+    assert cli(tmp, "approve", path, "--rows", row, "--key", key).returncode == 2  # --reason is required
+    r = cli(tmp, "approve", path, "--rows", str(row), "--reason", "寄附受付 追加分", "--key", key)
+    assert r.returncode == 0, r.stderr
+    assert cli(tmp, "check", path, "--key", key).returncode == 0
+
+
+def test_approve_refuses_separated_rows(sealed):
+    tmp, path, key, _ = sealed
+    bad = tmp / "sorted.xlsx"
+    synth.kosai_mistake(path, bad)
+    r = cli(tmp, "approve", bad, "--rows", "4-43", "--reason", "x", "--key", key)
+    assert r.returncode == 1 and "hold values that belong to other rows (run repair first)" in r.stderr
+
+
+def test_audit_log_chain(sealed):
+    tmp, path, key, _ = sealed
+    cli(tmp, "check", path, "--key", key)
+    log = tmp / "audit.jsonl"
+    assert cli(tmp, "audit", "verify", log).stdout.startswith("intact")
+    lines = log.read_text(encoding="utf-8").splitlines()
+    cli(tmp, "export", path, "--to", tmp / "o", "--key", key)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["event"] for x in lines] == ["seal", "export"]
+    lines[0] = lines[0].replace('"rows": 40', '"rows": 41')
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = cli(tmp, "audit", "verify", log)
+    assert r.returncode == 1 and r.stdout == "broken at line 2\n"
+
+
+def test_every_command_has_help_and_is_in_the_readme(tmp_path):
+    from pathlib import Path
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for cmd in ["key new", "seal", "check", "repair", "approve", "export", "audit verify", "demo"]:
+        r = cli(tmp_path, *cmd.split(), "--help")
+        assert r.returncode == 0 and "Usage:" in r.stdout
+        assert f"donorguard {cmd}" in readme, cmd
