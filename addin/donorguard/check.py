@@ -2,6 +2,7 @@
 
 Read-only. A clean row costs one MAC; cells are looked at only in rows whose MAC fails.
 """
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +53,7 @@ class Checker:
         self.findings = []
         self.cells = []          # wrong cells: pos, col, kind, owner_pos, paired, blank
         self.plan = Plan()
+        self._moved = json.loads(manifest["sealed_rows"])
 
     # -- the clean path ------------------------------------------------------------
     def run(self) -> Report:
@@ -96,8 +98,9 @@ class Checker:
             self._add(rows[i], "tampered", [], None, serial[i] if serial[i] >= 0 else None, self.msg.tampered())
         self.tampered = (sealed & ~seal_ok) | (~sealed & ~seals["blank"].to_numpy())
 
-        # expected tags of every row with a genuine seal
-        self.exp = {c: tag_of(seals["tags"], j) for j, c in enumerate(self.cols)}
+        # expected tags of every row with a genuine seal, current tags where something is wrong
+        self.exp = {c: tag_of(seals["tags"], j).to_numpy(dtype=object) for j, c in enumerate(self.cols)}
+        self.can = {c: self.canon[c].to_numpy(dtype=object) for c in self.cols}
         # one owner row per serial; further rows carrying the same seal are duplicates
         owner = np.full(n, False)
         first = {}
@@ -107,21 +110,20 @@ class Checker:
                 first[s] = i
         owner[list(first.values())] = True
         self.owner = owner
-        self.pos_of_serial = first
         dup = seal_ok & ~owner
         self.unsealed = seals["blank"].to_numpy() & has_values
-        work = (seal_ok & ~clean & owner) | self.unsealed
-        self.cur = {c: pd.Series(index=np.flatnonzero(work), dtype=object) for c in self.cols}
-        if work.any():
-            w = np.flatnonzero(work)
-            for c in self.cols:
-                self.cur[c] = pd.Series(self.sealer.tags(c, self.canon[c].iloc[w]).to_numpy(), index=w)
+        work = np.flatnonzero((seal_ok & ~clean & owner) | self.unsealed)
+        self.cur = {}
+        for c in self.cols:
+            self.cur[c] = np.full(n, None, dtype=object)
+            if len(work):
+                self.cur[c][work] = self.sealer.tags(c, self.canon[c].iloc[work]).to_numpy()
         for i in np.flatnonzero(dup):
             o = first[serial[i]]
-            self._add(rows[i], "duplicate", [], rows[o], mf.sealed_row(self.m, serial[i]),
+            self._add(rows[i], "duplicate", [], rows[o], self._sealed_row(serial[i]),
                       self.msg.duplicate(rows[o]))
         for s in sorted(known - set(first)):
-            self._add(None, "missing", [], None, mf.sealed_row(self.m, s), self.msg.missing(mf.sealed_row(self.m, s)))
+            self._add(None, "missing", [], None, self._sealed_row(s), self.msg.missing(self._sealed_row(s)))
         broken_owner = np.flatnonzero(seal_ok & ~clean & owner)
         for c in self.cols:
             self._column(c, broken_owner)
@@ -131,70 +133,72 @@ class Checker:
 
     def _column(self, c, broken_owner):
         """Pair each misplaced value of column c with the row whose seal asks for it."""
-        exp_all, cur = self.exp[c], self.cur[c]
-        exp_b = exp_all.iloc[broken_owner]
-        cur_b = cur.loc[broken_owner] if len(broken_owner) else cur.iloc[:0]
-        wrong = broken_owner[(cur_b.to_numpy() != exp_b.to_numpy())]
-        unsealed = np.flatnonzero(self.unsealed & self.canon[c].ne("").to_numpy())
-        sources = np.concatenate([wrong, unsealed])
+        exp, cur, can = self.exp[c], self.cur[c], self.can[c]
+        wrong = broken_owner[cur[broken_owner] != exp[broken_owner]]
+        unsealed = np.flatnonzero(self.unsealed & (can != ""))
+        sources = np.sort(np.concatenate([wrong, unsealed]))
         if not len(sources):
             return
-        need = pd.Series(wrong, index=exp_all.iloc[wrong].to_numpy())
-        src_tags = cur.loc[sources].to_numpy()
-        owners_exp = exp_all[self.owner]
-        owner_by_tag = pd.Series(owners_exp.index.to_numpy(), index=owners_exp.to_numpy())
-        owner_by_tag = owner_by_tag[owner_by_tag.index.isin(set(src_tags))]
-        needers = {t: list(g) for t, g in need.groupby(level=0)} if len(need) else {}
-        owners = {t: list(g) for t, g in owner_by_tag.groupby(level=0)} if len(owner_by_tag) else {}
-        filled = set()
-        for pos, tag in sorted(zip(sources, src_tags)):
+        needers = {}
+        for p in wrong:
+            needers.setdefault(exp[p], []).append(p)
+        src_set = set(cur[sources])
+        owners = {}
+        for p in np.flatnonzero(self.owner):
+            if exp[p] in src_set:
+                owners.setdefault(exp[p], []).append(p)
+        is_id = c == self.rules.id
+        filled, moved_out, cells = set(), set(), []
+        for pos in sources:
+            tag, blank, is_unsealed = cur[pos], can[pos] == "", bool(self.unsealed[pos])
             wanted = needers.get(tag)
-            blank = self.canon[c].iat[pos] == ""
-            is_unsealed = self.unsealed[pos]
             if wanted:
                 dst = wanted.pop(0)
                 self.plan.moves.append((dst, c, pos))
                 filled.add(dst)
-                self.cells.append((pos, c, "separated", dst, True, blank, is_unsealed))
-            elif len(owners.get(tag, ())) == 1 and (c == self.rules.id or not is_unsealed):
+                moved_out.add(pos)
+                cells.append((pos, c, "separated", dst, True, blank, is_unsealed))
+            elif len(owners.get(tag, ())) == 1 and (is_id or not is_unsealed):
                 # a copy of a value only one owner has: someone else's value
-                self.cells.append((pos, c, "separated", owners[tag][0], False, blank, is_unsealed))
+                cells.append((pos, c, "separated", owners[tag][0], False, blank, is_unsealed))
             elif not is_unsealed:
-                kind = "id_changed" if c == self.rules.id else "owner_changed"
-                self.cells.append((pos, c, kind, -1, False, blank, is_unsealed))
+                cells.append((pos, c, "id_changed" if is_id else "owner_changed", -1, False, blank, False))
+        zero = set()
         for pos in wrong:
             if pos in filled:
                 continue
             fixed = self._leading_zero(c, pos)
             if fixed:
                 self.plan.set_text.append((pos, c, fixed))
+                zero.add(pos)
             else:
                 self.plan.reentry.append((pos, c))
-        moved_out = {p for _, col, p in self.plan.moves if col == c}
-        for pos, col, kind, dst, paired, blank, is_unsealed in self.cells:
-            if col != c or pos in filled or blank:
+        for pos, _, kind, _, paired, blank, is_unsealed in cells:
+            if pos in filled or pos in zero or blank or kind != "separated":
                 continue
-            if kind == "separated" and (pos in moved_out or not (paired or is_unsealed)):
-                if not any(p == pos and cc == c for p, cc, _ in self.plan.set_text):
-                    self.plan.clear.append((pos, c))
+            if pos in moved_out or not (paired or is_unsealed):
+                self.plan.clear.append((pos, c))
+        self.cells.extend(cells)
 
     def _leading_zero(self, c, pos):
         kind = self.rules.id_kind if c == self.rules.id else None
-        v = self.canon[c].iat[pos]
+        v = self.can[c][pos]
         if kind is None or len(v) != kind.length - 1 or not v.isdigit():
             return None
-        if self.sealer.tag(c, "0" + v) == self.exp[c].iat[pos]:
+        if self.sealer.tag(c, "0" + v) == self.exp[c][pos]:
             return "0" + v
         return None
 
     def _cell_findings(self):
         rows, msg = self.t.rows, self.msg
-        cells = self.cell_frame()
-        cells = cells[~cells["unsealed"]]
         zero = {(p, c) for p, c, _ in self.plan.set_text}
-        for (pos, kind, dst), g in cells.groupby(["pos", "kind", "dst"], sort=True):
-            cols = [c for c in self.cols if c in set(g["col"])]
-            serial = self.seals["serial"].iat[pos]
+        groups = {}
+        for pos, col, kind, dst, _, _, is_unsealed in self.cells:
+            if not is_unsealed:
+                groups.setdefault((pos, kind, dst), set()).add(col)
+        serials = self.seals["serial"].to_numpy()
+        for (pos, kind, dst), colset in sorted(groups.items()):
+            cols = [c for c in self.cols if c in colset]
             belongs = rows[dst] if dst >= 0 else None
             if kind == "separated":
                 text = msg.separated(rows[pos], cols, belongs, self._display(dst), self._masked(pos, cols))
@@ -202,7 +206,7 @@ class Checker:
                 text = msg.leading_zero(rows[pos], self._masked(pos, cols))
             else:
                 text = msg.edited(rows[pos], cols, self._masked(pos, cols))
-            self._add(rows[pos], kind, cols, belongs, mf.sealed_row(self.m, serial), text)
+            self._add(rows[pos], kind, cols, belongs, self._sealed_row(serials[pos]), text)
 
     def _rows_added(self):
         rows = self.t.rows
@@ -219,12 +223,12 @@ class Checker:
     def _invalid_ids(self, positions):
         id_col, kind = self.rules.id, self.rules.id_kind
         for pos in sorted(positions):
-            v = self.canon[id_col].iat[pos]
+            v = self.can[id_col][pos]
             why = kind.problem(v)
             if why and not (why == "blank" and self.rules.policies.get("allow_blank_id")):
                 serial = self.seals["serial"].iat[pos]
                 self._add(self.t.rows[pos], "invalid_id", [id_col], None,
-                          mf.sealed_row(self.m, serial) if serial >= 0 else None,
+                          self._sealed_row(serial) if serial >= 0 else None,
                           self.msg.invalid_id(self.t.rows[pos], why, kind.mask(v)))
 
     # -- helpers ------------------------------------------------------------------------
@@ -235,21 +239,23 @@ class Checker:
 
     def _display(self, pos):
         """The owner's name as it stands in the owner's row, if that cell is itself in place."""
-        name_col = self.rules_display
-        if pos < 0 or name_col is None:
+        c = self.display_column
+        if pos < 0 or c is None:
             return None
-        cur = self.cur[name_col]
-        if self.clean[pos] or (pos in cur.index and cur.at[pos] == self.exp[name_col].iat[pos]):
-            return self.t.values[name_col].iat[pos]
+        if self.clean[pos] or self.cur[c][pos] == self.exp[c][pos]:
+            return self.t.values[c].iat[pos]
         return None
 
+    def _sealed_row(self, serial) -> int:
+        return int(self._moved.get(str(int(serial)), serial))
+
     @property
-    def rules_display(self):
+    def display_column(self):
         return next((c.name for c in self.rules.columns if c.owner and c.kind == "text"), None)
 
     def _masked(self, pos, cols):
         if self.rules.id in cols:
-            return self.rules.id_kind.mask(self.canon[self.rules.id].iat[pos])
+            return self.rules.id_kind.mask(self.can[self.rules.id][pos])
         return None
 
     def _add(self, row, kind, cols, belongs, sealed_row, message):
