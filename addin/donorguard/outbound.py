@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 
 import fastexcel
-import openpyxl
 import pandas as pd
 
 from . import __version__, export
@@ -33,6 +32,7 @@ def _write(frame: pd.DataFrame, path: Path, fmt: str, encoding: str):
         w.writerows(frame.itertuples(index=False, name=None))
         path.write_bytes(buf.getvalue().encode(encoding))
     else:
+        import openpyxl  # only .xlsx exports pay for it
         wb = openpyxl.Workbook(write_only=True)
         ws = wb.create_sheet("list")
         ws.append(list(frame.columns))
