@@ -24,7 +24,7 @@ def test_key_new_is_private_and_prints_its_id(tmp_path):
     assert r.returncode == 0 and re.fullmatch(r"[0-9a-f]{16}\n", r.stdout)
     assert stat.S_IMODE(os.stat(tmp_path / "a.key").st_mode) == 0o600
     again = cli(tmp_path, "key", "new", tmp_path / "a.key")
-    assert again.returncode == 2 and "already exists" in again.stderr
+    assert again.returncode == 2 and "already exists" in again.stderr and again.stderr.count("\n") == 1
 
 
 def test_seal_then_check_clean(sealed):
@@ -103,10 +103,10 @@ def test_repair_refuses_in_place(sealed):
 
 
 @pytest.mark.parametrize("case, code, text", [
-    ("not_sealed", 2, "has not been sealed yet: run `donorguard seal` on the known-good list first."),
-    ("wrong_key", 2, "this machine has"),
-    ("missing", 2, "is not an Excel .xlsx workbook (no such file)."),
-    ("no_columns", 2, "has a header row with"),
+    ("not_sealed", 2, "はまだ封印されていません。正しい一覧であることを確かめてから封印してください。"),
+    ("wrong_key", 2, "このパソコンの鍵は"),
+    ("missing", 2, "は Excel の .xlsx ブックとして扱えません（no such file）。"),
+    ("no_columns", 2, "の列見出しがありません。"),
 ])
 def test_cannot_check_is_one_sentence_exit_2(tmp_path, case, code, text):
     path, _ = book(tmp_path, n=5)
@@ -129,7 +129,7 @@ def test_cannot_check_is_one_sentence_exit_2(tmp_path, case, code, text):
 def test_wrong_key_message_names_both_keys(sealed):
     tmp, path, key, _ = sealed
     other = new_key(tmp, "other.key")
-    r = cli(tmp, "check", path, "--key", other)
+    r = cli(tmp, "check", path, "--key", other, "--lang", "en")
     assert re.fullmatch(r"donorguard: Sealed with key [0-9a-f]{4}…, this machine has [0-9a-f]{4}…: "
                         r"use the key the list was sealed with\.\n", r.stderr)
 
@@ -141,16 +141,21 @@ def test_unfit_list_is_refused_and_untouched(tmp_path):
     path = tmp_path / "bad.xlsx"
     synth.write_workbook(df, path)
     before = path.read_bytes()
-    r = cli(tmp_path, "seal", path, "--key", new_key(tmp_path))
+    key = new_key(tmp_path)
+    r = cli(tmp_path, "seal", path, "--key", key)
     assert r.returncode == 1 and path.read_bytes() == before
-    assert "個人番号 check_digit in rows 8" in r.stderr and "one 個人番号 on two owners in rows 6, 11" in r.stderr
-    assert not leaked(r.stderr, ids_in(df))
+    assert r.stderr == ("donorguard: この一覧は封印できません: 個人番号が検査用数字が合わない（行 8）、"
+                        "同じ個人番号が別の人の行にもあります（行 6, 11）。\n")
+    en = cli(tmp_path, "seal", path, "--key", key, "--lang", "en")
+    assert en.stderr == ("donorguard: The list cannot be sealed: 個人番号 check_digit in rows 8; "
+                         "one 個人番号 on two owners in rows 6, 11.\n")
+    assert path.read_bytes() == before and not leaked(r.stderr + en.stderr, ids_in(df))
 
 
 def test_seal_twice_is_refused(sealed):
     tmp, path, key, _ = sealed
     r = cli(tmp, "seal", path, "--key", key)
-    assert r.returncode == 2 and "already sealed" in r.stderr
+    assert r.returncode == 2 and "はすでに封印されています" in r.stderr
 
 
 def test_approve_added_row(sealed):
@@ -176,7 +181,8 @@ def test_approve_refuses_separated_rows(sealed):
     bad = tmp / "sorted.xlsx"
     synth.kosai_mistake(path, bad)
     r = cli(tmp, "approve", bad, "--rows", "4-43", "--reason", "x", "--key", key)
-    assert r.returncode == 1 and "hold values that belong to other rows (run repair first)" in r.stderr
+    assert r.returncode == 1 and re.match(r"donorguard: 行 [\d, -]+ は承認できません", r.stderr)
+    assert r.stderr.endswith("は承認できません: 別の人の値が入っています（先に「修復」を実行してください）。\n")
 
 
 def test_audit_log_chain(sealed):

@@ -7,11 +7,15 @@ import numpy as np
 from . import manifest as mf
 from .check import Report
 from .errors import NotApprovable
-from .messages import row_ranges
+from .messages import REFUSALS, problems_text, row_ranges
 from .seal import problems, seals_for
 
-REFUSED = {"separated": "they hold values that belong to other rows (run repair first)",
-           "duplicate": "they are copies of other rows (delete them instead)"}
+REFUSED = ("separated", "duplicate")
+
+
+def _refuse(rows, why, items=None):
+    text = problems_text(items, "en") if items else REFUSALS["en"][why]
+    raise NotApprovable(rows=row_ranges(rows, lang="en"), why=text, reason=why, items=items)
 
 
 def approve(table, m: dict, key, report: Report, rows: list, reason: str, removed: list = ()):
@@ -19,25 +23,25 @@ def approve(table, m: dict, key, report: Report, rows: list, reason: str, remove
     rules = mf.from_snapshot(m["rules_snapshot"])
     reason = re.sub(r"\d{8,}", lambda d: "*" * (len(d.group()) - 4) + d.group()[-4:], reason.strip())
     if not reason:
-        raise NotApprovable(rows=row_ranges(rows, lang="en"), why="a reason is required")
+        _refuse(rows, "reason_required")
     where = {int(r): i for i, r in enumerate(table.rows)}
     unknown = [r for r in rows if r not in where]
     if unknown:
-        raise NotApprovable(rows=row_ranges(unknown, lang="en"), why="they are not rows of the list")
+        _refuse(unknown, "not_rows")
     f = report.findings
-    for kind, why in REFUSED.items():
+    for kind in REFUSED:
         bad = sorted(set(f.loc[(f["kind"] == kind) & f["row"].isin(rows), "row"].astype(int)))
         if bad:
-            raise NotApprovable(rows=row_ranges(bad, lang="en"), why=why)
+            _refuse(bad, kind)
     missing = set(f.loc[f["kind"] == "missing", "sealed_row"].astype(int))
     not_missing = [r for r in removed if r not in missing]
     if not_missing:
-        raise NotApprovable(rows=row_ranges(not_missing, lang="en"), why="they are not missing sealed rows")
+        _refuse(not_missing, "not_missing")
     flagged = set(f["row"].dropna().astype(int))
     positions = np.array(sorted(where[r] for r in rows if r in flagged), dtype=np.int64)
     found = problems(report.canon, table.rows, rules, positions)
     if found:
-        raise NotApprovable(rows=row_ranges(rows, lang="en"), why="; ".join(found))
+        _refuse(rows, "problems", found)
 
     known = set(mf.decode_ranges(m["serials"])) - {mf_row_to_serial(m, r) for r in removed}
     sealed_rows = json.loads(m["sealed_rows"])

@@ -19,8 +19,8 @@ import statistics
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 SEED = 2017
 ID_COL, JOIN_COL, HEADER = "個人番号", "寄附者番号", 2     # synth: title, blank row, header on row 3
@@ -42,20 +42,6 @@ def dg(*args) -> list:
 
 def say(text):
     print(text, file=sys.stderr, flush=True)
-
-
-@contextmanager
-def environ(**env):
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 # -- the workbooks ------------------------------------------------------------------------------
@@ -144,12 +130,14 @@ def tasks(p: dict) -> list:
     return [
         ("read: fastexcel → pandas (baseline)", None, [sys.executable, "-c", READ, p["sealed"]], 0),
         ("donorguard check (sealed)", None, dg("check", p["sealed"], "--key", key), 0),
-        ("donorguard seal (fresh unsealed copy)", fresh_unsealed, dg("seal", w / "unsealed.xlsx", "--key", key), 0),
+        ("donorguard seal (fresh unsealed copy)", fresh_unsealed,
+         dg("seal", w / "unsealed.xlsx", "--key", key), 0),
         ("openpyxl load+save (sealed)", clear(w / "openpyxl.xlsx"),
          [sys.executable, "-c", OPENPYXL, p["sealed"], w / "openpyxl.xlsx"], 0),
         ("donorguard repair (Kosai copy)", clear(w / "repaired.xlsx"),
          dg("repair", p["kosai"], "--out", w / "repaired.xlsx", "--key", key), 0),
-        ("donorguard export (sealed)", clear(w / "export"), dg("export", p["sealed"], "--to", w / "export", "--key", key), 0),
+        ("donorguard export (sealed)", clear(w / "export"),
+         dg("export", p["sealed"], "--to", w / "export", "--key", key), 0),
         ("datacompy: Kosai copy vs master", None,
          [sys.executable, "-c", DATACOMPY, p["kosai"], p["plain"]] if have_datacompy else None, 0),
     ]
@@ -158,8 +146,8 @@ def tasks(p: dict) -> list:
 TIME = "/usr/bin/time"
 # Without GNU time: a small wrapper reads its child's ru_maxrss (a few MB of the wrapper's own pages
 # may count: Linux keeps the high-water mark across exec, hence never from this big process itself).
-WRAP = ("import os, sys; pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ); _, st, ru = os.wait4(pid, 0);"
-        " open(sys.argv[1], 'w').write(str(ru.ru_maxrss)); sys.exit(os.waitstatus_to_exitcode(st))")
+WRAP = ("import os, sys; pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ);"
+        " _, st, ru = os.wait4(pid, 0); open(sys.argv[1], 'w').write(str(ru.ru_maxrss)); sys.exit(os.waitstatus_to_exitcode(st))")
 
 
 def run_once(cmd: list, env: dict, log: Path) -> tuple:
@@ -250,11 +238,14 @@ def profile(command: str, p: dict, top: int = 25) -> str:
     if command == "seal":
         shutil.copyfile(p["plain"], p["work"] / "unsealed.xlsx")
         args = ["seal", str(p["work"] / "unsealed.xlsx"), "--key", str(p["key"])]
+    elif command == "repair":
+        (p["work"] / "repaired.xlsx").unlink(missing_ok=True)
+        args = ["repair", str(p["kosai"]), "--out", str(p["work"] / "repaired.xlsx"), "--key", str(p["key"])]
     else:
         args = ["check", str(p["sealed"]), "--key", str(p["key"])]
     prof = cProfile.Profile()
     t = time.perf_counter()
-    with environ(DONORGUARD_AUDIT_LOG=str(p["audit"])):
+    with mock.patch.dict(os.environ, DONORGUARD_AUDIT_LOG=str(p["audit"])):
         try:
             prof.runcall(cli.main, args, standalone_mode=False)
         except SystemExit:
@@ -279,7 +270,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "donorguard-bench",
                     help="folder for the generated workbooks (default ~/.cache/donorguard-bench)")
-    ap.add_argument("--profile", choices=["check", "seal"], help="cProfile this command in-process instead")
+    ap.add_argument("--profile", choices=["check", "seal", "repair"],
+                    help="cProfile this command in-process instead (repair: of the Kosai copy)")
     a = ap.parse_args(argv)
     sizes = [a.rows] + ([a.rows * 10] if a.big else [])
     if a.profile:

@@ -13,7 +13,7 @@ import click
 
 from . import __version__, audit, files, keys, report as fmt, rules as rules_mod
 from .errors import DonorGuardError, ExportBlocked
-from .messages import row_ranges
+from .messages import error_text, row_ranges
 
 LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default=lambda: os.environ.get("DONORGUARD_LANG", "ja"),
                     show_default="ja", help="Language of messages.")
@@ -44,17 +44,14 @@ def step(text: str):
             click.echo(f" {time.monotonic() - t0:.1f} s", err=True)
 
 
-def fail(e: DonorGuardError):
-    click.echo(f"donorguard: {e}", err=True)
-    sys.exit(e.code)
-
-
 @contextmanager
-def guarded():
+def guarded(lang=None):
+    """Named errors become one sentence in the chosen language and their exit code."""
     try:
         yield
     except DonorGuardError as e:
-        fail(e)
+        click.echo(f"donorguard: {error_text(e, lang or os.environ.get('DONORGUARD_LANG', 'ja'))}", err=True)
+        sys.exit(e.code)
     except KeyboardInterrupt:
         click.echo("donorguard: interrupted; nothing was changed.", err=True)
         sys.exit(2)
@@ -107,7 +104,7 @@ def key_new(path):
 @LANG
 def seal(book, rules_name, key_file, lang):
     """Seal BOOK in place: a fingerprint per row binding its ID to its owner."""
-    with guarded():
+    with guarded(lang):
         rules = rules_mod.load(rules_name)
 
         def notice(path, k):
@@ -127,7 +124,7 @@ def seal(book, rules_name, key_file, lang):
 @LANG
 def check(book, as_json, rules_name, key_file, lang):
     """Check BOOK against its seals: exit 0 clean, 1 blocked, 2 cannot check."""
-    with guarded():
+    with guarded(lang):
         with step("checking"):
             _, rep, _ = files.check_file(book, rules_mod.load(rules_name), key_file, lang)
         click.echo(fmt.as_json(rep) if as_json else fmt.as_text(rep, lang))
@@ -142,7 +139,7 @@ def check(book, as_json, rules_name, key_file, lang):
 @LANG
 def repair(book, out, rules_name, key_file, lang):
     """Put moved values back in their sealed rows, into a copy (--out)."""
-    with guarded():
+    with guarded(lang):
         with step("repairing"):
             before, after, reentry = files.repair_file(book, out, rules_mod.load(rules_name), key_file, lang)
         moved = len(before.plan.moves) + len(before.plan.set_text)
@@ -168,7 +165,7 @@ def repair(book, out, rules_name, key_file, lang):
 @LANG
 def approve(book, rows_text, removed_text, reason, rules_name, key_file, lang):
     """Re-seal chosen rows (added or corrected) with a reason; other seals stay."""
-    with guarded():
+    with guarded(lang):
         rows, removed = parse_rows(rows_text), parse_rows(removed_text)
         if not rows and not removed:
             raise click.UsageError("give --rows or --removed")
@@ -188,7 +185,7 @@ def approve(book, rows_text, removed_text, reason, rules_name, key_file, lang):
 @LANG
 def export(book, to, fmt_, encoding, rules_name, key_file, lang):
     """Write one file per destination, only from a clean list: 0 written, 1 blocked, 2 cannot check."""
-    with guarded():
+    with guarded(lang):
         try:
             with step("exporting"):
                 folder, receipt, _ = files.export_file(book, to, rules_mod.load(rules_name), key_file,
@@ -229,7 +226,7 @@ def audit_verify(log):
 def demo(lang, keep):
     """Seal the bundled sample, make the Kosai mistake, check, repair, check, export."""
     from . import demo as demo_mod
-    with guarded():
+    with guarded(lang):
         sys.exit(demo_mod.run(lang, keep, click.echo))
 
 

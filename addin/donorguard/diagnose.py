@@ -34,6 +34,28 @@ def _groups(moved: dict) -> list:
     return groups
 
 
+def _shift(ck, cells, sep, cols):
+    """(shift in Excel rows, cells explained) when the group's cells read like one block pasted k rows
+    away: each holds, by tag, the value sealed k rows above (or below), or was emptied by a cut."""
+    rows, n = ck.t.rows, len(ck.t.rows)
+    mine = cells[cells["col"].isin(cols)]
+    group = set(zip(sep.loc[sep["col"].isin(cols), "pos"], sep.loc[sep["col"].isin(cols), "col"]))
+    candidates = Counter(int(p - d) for p, d in sep.loc[sep["col"].isin(cols), ["pos", "dst"]].to_numpy() if p != d)
+    best = None
+    for k, _ in candidates.most_common(5):
+        fit = {(int(p), c) for p, c in zip(mine["pos"], mine["col"])
+               if 0 <= p - k < n and ck.cur[c][p] is not None and ck.cur[c][p] == ck.exp[c][p - k]}
+        if len(fit) >= 2 and len(fit & group) >= 0.8 * len(group) and (best is None or len(fit) > len(best[1])):
+            lo, hi = min(p for p, _ in fit) - abs(k), max(p for p, _ in fit) + abs(k)
+            blanks = {(int(p), c) for p, c, b in zip(mine["pos"], mine["col"], mine["blank"]) if b and lo <= p <= hi}
+            best = (k, fit | blanks)
+    if best is None:
+        return None
+    k, fit = best
+    excel = Counter(int(rows[p] - rows[p - k]) for p, _ in fit if 0 <= p - k < n)
+    return excel.most_common(1)[0][0], fit
+
+
 def diagnose(ck) -> pd.DataFrame:
     rows, msg, rules = ck.t.rows, ck.msg, ck.rules
     order = {c: i for i, c in enumerate(rules.names)}
@@ -44,33 +66,30 @@ def diagnose(ck) -> pd.DataFrame:
         cols = sorted(set(cols), key=lambda c: order.get(c, 99))
         out.append((cause, rr, cols, shift, msg.cause(key or cause, rr, cols, shift, sealed)))
 
-    cells = ck.cell_frame()
-    cells = cells[~cells["unsealed"]]
-    sep = cells[cells["kind"] == "separated"] if len(cells) else cells
+    everything = ck.cell_frame()
+    sep = everything[everything["kind"] == "separated"]
+    cells = everything[~everything["unsealed"]]
     moved = {c: set(g["pos"]) for c, g in sep.groupby("col")} if len(sep) else {}
-    absorbed = set()
+    absorbed, pasted_rows = set(), set()
     hidden = None
     for g in _groups(moved):
         cols, a = g["cols"], sorted(g["rows"])
         primary = rules.id if rules.id in cols else cols[0]
         pairs = sep[sep["col"] == primary][["pos", "dst"]].to_numpy()
-        offsets = Counter(int(rows[p] - rows[d]) for p, d in pairs)
-        k, hits = offsets.most_common(1)[0] if offsets else (0, 0)
         lo, hi = a[0], a[-1]
         if hidden is None:
             hidden = ck.t.hidden_rows()
+        shifted = _shift(ck, everything, sep, cols)
         if any(int(rows[p]) in hidden for p in a):
             add("paste_into_hidden_rows", a, cols)
         elif len(a) == 2 and {(int(p), int(d)) for p, d in pairs} == {(lo, hi), (hi, lo)}:
             add("other", a, cols, key="swapped")
-        elif len(a) >= 2 and hits >= 0.8 * len(pairs) and k != 0:
-            span = set(range(lo - abs(k), hi + abs(k) + 1))
-            blanks = cells[cells["blank"] & cells["col"].isin(cols) & cells["pos"].isin(span)
-                           & (cells["kind"] != "separated")]
-            absorbed |= set(zip(blanks["pos"], blanks["col"]))
-            add("paste_shifted", [*a, *blanks["pos"]], cols, shift=k)
-        elif any(_monotone(ck.canon[c].iloc[lo:hi + 1].tolist()) for c in cols) \
-                or (len(a) >= 3 and hits < 0.5 * len(pairs)):
+        elif shifted:
+            k, fit = shifted
+            absorbed |= fit
+            pasted_rows |= {p for p, _ in fit}
+            add("paste_shifted", [p for p, _ in fit], cols, shift=k)
+        elif any(_monotone(ck.canon[c].iloc[lo:hi + 1].tolist()) for c in cols) or len(a) >= 3:
             add("column_sorted_alone", a, cols)
         else:
             add("other", a, cols)
@@ -87,8 +106,9 @@ def diagnose(ck) -> pd.DataFrame:
             add("cells_edited", [p for p, _ in rest], [c for _, c in rest])
 
     f = pd.DataFrame(ck.findings, columns=["row", "kind", "columns", "belongs_at_row", "sealed_row", "message"])
+    pasted = {int(rows[p]) for p in pasted_rows}
     for kind, cause in (("unsealed", "rows_added"), ("duplicate", "rows_duplicated")):
-        sel = f[f["kind"] == kind]
+        sel = f[(f["kind"] == kind) & ~f["row"].isin(pasted)]
         if len(sel):
             add(cause, [], [], excel_rows=sel["row"].astype(int).tolist())
     sel = f[f["kind"] == "missing"]

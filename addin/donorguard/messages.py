@@ -153,3 +153,67 @@ class Messages:
 
     def status(self, clean, n, bad):
         return self.t["clean" if clean else "blocked"].format(n=n, bad=bad)
+
+
+PROBLEMS = {
+    "ja": {"item": "{col}が{why}（行 {rows}）", "two_owners": "同じ{col}が別の人の行にもあります（行 {rows}）"},
+    "en": {"item": "{col} {why} in rows {rows}", "two_owners": "one {col} on two owners in rows {rows}"},
+}
+REFUSALS = {
+    "ja": {"separated": "別の人の値が入っています（先に「修復」を実行してください）",
+           "duplicate": "他の行の複製です（不要な行は削除してください）",
+           "reason_required": "理由が必要です", "not_rows": "一覧の行ではありません",
+           "not_missing": "削除された封印行ではありません"},
+    "en": {"separated": "they hold values that belong to other rows (run repair first)",
+           "duplicate": "they are copies of other rows (delete them instead)",
+           "reason_required": "a reason is required", "not_rows": "they are not rows of the list",
+           "not_missing": "they are not missing sealed rows"},
+}
+
+
+def problems_text(items, lang: str) -> str:
+    """(column, reason, rows) items as one clause each; reasons as in TEXT[lang]["why"]."""
+    lang = lang if lang in PROBLEMS else "ja"
+    out = []
+    for col, why, rows in items:
+        tpl = PROBLEMS[lang]["two_owners" if why == "two_owners" else "item"]
+        reason = why if lang == "en" else TEXT[lang]["why"].get(why, why)
+        out.append(tpl.format(col=col, why=reason, rows=row_ranges(rows, lang=lang)))
+    return ("、" if lang == "ja" else "; ").join(out)
+
+
+ERRORS_JA = {
+    "NotSealed": "{path} はまだ封印されていません。正しい一覧であることを確かめてから封印してください。",
+    "AlreadySealed": "{path} はすでに封印されています。変更した行は「承認」してください。",
+    "MissingColumns": "{path} のどのシートにも、最初の {rows} 行以内に {missing} の列見出しがありません。",
+    "NoKey": "封印鍵が見つかりません（{where}）。--key で鍵ファイルを指定するか、封印した人から鍵を受け取ってください。",
+    "KeyFileInsecure": "封印鍵 {path} がほかの利用者から読める状態です（chmod 600 {path} で直せます）。",
+    "KeyFileInvalid": "{path} は DonorGuard の封印鍵ではありません。",
+    "WrongKey": "この一覧は別の封印鍵（{sealed}…）で封印されています。このパソコンの鍵は {have}… です。"
+                "封印した鍵を使ってください。",
+    "ManifestTampered": "{path} の DonorGuard 管理シートが書き換えられているか、別のブックからコピーされています。",
+    "UnfitToSeal": "この一覧は封印できません: {problems}。",
+    "NotApprovable": "行 {rows} は承認できません: {why}。",
+    "ExportBlocked": "書き出しませんでした: この一覧には問題があります。",
+    "ExportVerifyFailed": "書き出しませんでした: 書き出したファイル {file} を読み直したところ、封印と一致しませんでした。",
+    "Busy": "{path} は別の DonorGuard の処理中です。終わってからもう一度実行してください。",
+    "RulesError": "規則 {file} の {key} に誤りがあります: {problem}",
+    "WorkbookUnreadable": "{path} を読めませんでした（{why}）。",
+    "NotAWorkbook": "{path} は Excel の .xlsx ブックとして扱えません（{why}）。",
+}
+
+
+def error_text(e, lang: str) -> str:
+    """A named error in staff's language; its details never hold an ID (errors.py's contract)."""
+    pattern = ERRORS_JA.get(type(e).__name__) if lang == "ja" else None
+    if not pattern:
+        return str(e)
+    details = dict(e.details)
+    if details.get("items"):
+        details["problems"] = details["why"] = problems_text(details["items"], lang)
+    elif details.get("reason") in REFUSALS["ja"]:
+        details["why"] = REFUSALS["ja"][details["reason"]]
+    try:
+        return pattern.format(**details)
+    except (KeyError, IndexError, ValueError):
+        return str(e)

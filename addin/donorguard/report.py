@@ -17,7 +17,9 @@ def _plain(v):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
     if hasattr(v, "item"):
-        return v.item()
+        v = v.item()
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
     if isinstance(v, (list, tuple)):
         return [_plain(x) for x in v]
     return v

@@ -5,13 +5,14 @@ import pandas as pd
 from . import kinds, manifest as mf
 from .errors import UnfitToSeal
 from .fingerprint import Sealer, canonical
-from .messages import row_ranges
+from .messages import problems_text
 from .rules import Rules
 from .table import Table
 
 
 def problems(canon: pd.DataFrame, rows, rules: Rules, positions=None) -> list:
-    """Why these rows cannot be sealed: invalid numbers, one ID on two owners. Masked, one line each."""
+    """Why these rows cannot be sealed, as (column, reason, Excel rows): invalid numbers, one ID on two
+    owners (reason "two_owners"). Never a value."""
     positions = np.arange(len(canon)) if positions is None else np.asarray(positions)
     out = []
     for c in rules.columns:
@@ -24,7 +25,7 @@ def problems(canon: pd.DataFrame, rows, rules: Rules, positions=None) -> list:
             if why and not (why == "blank" and (c.name != rules.id or rules.policies.get("allow_blank_id"))):
                 bad.setdefault(why, []).append(int(rows[p]))
         for why, rr in bad.items():
-            out.append(f"{c.name} {why} in rows {row_ranges(rr, lang='en')}")
+            out.append((c.name, why, rr))
     ids = canon[rules.id]
     owner_cols = [c.name for c in rules.columns if c.owner]
     owners = canon[owner_cols].agg("\x1f".join, axis=1) if len(canon) else pd.Series(dtype=str)
@@ -36,7 +37,7 @@ def problems(canon: pd.DataFrame, rows, rules: Rules, positions=None) -> list:
         conflict_ids &= set(ids.iloc[positions])
     hit = df.index[df["id"].isin(conflict_ids)].to_numpy()
     if len(hit):
-        out.append(f"one {rules.id} on two owners in rows {row_ranges(rows[hit], lang='en')}")
+        out.append((rules.id, "two_owners", [int(r) for r in rows[hit]]))
     return out
 
 
@@ -45,7 +46,7 @@ def seal(table: Table, rules: Rules, key, sheet: str, header_row: int):
     canon = canonical(table.values, rules)
     found = problems(canon, table.rows, rules)
     if found:
-        raise UnfitToSeal(problems="; ".join(found))
+        raise UnfitToSeal(problems=problems_text(found, "en"), items=found)
     m = mf.new(rules, key, sheet, header_row, table.rows.tolist())
     return seals_for(m, key, rules, table.rows, canon), m
 

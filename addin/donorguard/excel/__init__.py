@@ -43,6 +43,7 @@ def _harden_sys_path(argv=None, path=None):
 _harden_sys_path()
 
 import functools  # noqa: E402
+import inspect  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
@@ -90,16 +91,17 @@ def _resolve(book):
     if book is None:
         return xw.Book.caller()
     if isinstance(book, str):
-        apps = []
-        try:
-            apps.append(xw.Book.caller().app)
-        except Exception:
-            pass
-        try:
-            apps += list(xw.apps)
-        except Exception:
-            pass
-        for app in apps:
+        def apps():   # the calling Excel first, then any other open one
+            try:
+                yield xw.Book.caller().app
+            except Exception:
+                pass
+            for engine in xw.engines:
+                try:
+                    yield from engine.apps
+                except Exception:
+                    pass
+        for app in apps():
             for b in app.books:
                 if book.casefold() in (b.name.casefold(), str(b.fullname).casefold()):
                     return b
@@ -115,6 +117,12 @@ def _version_ok(version, host, lang) -> bool:
     return False
 
 
+def _lang(lang):
+    """Japanese unless asked otherwise (lang=, or DONORGUARD_LANG as for the command line)."""
+    lang = lang or _os.environ.get("DONORGUARD_LANG") or "ja"
+    return lang if lang in texts.TEXT else "ja"
+
+
 def _alert(host, lang, text, buttons="ok", mode="info"):
     return host.alert(text, title=texts.t(lang)["title"], buttons=buttons, mode=mode)
 
@@ -123,8 +131,8 @@ def _command(fn):
     """The shell around every button: resolve the book, pick the engine adapter, refuse a mismatched
     add-in, show every error as one sentence in a dialog (never a traceback), reset the status bar."""
     @functools.wraps(fn)
-    def run(book=None, *, version=None, lang="ja", host=None, **kw):
-        h = None
+    def run(book=None, *, version=None, lang=None, host=None, **kw):
+        h, lang = None, _lang(lang)
         try:
             book = _resolve(book)
             h = host or hostmod.for_book(book)
@@ -146,6 +154,12 @@ def _command(fn):
         finally:
             if h is not None:
                 h.status(None)
+    own = list(inspect.signature(fn).parameters.values())[3:]
+    P = inspect.Parameter
+    run.__signature__ = inspect.Signature(
+        [P("book", P.POSITIONAL_OR_KEYWORD, default=None)]
+        + [p.replace(kind=P.KEYWORD_ONLY) for p in own]
+        + [P(n, P.KEYWORD_ONLY, default=None) for n in ("version", "lang", "host")])
     return run
 
 
@@ -196,6 +210,13 @@ def _disk_sha(book) -> str:
 def _record(event, view, **fields):
     audit.record(event, rules=view.rules, workbook=_os.path.basename(str(view.book.name)), shell="excel",
                  workbook_sha256=_disk_sha(view.book), **fields)
+
+
+def _active_sheet_name(book):
+    try:
+        return book.sheets.active.name
+    except Exception:
+        return None
 
 
 def _parse_rows(spec) -> list:
@@ -250,7 +271,7 @@ def check_book(book, host, lang):
     view = workbook.read(book, host)
     host.status(T["checking"])
     _, report = _checked(view, lang)
-    _publish(view, host, report, lang)
+    _publish(view, host, report, lang, create_report=not report.clean)
     _alert(host, lang, _explain(report, lang), mode="info" if report.clean else "critical")
     return report
 
@@ -306,15 +327,21 @@ def repair_book(book, host, lang, confirmed=False):
 
 
 @_command
-def approve_book(book, host, lang, rows="", reason=None, removed=None):
+def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=None):
     """承認: re-seal the selected rows that were added or corrected, with a reason. The reason comes
     from `reason`, else a prompt (Windows), else the reason cell of the 検査結果 sheet. Deleted sealed
     rows are approved too when staff say so (or `removed`: sealed row numbers, or "all").
+    `rows` are rows of `sheet` (default: the active sheet), which must be the list's.
     Returns the new manifest, or None."""
     T = texts.t(lang)
     selected = _parse_rows(rows)
     host.status(T["reading"])
     view = workbook.read(book, host)
+    if selected:
+        where = sheet if sheet is not None else _active_sheet_name(book)
+        if where is not None and where.casefold() != view.name.casefold():
+            _alert(host, lang, T["approve_wrong_sheet"].format(sheet=view.name), mode="critical")
+            return None
     host.status(T["checking"])
     key, report = _checked(view, lang)
     f = report.findings
@@ -355,7 +382,10 @@ def approve_book(book, host, lang, rows="", reason=None, removed=None):
     if not str(text).strip():
         _publish(view, host, report, lang)
         r, c = report_sheet.REASON_CELL
-        find_sheet(book, REPORT_SHEET).range((r, c)).select()
+        try:
+            find_sheet(book, REPORT_SHEET).range((r, c)).select()
+        except Exception:  # selecting needs the sheet active; the dialog says where anyway
+            pass
         _alert(host, lang, T["reason_missing"].format(sheet=REPORT_SHEET, cell=hostmod.a1(r, r, c, c)))
         return None
     host.status(T["approving"])
@@ -465,13 +495,14 @@ def _write_verdict(path, verdict: str):
             _os.unlink(tmp)
 
 
-def on_save(book=None, *, verdict=None, version=None, lang="ja", host=None):
+def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
     """Before a sealed workbook is saved: a quick read-only check (nothing is written to the workbook:
     a write would clear Excel's undo list). The policy of the manifest's rules decides:
     confirm (default) explain and ask, the answer decides; block refuse the save with the reasons;
     warn explain and save. Writes "ok", "cancel" or, when the engine cannot return the button
     pressed, "ask" (the VBA then asks) to `verdict`, and returns it. Work is never lost to a failure:
     anything that stops the check saves, with a dialog saying it was not checked."""
+    lang = _lang(lang)
     T = texts.t(lang)
     result, h = "ok", None
     try:

@@ -148,7 +148,12 @@ class RemoteHost(Host):
     reads_fills = False
 
     def alert(self, prompt, title="DonorGuard", buttons="ok", mode="info"):
-        self.book.app.alert(prompt, title=title, buttons=buttons, mode=mode)
+        # App.alert queues the action on the app's most recently opened book; queue it on this one.
+        impl = getattr(self.book, "impl", None)
+        if hasattr(impl, "append_json_action"):
+            impl.append_json_action(func="alert", args=[prompt or "", title or "", buttons or "", mode or "", ""])
+        else:
+            self.book.app.alert(prompt, title=title, buttons=buttons, mode=mode)
         return None
 
     def status(self, text):
@@ -157,25 +162,47 @@ class RemoteHost(Host):
 
 class WindowsHost(Host):
     """Excel on Windows over COM."""
+    _busy = False
+
+    def _screen(self, on: bool):
+        try:
+            self.book.app.screen_updating = on
+        except Exception:
+            pass
+
+    @contextlib.contextmanager
+    def _visible(self):
+        """Dialogs over a repainted window (what was just coloured shows behind them)."""
+        if self._busy:
+            self._screen(True)
+        try:
+            yield
+        finally:
+            if self._busy:
+                self._screen(False)
+
+    def alert(self, prompt, title="DonorGuard", buttons="ok", mode="info"):
+        with self._visible():
+            return super().alert(prompt, title, buttons, mode)
 
     def ask_text(self, prompt, title="DonorGuard"):
-        got = self.book.app.api.InputBox(prompt, title, "", Type=2)
+        """Excel's own InputBox (Application.InputBox, Type:=2 text); it returns False on Cancel."""
+        with self._visible():
+            try:
+                got = self.book.app.api.InputBox(prompt, title, "", Type=2)
+            except Exception:
+                return None
         return got if isinstance(got, str) else ""
 
     @contextlib.contextmanager
     def busy(self):
-        app = self.book.app
-        try:
-            app.screen_updating = False
-        except Exception:
-            pass
+        self._busy = True
+        self._screen(False)
         try:
             yield
         finally:
-            try:
-                app.screen_updating = True
-            except Exception:
-                pass
+            self._busy = False
+            self._screen(True)
 
     def _read_fill(self, sheet, r1, r2, c1, c2):
         try:

@@ -4,6 +4,7 @@ The core's sentences (findings, causes, status) come from messages.py, already m
 frame them. Nothing here is ever given a whole ID number.
 """
 from ..errors import DonorGuardError
+from ..messages import error_text
 
 TEXT = {
     "ja": {
@@ -36,6 +37,8 @@ TEXT = {
         "reentry_line": "  {row} 行目: {cols}",
         # approve
         "approve_no_rows": "承認する行を選んでから「承認」を押してください（行番号をクリックすると行全体を選べます）。",
+        "approve_wrong_sheet": "承認する行は一覧のシート「{sheet}」で選んでください（行番号をクリックすると行全体を"
+                               "選べます）。",
         "approve_nothing": "選んだ行（{rows}）には承認が必要な変更がありません。",
         "approve_separated": "行 {rows} には別の人の値が入っているため承認できません。先に「修復」を実行してください。",
         "approve_duplicate": "行 {rows} は他の行の複製のため承認できません。不要な行を削除してください。",
@@ -93,25 +96,6 @@ TEXT = {
         "unexpected": "DonorGuard は予期しないエラー（{kind}）で止まりました。作業が途中で止まった可能性があります。"
                       "もう一度「検査」を押して状態を確かめてください。",
         "errors": {
-            "NotSealed": "この一覧はまだ封印されていません。正しいことを確かめてから「封印」を押してください。",
-            "AlreadySealed": "この一覧はすでに封印されています。変更した行は選んで「承認」を押してください。",
-            "MissingColumns": "どのシートにも、最初の {rows} 行以内に {missing} の列見出しがありません。",
-            "NoKey": "封印鍵が見つかりません（{where}）。封印した人から鍵を受け取るか、管理者に連絡してください。",
-            "KeyFileInsecure": "封印鍵 {path} がほかの利用者から読める状態です。管理者に連絡してください。",
-            "KeyFileInvalid": "{path} は DonorGuard の封印鍵ではありません。",
-            "WrongKey": "この一覧は別の封印鍵（{sealed}…）で封印されています。このパソコンの鍵は {have}… です。"
-                        "封印した鍵を使ってください。",
-            "ManifestTampered": "DonorGuard の管理シートが書き換えられているか、別のブックからコピーされています。"
-                                "この一覧は送付できません。封印した時点のファイルから作業をやり直してください。",
-            "UnfitToSeal": "この一覧は封印できません: {problems}。\n直してから、もう一度「封印」を押してください。",
-            "NotApprovable": "行 {rows} は承認できません: {why}。",
-            "ExportBlocked": "書き出しませんでした: この一覧には問題があります。",
-            "ExportVerifyFailed": "書き出しませんでした: 書き出したファイル {file} を読み直したところ、"
-                                  "封印と一致しませんでした。",
-            "Busy": "{path} は別の DonorGuard の処理中です。終わってからもう一度押してください。",
-            "RulesError": "規則 {file} の {key} に誤りがあります: {problem}",
-            "WorkbookUnreadable": "{path} を読めませんでした: {why}。",
-            "NotAWorkbook": "{path} は Excel のブックとして扱えません（{why}）。",
             "NoSuchWorkbook": "ブック {name} が見つかりません。",
             "UnsafeImport": "安全のため中止しました: {module} がブックのフォルダー（{folder}）から読み込まれています。"
                             "管理者に連絡してください。",
@@ -144,6 +128,7 @@ TEXT = {
         "reentry_head": "These cells' values are nowhere in the sheet; re-enter them from the source documents:",
         "reentry_line": "  row {row}: {cols}",
         "approve_no_rows": "Select the rows to approve, then press Approve.",
+        "approve_wrong_sheet": "Select the rows to approve on the list's sheet \"{sheet}\".",
         "approve_nothing": "The selected rows ({rows}) have no changes to approve.",
         "approve_separated": "Rows {rows} hold values that belong to other rows: run Repair first.",
         "approve_duplicate": "Rows {rows} are copies of other rows: delete the extra rows instead.",
@@ -215,4 +200,4 @@ def error(e: DonorGuardError, lang: str) -> str:
             return pattern.format(**e.details)
         except (KeyError, IndexError, ValueError):
             pass
-    return str(e)
+    return error_text(e, lang)

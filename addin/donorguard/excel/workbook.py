@@ -24,22 +24,25 @@ OWN_SHEETS = {MANIFEST_SHEET.casefold(), REPORT_SHEET.casefold(), MARKS_SHEET.ca
 
 
 def text_of(v):
-    """A cell value as the file reader gives it: None stays None; integral numbers without ".0"
-    (an ID typed as a number, 123456789012.0 -> "123456789012"); dates as YYYY-MM-DD."""
+    """A cell value as the file reader (fastexcel, dtypes="string") gives it, so a list sealed from a
+    file checks clean in Excel and back: None stays None; integral numbers without ".0" (an ID typed
+    as a number, 123456789012.0 -> "123456789012"); other numbers to 9 decimals, trailing zeros
+    dropped; dates as YYYY-MM-DD (with the time when there is one); booleans "true"/"false"."""
     if v is None:
         return None
     if isinstance(v, str):
         return v if v != "" else None
     if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
+        return "true" if v else "false"
     if isinstance(v, numbers.Integral):
         return str(int(v))
     if isinstance(v, float):
         if math.isnan(v) or math.isinf(v):
             return None
-        if v.is_integer() and abs(v) < 1e17:
+        if v.is_integer():
             return str(int(v))
-        return repr(v)
+        s = f"{v:.9f}".rstrip("0").rstrip(".")
+        return "0" if s in ("-0", "") else s
     if isinstance(v, dt.datetime):
         if v.time() == dt.time(0, 0):
             return v.date().isoformat()
@@ -164,15 +167,12 @@ class ListView:
     # -- as it will be after writes --------------------------------------------------------------
     def updated(self, cells: dict, manifest: dict | None = None) -> "ListView":
         """The view once these cells ({(row, col): value, text without its apostrophe}) are written."""
-        raw = [list(r) for r in self.raw]
+        width = max([self.width] + [c - self.col0 + 1 for _, c in cells])
+        height = max([len(self.raw)] + [r - self.row0 + 1 for r, _ in cells])
+        raw = [list(r) + [None] * (width - len(r)) for r in self.raw]
+        raw += [[None] * width for _ in range(height - len(raw))]
         for (r, c), v in cells.items():
-            i, j = r - self.row0, c - self.col0
-            while len(raw) <= i:
-                raw.append([None] * self.width)
-            for row in raw:
-                if len(row) <= j:
-                    row.extend([None] * (j + 1 - len(row)))
-            raw[i][j] = v
+            raw[r - self.row0][c - self.col0] = v
         h, found, seal_j = find_header([[text_of(v) for v in r] for r in raw[:self.rules.header_search_rows]],
                                        self.rules)
         return replace(self, raw=raw, h=h, found=found, seal_j=seal_j, table=None,

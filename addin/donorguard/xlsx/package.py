@@ -1,18 +1,23 @@
 """The .xlsx package: open it safely, find its parts, replace it atomically."""
 import os
 import posixpath
+import re
 import tempfile
 import zipfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
 
 from ..errors import NotAWorkbook, WorkbookUnreadable
+from .sheetxml import col_index
 
 MAX_PART = 1 << 30          # 1 GiB inflated for one part
 MAX_TOTAL = 4 << 30
-MAX_RATIO = 1000            # a zip bomb inflates far beyond what spreadsheets compress to
+MAX_RATIO = 200             # spreadsheets compress 3-30:1; a zip bomb far more (deflate reaches 1032:1)
+MAX_CELLS = 1 << 25         # rows x columns of one sheet's used range: the reader holds them all in memory
+MAX_PROLOG = 1 << 16        # bytes before an XML part's root element
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -38,6 +43,9 @@ def open_zip(path) -> zipfile.ZipFile:
     if "xl/workbook.xml" not in names:
         zf.close()
         raise NotAWorkbook(path=str(path), why="no workbook part; .xlsb, .ods or another zip")
+    if len(names) != len(infos):
+        zf.close()
+        raise NotAWorkbook(path=str(path), why="two parts have the same name, so programs may read different ones")
     total = 0
     for i in infos:
         total += i.file_size
@@ -45,7 +53,92 @@ def open_zip(path) -> zipfile.ZipFile:
                 (i.file_size > (1 << 20) and i.file_size > MAX_RATIO * max(i.compress_size, 1)):
             zf.close()
             raise NotAWorkbook(path=str(path), why="a part inflates to an implausible size (zip bomb)")
+    try:
+        _inspect(zf, p, infos)
+    except BaseException:
+        zf.close()
+        raise
     return zf
+
+
+_inspected = {}             # (path, size, mtime, inode) of packages already found safe in this process
+_UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError)
+_PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+_ROW_NUM = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_WIDE_VALUE_CELL = re.compile(rb'r="([A-Z]{2,3})\d+"[^>/]*>')   # a cell with content in column AA or beyond
+
+
+def _inspect(zf, p: Path, infos) -> None:
+    """Refuse parts no reader should be given: a DTD anywhere (entity expansion, external entities;
+    the Open Packaging Conventions forbid DTDs), a part that will not unpack, a sheet whose used range
+    the reader would have to hold in memory cell by cell (one stray value at XFD1048576 is 17 billion)."""
+    st = p.stat()
+    ident = (str(p.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    if ident in _inspected:
+        return
+    where = str(p)
+    for i in infos:
+        if i.filename.lower().endswith((".xml", ".rels", ".vml")):
+            try:
+                with zf.open(i) as f:
+                    head = f.read(MAX_PROLOG)
+            except _UNPACK_ERRORS:
+                raise NotAWorkbook(path=where, why=f"part {i.filename} cannot be unpacked (damaged or encrypted)") \
+                    from None
+            if _has_dtd(head):
+                raise NotAWorkbook(path=where, why=f"part {i.filename} declares a DTD, which no Excel file has "
+                                                   f"(an XML entity attack)")
+    names = {i.filename for i in infos}
+    for part, _ in sheet_parts(zf).values():
+        if part not in names:
+            continue
+        rows, cols = _extent(zf, part, where)
+        if rows * cols > MAX_CELLS:
+            raise NotAWorkbook(path=where, why=f"part {part} has values out to row {rows:,} and column {cols:,}, "
+                                               f"too many cells to read; delete the stray cells far from the list")
+    _inspected[ident] = True
+
+
+def _has_dtd(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "replace").encode("utf-8")
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    pos = 0
+    while True:
+        m = _PROLOG_SKIP.match(head, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    rest = head[pos:].lstrip()
+    # a DTD, or a prolog so long the root element is not in sight: either way not a part to parse
+    return rest.startswith(b"<!") or (len(head) >= MAX_PROLOG and not rest.startswith(b"<"))
+
+
+def _extent(zf, part: str, where: str) -> tuple:
+    """(last row, last column) holding a value in a sheet part, streaming; rows counted when not numbered.
+    Columns A-Z are not looked at (26 is assumed): only wider cells cost a regex match."""
+    rows = count = 0
+    cols = 26
+    tail = b""
+    try:
+        with zf.open(part) as f:
+            while True:
+                chunk = f.read(1 << 22)
+                buf = tail + chunk
+                lt = buf.rfind(b"<")
+                cut = lt if chunk and lt >= 0 and buf.find(b">", lt) < 0 else len(buf)
+                body, tail = buf[:cut], buf[cut:][:1 << 16]    # keep only an unfinished tag
+                nums = _ROW_NUM.findall(body)
+                if nums:
+                    rows = max(rows, max(map(int, nums)))
+                count += body.count(b"<row")
+                for letters in set(_WIDE_VALUE_CELL.findall(body)):
+                    cols = max(cols, col_index(letters.decode()))
+                if not chunk:
+                    break
+    except _UNPACK_ERRORS:
+        raise NotAWorkbook(path=where, why=f"part {part} cannot be unpacked (damaged or encrypted)") from None
+    return max(rows, count), cols
 
 
 def parse_xml(zf, name: str):
