@@ -88,3 +88,8 @@ def test_other_key_or_nonce_gives_other_tags():
     a = Sealer(KEY, NONCE).tag("個人番号", "123456789018")
     assert Sealer(Key(bytes(32), "<z>"), NONCE).tag("個人番号", "123456789018") != a
     assert Sealer(KEY, "ff" * 16).tag("個人番号", "123456789018") != a
+
+
+@pytest.mark.parametrize("raw", ["0123-4567-8901", "１２３４ ５６７８ ９０１２", "123456789012.0", None, "12-34 ‐56－78−90ー12", ""])
+def test_scalar_compact_equals_vectorised_canon(raw):
+    assert mynumber.compact(raw) == canon("mynumber", [raw])[0]

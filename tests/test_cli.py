@@ -203,7 +203,18 @@ def test_audit_log_chain(sealed):
 def test_every_command_has_help_and_is_in_the_readme(tmp_path):
     from pathlib import Path
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    for cmd in ["key new", "seal", "check", "repair", "approve", "export", "audit verify", "demo"]:
+    for cmd in ["key new", "seal", "check", "repair", "approve", "export", "audit verify", "demo", "install-addin"]:
         r = cli(tmp_path, *cmd.split(), "--help")
         assert r.returncode == 0 and "Usage:" in r.stdout
         assert f"donorguard {cmd}" in readme, cmd
+
+
+def test_install_addin_copies_the_built_addin_and_sets_the_interpreter(tmp_path):
+    import sys
+    from pathlib import Path
+    r = cli(tmp_path, "install-addin", "--dir", tmp_path / "XLSTART", HOME=str(tmp_path), USERPROFILE=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    built = Path(__file__).parents[1] / "addin" / "donorguard.xlam"
+    assert (tmp_path / "XLSTART" / "donorguard.xlam").read_bytes() == built.read_bytes()
+    conf = (tmp_path / ".donorguard" / "donorguard.conf").read_text(encoding="utf-8")
+    assert conf == f'"INTERPRETER_WIN","{sys.executable}"\n'

@@ -220,6 +220,17 @@ def audit_verify(log):
             sys.exit(1)
 
 
+@main.command("install-addin")
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default=None,
+              help="Folder to copy donorguard.xlam into (default: Excel's startup folder, XLSTART).")
+def install_addin(folder):
+    """Install the Excel add-in for this user and point it at this Python."""
+    from . import install
+    with guarded():
+        dest, conf = install.install(folder)
+        click.echo(f"Installed {dest}\nInterpreter set in {conf}: {sys.executable}")
+
+
 @main.command()
 @LANG
 @click.option("--keep", type=click.Path(file_okay=False), default=None, help="Folder to work in (default: a new temporary one).")

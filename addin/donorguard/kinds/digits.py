@@ -1,5 +1,6 @@
 """Shared parts of digit-string ID kinds (My Number, Corporate Number, local government code)."""
 import re
+import unicodedata
 
 import pandas as pd
 
@@ -17,7 +18,11 @@ def canon(s) -> pd.Series:
 
 
 def compact(value) -> str:
-    return canon(pd.Series([value], dtype=object)).iloc[0]
+    """One value in canonical form (the same as canon, without building an array)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    v = re.sub(_SEPARATORS, "", unicodedata.normalize("NFKC", str(value)))
+    return re.sub(r"^(\d+)\.0+$", r"\1", v)
 
 
 def mask(value) -> str:
