@@ -470,7 +470,7 @@ def test_seal_in_excel_then_check_and_cross_check_with_files(xw, env):
 
     book = client.book(xw)                                 # sealing twice is refused
     assert dg.seal_book(book, host=Staff(book, client)) is None
-    assert alerts(book)[-1][0].startswith("この一覧はすでに封印されています")
+    assert alerts(book)[-1][0].endswith("はすでに封印されています。変更した行は「承認」してください。")
 
 
 def test_ids_stored_as_numbers_check_clean(xw, env):
@@ -655,7 +655,7 @@ def test_unsealed_list_is_not_checked(xw, env):
     client = Client(path)
     book = client.book(xw)
     assert dg.check_book(book, host=Staff(book, client)) is None
-    assert alerts(book)[0][0].startswith("この一覧はまだ封印されていません") and alerts(book)[0][3] == "critical"
+    assert alerts(book)[0][0].endswith("はまだ封印されていません。正しい一覧であることを確かめてから封印してください。") and alerts(book)[0][3] == "critical"
 
 
 def test_list_away_from_a1(xw, env):
