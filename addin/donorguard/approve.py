@@ -7,6 +7,7 @@ import numpy as np
 from . import manifest as mf
 from .check import Report
 from .errors import NotApprovable
+from .fingerprint import parse
 from .messages import REFUSALS, problems_text, row_ranges
 from .seal import problems, seals_for
 
@@ -43,11 +44,10 @@ def approve(table, m: dict, key, report: Report, rows: list, reason: str, remove
     if found:
         _refuse(rows, "problems", found)
 
-    known = set(mf.decode_ranges(m["serials"])) - {mf_row_to_serial(m, r) for r in removed}
+    known = set(mf.decode_ranges(m["serials"])) - {mf.serial_of_row(m, r) for r in removed}
     sealed_rows = json.loads(m["sealed_rows"])
     for r in removed:
-        sealed_rows.pop(str(mf_row_to_serial(m, r)), None)
-    from .fingerprint import parse
+        sealed_rows.pop(str(mf.serial_of_row(m, r)), None)
     parsed = parse(table.seals, len(rules.names))
     present = {}
     for i, (ok, s) in enumerate(zip(parsed["ok"], parsed["serial"])):
@@ -76,10 +76,3 @@ def approve(table, m: dict, key, report: Report, rows: list, reason: str, remove
     seals = seals_for(new, key, rules, serials, report.canon.iloc[positions].reset_index(drop=True))
     return dict(zip(positions.tolist(), seals.tolist())), new
 
-
-def mf_row_to_serial(m: dict, sealed_row: int) -> int:
-    """The serial of the person sealed in this row."""
-    for s, r in json.loads(m["sealed_rows"]).items():
-        if int(r) == int(sealed_row):
-            return int(s)
-    return int(sealed_row)

@@ -83,3 +83,11 @@ def verify(m: dict, key, path: str) -> Rules:
 
 def sealed_row(m: dict, serial: int) -> int:
     return int(json.loads(m["sealed_rows"]).get(str(serial), serial))
+
+
+def serial_of_row(m: dict, sealed_row: int) -> int:
+    """The serial of the person sealed in this row."""
+    for s, r in json.loads(m["sealed_rows"]).items():
+        if int(r) == int(sealed_row):
+            return int(s)
+    return int(sealed_row)
