@@ -147,7 +147,8 @@ TIME = "/usr/bin/time"
 # Without GNU time: a small wrapper reads its child's ru_maxrss (a few MB of the wrapper's own pages
 # may count: Linux keeps the high-water mark across exec, hence never from this big process itself).
 WRAP = ("import os, sys; pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ);"
-        " _, st, ru = os.wait4(pid, 0); open(sys.argv[1], 'w').write(str(ru.ru_maxrss)); sys.exit(os.waitstatus_to_exitcode(st))")
+        " _, st, ru = os.wait4(pid, 0); open(sys.argv[1], 'w').write(str(ru.ru_maxrss));"
+        " sys.exit(os.waitstatus_to_exitcode(st))")
 
 
 def run_once(cmd: list, env: dict, log: Path) -> tuple:
@@ -183,7 +184,8 @@ def measure(p: dict, repeat: int) -> list:
             secs, mb, code = run_once(cmd, env, log)
             if code != expect:
                 tail = log.read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"{name}: exit {code}, expected {expect}:\n{tail}")
+                raise RuntimeError(f"{name}: exit {code}, expected {expect} (workbooks made by an older "
+                                   f"version? remove {p['dir']} to make them again):\n{tail}")
             runs[name].append((secs, mb))
             say(f"  run {r + 1}/{repeat}  {name:<40} {secs:8.2f} s  {mb or 0:8.0f} MB")
     return [(name, runs[name]) for name, *_ in todo]
@@ -205,6 +207,9 @@ def machine() -> str:
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     from importlib.metadata import version
     libs = ", ".join(f"{n} {version(n)}" for n in ("pandas", "fastexcel", "openpyxl", "numpy"))
+    git = subprocess.run(["git", "-C", str(Path(__file__).parent), "describe", "--always", "--dirty"],
+                         capture_output=True, text=True).stdout.strip() if shutil.which("git") else ""
+    libs = f"donorguard {git or 'installed'}, {libs}"
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     return (f"machine: {cpu}; {os.cpu_count()} cores ({usable} usable); RAM {ram}; "
             f"{platform.python_implementation()} {platform.python_version()} on {platform.system()}; {libs}\n"
@@ -212,8 +217,9 @@ def machine() -> str:
 
 
 def table(rows: int, p: dict, results: list) -> str:
-    size = p["plain"].stat().st_size / 2 ** 20
-    out = [f"{rows} rows × 11 columns ({size:.1f} MB .xlsx), medians of {len(results[0][1])} runs",
+    mb = {k: p[k].stat().st_size / 2 ** 20 for k in ("plain", "sealed")}
+    out = [f"{rows} rows × 11 columns (.xlsx {mb['plain']:.1f} MB plain, {mb['sealed']:.1f} MB sealed), "
+           f"medians of {len(results[0][1])} runs",
            f"{'task':<40} {'median s':>9} {'× read':>7} {'peak MB':>8} {'× read':>7}"]
     base_s = statistics.median(s for s, _ in results[0][1])
     base_mbs = [m for _, m in results[0][1] if m is not None]

@@ -55,6 +55,16 @@ def guarded(lang=None):
     except KeyboardInterrupt:
         click.echo("donorguard: interrupted; nothing was changed.", err=True)
         sys.exit(2)
+    except click.ClickException as e:  # a bad --rows inside the command: one sentence, not "unexpected"
+        click.echo(f"donorguard: {e.format_message()}", err=True)
+        sys.exit(e.exit_code)
+    except OSError as e:  # e.g. --out in a folder that does not exist, a full disk: say where
+        if os.environ.get("DONORGUARD_DEBUG"):
+            raise
+        where = str(e.filename or "")
+        where = os.path.dirname(where) if where.endswith(".dgtmp") else where     # our temporary file's folder
+        click.echo(f"donorguard: {e.strerror or type(e).__name__}: {where}; nothing was changed.", err=True)
+        sys.exit(2)
     except Exception as e:  # the contract: one sentence, never a traceback
         if os.environ.get("DONORGUARD_DEBUG"):
             raise

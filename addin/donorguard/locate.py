@@ -48,14 +48,18 @@ def table(grid: pd.DataFrame, h: int, found: dict, seal_j, first_excel_row: int,
           hidden_rows=lambda: set()) -> Table:
     """The rows below the header that belong to the list: those with a seal, an ID or an owner value.
     first_excel_row is the Excel row of grid row 0."""
-    data = grid.iloc[h + 1:]
-    values = pd.DataFrame({c: data.iloc[:, j].to_numpy() for c, j in found.items()})
-    seal_vals = data.iloc[:, seal_j].to_numpy() if seal_j is not None and seal_j < grid.shape[1] \
-        else [None] * len(data)
-    seals = pd.Series(seal_vals, dtype=object)
-    seals = seals.where(seals.notna() & seals.astype(str).str.strip().ne(""), None)
+    data = grid.iloc[h + 1:].reset_index(drop=True)
+    values = pd.DataFrame({c: data.iloc[:, j] for c, j in found.items()})
+    if seal_j is not None and seal_j < grid.shape[1]:
+        seals = data.iloc[:, seal_j]
+        seals = seals.where(seals.notna() & seals.astype(str).str.strip().ne(""))
+    else:
+        seals = pd.Series([None] * len(data), dtype=object)
     keys = [rules.id] + [c.name for c in rules.columns if c.owner]
-    present = values[keys].notna() & values[keys].apply(lambda s: s.astype(str).str.strip().ne(""))
-    keep = present.any(axis=1).to_numpy() | seals.notna().to_numpy()
+    present = np.zeros(len(data), dtype=bool)
+    for c in keys:
+        col = values[c]
+        present |= (col.notna() & col.astype(str).str.strip().ne("")).to_numpy(dtype=bool)
+    keep = present | seals.notna().to_numpy()
     rows = np.arange(len(data))[keep] + first_excel_row + h + 1
     return Table(values[keep], rows, seals[keep], hidden_rows)

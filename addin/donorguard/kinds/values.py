@@ -18,15 +18,23 @@ _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 
 
 def arrow(s) -> pa.Array:
-    """Cell texts as an Arrow string array, missing as ""."""
-    if isinstance(s, pd.Series):
-        s = s.astype(object).where(s.notna(), None).to_numpy(dtype=object)
-    arr = pa.array(s, type=pa.string(), from_pandas=True)
+    """Cell texts as an Arrow string array, missing as "". Zero-copy for pandas' Arrow-backed str."""
+    if isinstance(s, pd.Series) and s.dtype == object:
+        s = s.where(s.notna(), None)
+    try:
+        arr = pa.array(s, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array([None if v is None or v != v else str(v) for v in s], type=pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_large_string(arr.type):
+        arr = pc.cast(arr, pa.large_string())
     return pc.fill_null(arr, "")
 
 
 def series(arr: pa.Array) -> pd.Series:
-    return pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object)
+    """Back to pandas, as its Arrow-backed str dtype (no copy)."""
+    return arr.to_pandas()
 
 
 def nfkc_arrow(s) -> pa.Array:
@@ -56,11 +64,14 @@ def kana(s) -> pd.Series:
     return text(s)
 
 
-def _per_value(arr: pa.Array, f) -> pd.Series:
-    """f applied once per distinct value (dates and amounts repeat a lot)."""
+def _per_value(arr: pa.Array, f, done: str) -> pd.Series:
+    """f applied once per distinct value, only where the value is not already canonical (regex `done`)."""
+    ready = pc.or_(pc.match_substring_regex(arr, done), pc.equal(arr, ""))
+    if pc.all(ready).as_py():
+        return series(arr)
     values = arr.to_pylist()
     table = {v: f(v) for v in set(values)}
-    return pd.Series([table[v] for v in values], dtype=object)
+    return pd.Series([table[v] for v in values], dtype="str")
 
 
 def _date_one(v: str) -> str:
@@ -73,7 +84,8 @@ def _date_one(v: str) -> str:
 
 def date(s) -> pd.Series:
     """A date cell or a date written as text (1980/1/2, 1980-01-02, 1980年1月2日) -> 1980-01-02."""
-    return _per_value(_text_arrow(s), _date_one)
+    arr = pc.replace_substring_regex(_text_arrow(s), r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00(\.0+)?)?$", r"\1")
+    return _per_value(arr, _date_one, r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _number_one(v: str) -> str:
@@ -91,7 +103,7 @@ def _number_one(v: str) -> str:
 
 def amount(s) -> pd.Series:
     """10,000 / 10000.0 / １００００円 -> 10000."""
-    return _per_value(_text_arrow(s), _number_one)
+    return _per_value(_text_arrow(s), _number_one, r"^(0|-?[1-9][0-9]*)$")
 
 
 def postal(s) -> pd.Series:

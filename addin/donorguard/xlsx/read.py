@@ -61,19 +61,19 @@ def open_book(path, rules: Rules) -> Book:
                 pass  # the manifest check reports the tampering
         names = [manifest["sheet"]] if manifest and manifest.get("sheet") in parts else \
             [rules.sheet] if rules.sheet else [n for n in reader.sheet_names if n != MANIFEST_SHEET]
+        found = set(rules.names)
         for name in names:
             if name not in parts:
                 continue
-            head = _load(reader, name, path, n_rows=rules.header_search_rows)
-            h, found, seal_j = find_header(head.astype(object).to_numpy().tolist(), rules)
+            df = _load(reader, name, path)  # one read: the header is found in its first rows
+            h, found, seal_j = find_header(df.head(rules.header_search_rows).astype(object).to_numpy().tolist(),
+                                           rules)
             if h is not None:
                 break
         else:
-            missing = found if names else set(rules.names)
-            raise MissingColumns(path=path, missing=", ".join(sorted(missing, key=rules.names.index)),
+            raise MissingColumns(path=path, missing=", ".join(sorted(found, key=rules.names.index)),
                                  rows=rules.header_search_rows)
-        df = _load(reader, name, path)
-        row0, col0 = _origin(zf, parts[name][0], head, h, found, rules, path)
+        row0, col0 = _origin(zf, parts[name][0], h, found, rules, path)
     header_row = h + row0
     columns = {c: j + col0 for c, j in found.items()}
     seal_col = seal_j + col0 if seal_j is not None else df.shape[1] + col0
@@ -87,7 +87,7 @@ def open_book(path, rules: Rules) -> Book:
     return Book(path, name, part, header_row, columns, seal_col, table, manifest, rules, parts)
 
 
-def _origin(zf, part, head, h, found, rules, path):
+def _origin(zf, part, h, found, rules, path):
     """Excel row and column of the DataFrame's first cell, from the header row in the sheet XML."""
     with zf.open(part) as stream:
         rows = sheetxml.first_rows(stream, rules.header_search_rows + 200)
