@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import diagnose, manifest as mf
 from .fingerprint import Sealer, canonical, parse, same, tag_of
+from .kinds.values import arrow
 from .messages import Messages
 from .rules import Rules
 from .table import Table
@@ -68,7 +69,7 @@ class Checker:
             idx = np.flatnonzero(sealed)
             macs = self.sealer.row_macs(seals["prefix"].iloc[idx].reset_index(drop=True),
                                         self.canon.iloc[idx].reset_index(drop=True))
-            stored = seals["row_mac"].iloc[idx].tolist()
+            stored = arrow(seals["row_mac"].iloc[idx]).to_pylist()
             clean[idx] = [same(a, b) for a, b in zip(macs, stored)]
         self.clean = clean
         if not clean.all() or not self._all_serials_present(seals["serial"].to_numpy()[clean]):

@@ -11,6 +11,7 @@ A seal cell reads  DG1:<serial>:<tags>:<seal_mac>:<row_mac>
 The key never leaves this module's callers' memory; without it no tag reveals anything.
 """
 import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -34,6 +35,9 @@ def canonical(values: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """Each bound column in its kind's canonical form; blanks are ""."""
     return pd.DataFrame({c.name: kinds.canon_function(c.kind)(values[c.name]).values
                          for c in rules.columns})
+
+
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def _b64(digest: bytes, chars: int) -> str:
@@ -65,13 +69,13 @@ class Sealer:
         """MAC over seal prefix and values, row by row (the clean path's only per-row work)."""
         sep_value, sep_seal = (pa.scalar(x, pa.large_string()) for x in (SEP_VALUE, SEP_SEAL))
         values = pc.binary_join_element_wise(*[arrow(canon[c]) for c in canon.columns], sep_value)
-        joined = pc.binary_join_element_wise(arrow(pd.Series(list(prefixes), dtype=object)), values, sep_seal)
+        joined = pc.binary_join_element_wise(arrow(prefixes), values, sep_seal)
         base = hashlib.blake2b(self.nonce + b"\x00", key=self.key, digest_size=16, person=b"DG-row01")
         out = []
         for j in joined.to_pylist():
             h = base.copy()  # the keyed state is set up once, not per row
             h.update(j.encode())
-            out.append(_b64(h.digest(), 22))
+            out.append(binascii.b2a_base64(h.digest(), newline=False)[:22].translate(_URLSAFE).decode())
         return out
 
     def make_seals(self, serials, tag_frame: pd.DataFrame, canon: pd.DataFrame) -> pd.Series:

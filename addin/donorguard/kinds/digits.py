@@ -4,17 +4,15 @@ import unicodedata
 
 import pandas as pd
 
-import pyarrow.compute as pc
-
-from .values import nfkc_arrow, series
+from .values import nfkc_arrow, replace, series
 
 _SEPARATORS = "[\\s\\-‐－−ー]"
 
 
 def canon(s) -> pd.Series:
     """Full-width digits, spaces and hyphens normalised; a number cell's trailing .0 dropped."""
-    arr = pc.replace_substring_regex(nfkc_arrow(s), _SEPARATORS, "")
-    return series(pc.replace_substring_regex(arr, r"^(\d+)\.0+$", r"\1"))
+    arr = replace(nfkc_arrow(s), _SEPARATORS, "")
+    return series(replace(arr, r"^(\d+)\.0+$", r"\1"))
 
 
 def compact(value) -> str:

@@ -48,8 +48,20 @@ def nfkc(s) -> pd.Series:
     return series(nfkc_arrow(s))
 
 
+def _any(arr: pa.Array, pattern: str) -> bool:
+    return bool(len(arr)) and pc.any(pc.match_substring_regex(arr, pattern)).as_py()
+
+
+def replace(arr: pa.Array, pattern: str, by: str) -> pa.Array:
+    """A regex replacement, skipped (one scan instead of a rewrite) when nothing matches."""
+    return pc.replace_substring_regex(arr, pattern, by) if _any(arr, pattern) else arr
+
+
 def _text_arrow(s) -> pa.Array:
-    arr = pc.replace_substring_regex(nfkc_arrow(s), r"\s+", " ")
+    arr = nfkc_arrow(s)
+    if not _any(arr, r"\s\s|^\s|\s$|[\x00-\x1f\x7f]|[\t\n\r\f\v]"):
+        return arr
+    arr = pc.replace_substring_regex(arr, r"\s+", " ")
     arr = pc.replace_substring_regex(arr, r"[\x00-\x1f\x7f]", "")
     return pc.utf8_trim(arr, " ")
 
@@ -108,12 +120,12 @@ def amount(s) -> pd.Series:
 
 def postal(s) -> pd.Series:
     """〒123-4567 -> 1234567."""
-    return series(pc.replace_substring_regex(_text_arrow(s), "[〒\\-‐－ ]", ""))
+    return series(replace(_text_arrow(s), "[〒\\-‐－ ]", ""))
 
 
 def code(s) -> pd.Series:
     """Codes and numbers kept as written, with the .0 a number cell gains removed."""
-    return series(pc.replace_substring_regex(_text_arrow(s), r"^(\d+)\.0+$", r"\1"))
+    return series(replace(_text_arrow(s), r"^(\d+)\.0+$", r"\1"))
 
 
 KINDS = {"text": text, "kana": kana, "date": date, "amount": amount, "postal": postal, "code": code}
