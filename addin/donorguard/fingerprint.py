@@ -52,11 +52,21 @@ class Sealer:
     def _mac(self, person: bytes, size: int, data: bytes) -> bytes:
         return hashlib.blake2b(self.nonce + b"\x00" + data, key=self.key, digest_size=size, person=person).digest()
 
+    def _macs(self, person: bytes, size: int, chars: int, prefix: bytes, items) -> list:
+        """The base64url MAC of prefix + each item: the keyed state is set up once, then copied."""
+        base = hashlib.blake2b(self.nonce + b"\x00" + prefix, key=self.key, digest_size=size, person=person)
+        out = []
+        for item in items:
+            h = base.copy()
+            h.update(item.encode())
+            out.append(binascii.b2a_base64(h.digest(), newline=False)[:chars].translate(_URLSAFE).decode())
+        return out
+
     def tags(self, column: str, canon: pd.Series) -> pd.Series:
         """The tag of every value of a column, one MAC per distinct value."""
-        prefix = column.encode() + b"\x00"
-        values = canon.tolist()
-        table = {v: _b64(self._mac(b"DG-cell1", 6, prefix + v.encode()), TAG_CHARS) for v in set(values)}
+        values = arrow(canon).to_pylist()
+        uniq = list(set(values))
+        table = dict(zip(uniq, self._macs(b"DG-cell1", 6, TAG_CHARS, column.encode() + b"\x00", uniq)))
         return pd.Series([table[v] for v in values], index=canon.index, dtype=object)
 
     def tag(self, column: str, value: str) -> str:
@@ -70,21 +80,15 @@ class Sealer:
         sep_value, sep_seal = (pa.scalar(x, pa.large_string()) for x in (SEP_VALUE, SEP_SEAL))
         values = pc.binary_join_element_wise(*[arrow(canon[c]) for c in canon.columns], sep_value)
         joined = pc.binary_join_element_wise(arrow(prefixes), values, sep_seal)
-        base = hashlib.blake2b(self.nonce + b"\x00", key=self.key, digest_size=16, person=b"DG-row01")
-        out = []
-        for j in joined.to_pylist():
-            h = base.copy()  # the keyed state is set up once, not per row
-            h.update(j.encode())
-            out.append(binascii.b2a_base64(h.digest(), newline=False)[:22].translate(_URLSAFE).decode())
-        return out
+        return self._macs(b"DG-row01", 16, 22, b"", joined.to_pylist())
 
     def make_seals(self, serials, tag_frame: pd.DataFrame, canon: pd.DataFrame) -> pd.Series:
-        tags = tag_frame.iloc[:, 0].str.cat([tag_frame[c] for c in tag_frame.columns[1:]]) \
-            if tag_frame.shape[1] > 1 else tag_frame.iloc[:, 0]
+        empty = pa.scalar("", pa.large_string())
+        tags = pc.binary_join_element_wise(*[arrow(tag_frame[c]) for c in tag_frame.columns], empty).to_pylist()
         heads = [f"{VERSION}:{s}:{t}" for s, t in zip(serials, tags)]
-        prefixes = pd.Series([f"{h}:{self.seal_mac(h)}" for h in heads])
-        macs = self.row_macs(prefixes, canon)
-        return pd.Series([f"{p}:{m}" for p, m in zip(prefixes, macs)])
+        prefixes = [f"{h}:{m}" for h, m in zip(heads, self._macs(b"DG-seal1", 12, 16, b"", heads))]
+        macs = self.row_macs(pd.Series(prefixes, dtype=object), canon)
+        return pd.Series([f"{p}:{m}" for p, m in zip(prefixes, macs)], dtype=object)
 
     def manifest_mac(self, fields: dict) -> str:
         body = json.dumps({k: v for k, v in fields.items() if k != "mac"}, sort_keys=True,

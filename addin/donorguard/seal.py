@@ -1,10 +1,13 @@
 """Seal a known-good table: refuse a list unfit to seal, else one seal per row and a manifest."""
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import kinds, manifest as mf
 from .errors import UnfitToSeal
 from .fingerprint import Sealer, canonical
+from .kinds.values import arrow
 from .messages import problems_text
 from .rules import Rules
 from .table import Table
@@ -12,29 +15,34 @@ from .table import Table
 
 def problems(canon: pd.DataFrame, rows, rules: Rules, positions=None) -> list:
     """Why these rows cannot be sealed, as (column, reason, Excel rows): invalid numbers, one ID on two
-    owners (reason "two_owners"). Never a value."""
-    positions = np.arange(len(canon)) if positions is None else np.asarray(positions)
+    owners (reason "two_owners"). Never a value. Each distinct value is validated once."""
+    positions = np.arange(len(canon)) if positions is None else np.asarray(positions, dtype=np.int64)
     out = []
     for c in rules.columns:
         mod = kinds.checked(c.kind)
         if mod is None:
             continue
+        blank_ok = c.name != rules.id or rules.policies.get("allow_blank_id")
+        values = arrow(canon[c.name]).to_pylist()
+        verdict = {}
         bad = {}
-        for p in positions:
-            why = mod.problem(canon[c.name].iat[p])
-            if why and not (why == "blank" and (c.name != rules.id or rules.policies.get("allow_blank_id"))):
-                bad.setdefault(why, []).append(int(rows[p]))
+        for p in positions.tolist():
+            v = values[p]
+            if v not in verdict:
+                why = mod.problem(v)
+                verdict[v] = None if why == "blank" and blank_ok else why
+            if verdict[v]:
+                bad.setdefault(verdict[v], []).append(int(rows[p]))
         for why, rr in bad.items():
             out.append((c.name, why, rr))
-    ids = canon[rules.id]
-    owner_cols = [c.name for c in rules.columns if c.owner]
-    owners = canon[owner_cols].agg("\x1f".join, axis=1) if len(canon) else pd.Series(dtype=str)
-    df = pd.DataFrame({"id": ids, "owner": owners})
+    sep = pa.scalar("\x1f", pa.large_string())
+    owners = pc.binary_join_element_wise(*[arrow(canon[c.name]) for c in rules.columns if c.owner], sep)
+    df = pd.DataFrame({"id": arrow(canon[rules.id]).to_pandas(), "owner": owners.to_pandas()})
     df = df[df["id"] != ""]
     conflict = df.groupby("id")["owner"].transform("nunique") > 1
     conflict_ids = set(df.loc[conflict, "id"])
     if len(positions) < len(canon):
-        conflict_ids &= set(ids.iloc[positions])
+        conflict_ids &= set(canon[rules.id].iloc[positions])
     hit = df.index[df["id"].isin(conflict_ids)].to_numpy()
     if len(hit):
         out.append((rules.id, "two_owners", [int(r) for r in rows[hit]]))

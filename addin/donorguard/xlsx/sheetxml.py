@@ -6,6 +6,7 @@ from html import escape, unescape
 ROW = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
 CELL = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
 ROW_NUM = re.compile(rb'^<row\b[^>]*?\br="(\d+)"')
+ROW_NUM_AT = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 CELL_REF = re.compile(rb'^<c\b[^>]*?\br="([A-Z]+)(\d+)"')
 HIDDEN = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"|'
                     rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
@@ -116,16 +117,26 @@ def patch_rows(xml: bytes, edits: dict) -> bytes:
     if start < 0 or end < 0:
         raise ValueError("sheet has no sheetData")
     out, last, todo = [xml[:start]], start, dict(edits)
-    for m in ROW.finditer(xml, start, end):
-        num = ROW_NUM.match(m.group(0))
-        if not num:
+    pos = start
+    while todo:
+        i = xml.find(b"<row", pos, end)
+        if i < 0:
+            break
+        gt = xml.find(b">", i)
+        if xml[i + 4:i + 5] not in (b" ", b">", b"/"):
+            pos = gt + 1
+            continue
+        stop = gt + 1 if xml[gt - 1:gt] == b"/" else xml.find(b"</row>", gt) + len(b"</row>")
+        num = ROW_NUM_AT.match(xml, i, gt + 1)
+        if not num or stop < gt:
             raise ValueError("row without a row number")
+        pos = stop
         r = int(num.group(1))
         if r not in todo:
             continue
-        out.append(xml[last:m.start()])
-        out.append(_patch_row(m.group(0), todo.pop(r)))
-        last = m.end()
+        out.append(xml[last:i])
+        out.append(_patch_row(xml[i:stop], todo.pop(r)))
+        last = stop
     if todo:
         raise ValueError(f"rows {sorted(todo)[:5]} are not in the sheet")
     out.append(xml[last:])

@@ -74,6 +74,7 @@ def _rewrite(book: Book, dst, sheet_fn, manifest) -> None:
 def _info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     new = zipfile.ZipInfo(info.filename, info.date_time)
     new.compress_type = zipfile.ZIP_DEFLATED
+    new._compresslevel = 1  # fast; the parts' bytes are what must not change, not their compression
     new.external_attr = info.external_attr
     return new
 
