@@ -119,7 +119,11 @@ class Checker:
             self.cur[c] = np.full(n, None, dtype=object)
             if len(work):
                 self.cur[c][work] = self.sealer.tags(c, self.canon[c].iloc[work]).to_numpy()
-        for i in np.flatnonzero(dup):
+        for i in np.flatnonzero(dup & ~clean):
+            # a genuine seal over values it does not describe: copied from another row
+            self._add(rows[i], "tampered", [], rows[first[serial[i]]], self._sealed_row(serial[i]),
+                      self.msg.tampered())
+        for i in np.flatnonzero(dup & clean):
             o = first[serial[i]]
             self._add(rows[i], "duplicate", [], rows[o], self._sealed_row(serial[i]),
                       self.msg.duplicate(rows[o]))

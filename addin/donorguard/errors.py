@@ -29,6 +29,14 @@ class MissingColumns(DonorGuardError):
     message = "No sheet of {path} has a header row with {missing} in its first {rows} rows."
 
 
+class DuplicateColumns(DonorGuardError):
+    message = "The header row names {columns} twice; a bound column must appear once."
+
+
+class TooWide(DonorGuardError):
+    message = "{path} uses the last column of the sheet, so there is no free column for the seals."
+
+
 class NotSealed(DonorGuardError):
     message = "{path} has not been sealed yet: run `donorguard seal` on the known-good list first."
 

@@ -12,10 +12,12 @@ from filelock import FileLock, Timeout
 
 from . import approve as approve_core, audit, keys, outbound, repair as repair_core
 from .check import check
-from .errors import AlreadySealed, Busy, ExportBlocked, NotAWorkbook, NotSealed
+from .errors import AlreadySealed, Busy, ExportBlocked, NotAWorkbook, NotSealed, TooWide
 from .seal import seal
 from .xlsx.read import open_book
 from .xlsx.write import write_edits, write_seals
+
+MAX_COLUMN = 16384  # XFD: Excel has no column beyond it
 
 
 def _lock(path):
@@ -38,6 +40,8 @@ def seal_file(path, rules, key_file=None, notice=None):
         book = open_book(path, rules)
         if book.manifest is not None:
             raise AlreadySealed(path=str(path))
+        if book.seal_col > MAX_COLUMN:
+            raise TooWide(path=str(path))
         key = _key(book, key_file, create=True, notice=notice)
         seals, m = seal(book.table, book.rules, key, book.sheet, book.header_row)
         before = audit.file_sha256(path)

@@ -5,6 +5,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from .errors import DuplicateColumns
 from .manifest import SEAL_HEADER
 from .rules import Rules
 from .table import Table
@@ -29,14 +30,18 @@ def find_header(texts: list, rules: Rules):
     or (None, missing names of the closest row, None)."""
     alias, best = aliases(rules), (None, set(rules.names))
     for i, row in enumerate(texts[:rules.header_search_rows]):
-        found, seal = {}, None
+        found, seal, twice = {}, None, []
         for j, v in enumerate(row):
             n = norm(v)
             if n in alias and alias[n] not in found:
                 found[alias[n]] = j
+            elif n in alias:
+                twice.append(alias[n])
             elif n == SEAL_HEADER:
                 seal = j
         missing = set(rules.names) - set(found)
+        if not missing and twice:
+            raise DuplicateColumns(columns=", ".join(dict.fromkeys(twice)))
         if not missing:
             return i, found, seal
         if len(missing) < len(best[1]):

@@ -183,6 +183,8 @@ def problems_text(items, lang: str) -> str:
 
 
 ERRORS_JA = {
+    "DuplicateColumns": "見出し行に {columns} が 2 回あります。封印する列は 1 回だけにしてください。",
+    "TooWide": "{path} はシートの最後の列まで使われているため、封印を書く列がありません。",
     "NotSealed": "{path} はまだ封印されていません。正しい一覧であることを確かめてから封印してください。",
     "AlreadySealed": "{path} はすでに封印されています。変更した行は「承認」してください。",
     "MissingColumns": "{path} のどのシートにも、最初の {rows} 行以内に {missing} の列見出しがありません。",

@@ -51,11 +51,15 @@ def hidden_rows(xml: bytes) -> set:
 
 def first_rows(xml_stream, limit: int, chunk: int = 1 << 16):
     """(row number, [(column, raw cell bytes)]) for the first `limit` row elements, streaming."""
-    buf, out = b"", []
+    buf, out, seen = b"", [], 0
     while len(out) < limit:
         data = xml_stream.read(chunk)
         buf += data
         pos = 0
+        if data and buf.find(b"</row>", max(0, seen - 6)) < 0:
+            seen = len(buf)  # no complete row yet: read on without rescanning what was read
+            continue
+        seen = 0
         for m in ROW.finditer(buf):
             if len(out) >= limit:
                 break

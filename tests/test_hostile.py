@@ -1,0 +1,708 @@
+"""Issue 6: DonorGuard is robust against hostile inputs, crashes and forgeries, and silent about IDs.
+
+    python3 -m pytest tests/test_hostile.py -q
+    DONORGUARD_TEST_EXEC=subprocess python3 -m pytest tests/test_hostile.py -q    # matrix via the console script
+    python3 tests/crash/kill_trials.py --trials 120                                 # the full SIGKILL run
+    python3 tests/hostile/make_corpus.py /tmp/corpus                                # look at the inputs
+
+1. Every corpus case (tests/hostile/make_corpus.py) x check, seal, repair, export: the expected exit
+   code, one stderr sentence for errors, no traceback, the input untouched, no temporary file left,
+   done within 30 s.
+2. SIGKILL at random moments never leaves a half-written workbook or a partial export set; two
+   DonorGuard processes on one workbook wait for or refuse each other.
+3. Keys are private, forged seals are caught, the audit log proves itself.
+4. Nothing DonorGuard prints or keeps (stdout, stderr, JSON, audit logs, receipts, manifests of the
+   workbooks it wrote, exception texts) holds a whole ID number; only export files may.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from crash import kill_trials
+from hostile import harness, make_corpus as mc
+
+from donorguard import files, keys, rules as rules_mod, synth
+from donorguard.errors import DonorGuardError
+from donorguard.xlsx import sheetxml
+
+# -- the corpus, built once when this module is collected (parametrization needs the names) --------
+_CORPUS_ROOT = Path(tempfile.mkdtemp(prefix="donorguard-hostile-"))
+CASES = {c.name: c for c in mc.build(_CORPUS_ROOT / "corpus")}
+KEY = _CORPUS_ROOT / "corpus" / "keys" / "main.key"
+RUN = harness.executor()             # forked from a preloaded server (default) or the console script
+HEAVY = {"row_1048576"}                               # a million-row table: one at a time
+OUTPUTS: list = []                                    # (where, text) of everything the tests saw DonorGuard say
+SAYS = {                                              # refusals, as staff read them (ja, the default) or en
+    "busy": r"being changed by another DonorGuard process|別の DonorGuard の処理中です",
+    "already_sealed": r"is already sealed|すでに封印されています",
+    "insecure_key": r"can be read by other users|ほかの利用者から読める状態です",
+}
+
+# (case, command) -> why it is expected to fail today: bugs in files this issue may not change.
+KNOWN_BUGS: dict = {}
+
+
+def _params():
+    out = []
+    for name, case in CASES.items():
+        for cmd in mc.COMMANDS:
+            bug = KNOWN_BUGS.get((name, cmd))
+            marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
+            out.append(pytest.param(name, cmd, id=f"{name}-{cmd}", marks=marks))
+    return out
+
+
+@dataclass
+class Outcome:
+    case: mc.Case
+    command: str
+    run: harness.Run
+    folder: Path
+    input_path: Path
+    input_changed: bool
+    other_files_changed: list
+    leftovers: list
+    out_exists: bool = False
+    export_sets: list = field(default_factory=list)
+    receipt_problems: list = field(default_factory=list)
+    kinds: set = field(default_factory=set)
+    sealed_clean: bool | None = None
+    refs_beyond_excel: list = field(default_factory=list)
+
+
+def _tree(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): harness.sha256(p) for p in folder.rglob("*") if p.is_file()} \
+        if folder.is_dir() else {}
+
+
+def _args(cmd, path, d):
+    """check and seal speak Japanese (the default), repair and export English: both texts get exercised."""
+    return {"check": ["check", path, "--json", "--key", KEY],
+            "seal": ["seal", path, "--key", KEY],
+            "repair": ["repair", path, "--out", d / "repaired.xlsx", "--key", KEY, "--lang", "en"],
+            "export": ["export", path, "--to", d / "exports", "--key", KEY, "--lang", "en"]}[cmd]
+
+
+def _said(pattern: str, r: harness.Run) -> bool:
+    """The stderr sentence matches, with the paths DonorGuard quoted taken out (they contain case names)."""
+    text = r.stderr
+    for a in r.args:
+        if isinstance(a, Path) or "/" in str(a):
+            text = text.replace(str(a), "<path>")
+    return re.search(pattern, text) is not None
+
+
+def _refs_beyond_excel(path) -> list:
+    """Cell references past XFD / row 1,048,576 in the sheets of a workbook DonorGuard wrote."""
+    bad = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                for letters, row in re.findall(rb'\sr="([A-Z]+)(\d+)"', z.read(name)):
+                    if sheetxml.col_index(letters.decode()) > 16384 or int(row) > 1048576:
+                        bad.append(f"{name}:{letters.decode()}{row.decode()}")
+    return bad[:5]
+
+
+def _is_clean(path) -> bool:
+    try:
+        return files.check_file(path, rules_mod.load(), str(KEY))[1].clean
+    except DonorGuardError:
+        return False
+
+
+def _one(case: mc.Case, cmd: str, root: Path, execute) -> Outcome:
+    d = root / case.name / cmd
+    inp = d / "in"
+    if case.folder.exists():
+        shutil.copytree(case.folder, inp, symlinks=True)
+    else:
+        inp.mkdir(parents=True)
+    path = inp / case.path.relative_to(case.folder)
+    before = _tree(inp)
+    env = harness.env_for(d / "home", DONORGUARD_AUDIT_LOG=d / "audit.jsonl")
+    r = execute(_args(cmd, path, d), env, cwd=str(d), capture_dir=d)
+    after = _tree(inp)
+    rel = str(path.relative_to(inp))
+    o = Outcome(case, cmd, r, d, path, before.get(rel) != after.get(rel),
+                sorted(k for k in set(before) | set(after) if k != rel and before.get(k) != after.get(k)),
+                harness.leftovers(d))
+    o.out_exists = (d / "repaired.xlsx").exists()
+    if (d / "exports").is_dir():
+        o.export_sets = sorted(p for p in (d / "exports").iterdir() if p.name.startswith("donorguard-export-"))
+        o.receipt_problems = [x for s in o.export_sets for x in harness.receipt_problems(s)]
+    if cmd == "check" and r.rc in (0, 1):
+        try:
+            o.kinds = {f["kind"] for f in json.loads(r.stdout)["findings"]}
+        except (ValueError, KeyError):
+            o.kinds = {"<stdout is not the JSON report>"}
+    if cmd == "seal" and r.rc == 0 and path.is_file():
+        o.sealed_clean = _is_clean(path)
+        o.refs_beyond_excel = _refs_beyond_excel(path)
+    if cmd == "repair" and o.out_exists:
+        o.refs_beyond_excel = _refs_beyond_excel(d / "repaired.xlsx")
+    return o
+
+
+def _tell(request, line: str):
+    """A line on the terminal even under -q and output capture (summaries the report should show)."""
+    capman = request.config.pluginmanager.getplugin("capturemanager")
+    reporter = request.config.pluginmanager.getplugin("terminalreporter")
+    if capman and reporter:
+        with capman.global_and_fixture_disabled():
+            reporter.write_line(line)
+    else:
+        sys.stderr.write(line + "\n")
+
+
+@pytest.fixture(scope="session")
+def matrix(request):
+    root = _CORPUS_ROOT / "runs"
+    execute = harness.executor()
+    jobs = [(c, cmd) for c in CASES.values() for cmd in mc.COMMANDS]
+    heavy = [j for j in jobs if j[0].name in HEAVY]
+    light = [j for j in jobs if j[0].name not in HEAVY]
+    step = max(1, len(light) // (len(heavy) + 1))
+    order = []
+    for i, j in enumerate(light):                  # heavy jobs spread out, so they rarely meet
+        if i % step == 0 and heavy:
+            order.append(heavy.pop(0))
+        order.append(j)
+    order += heavy
+    one_heavy = threading.Semaphore(1)
+
+    def job(c, cmd):
+        if c.name in HEAVY:
+            with one_heavy:
+                return _one(c, cmd, root, execute)
+        return _one(c, cmd, root, execute)
+    workers = max(2, min(4, os.cpu_count() or 2))
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(workers) as ex:
+        futures = [ex.submit(job, c, cmd) for c, cmd in order]
+        results = {(f.result().case.name, f.result().command): f.result() for f in futures}
+    for o in results.values():
+        OUTPUTS.append((f"{o.case.name}/{o.command} stdout", o.run.stdout))
+        OUTPUTS.append((f"{o.case.name}/{o.command} stderr", o.run.stderr))
+    slowest = sorted(results.values(), key=lambda o: -o.run.seconds)[:3]
+    _tell(request, f"\n[hostile matrix: {len(CASES)} inputs x {len(mc.COMMANDS)} commands = {len(results)} runs "
+                   f"in {time.monotonic() - t0:.0f} s ({execute.__name__}); slowest: "
+                   + ", ".join(f"{o.case.name}/{o.command} {o.run.seconds:.1f} s" for o in slowest) + "]")
+    yield results
+
+
+def teardown_module(module):
+    shutil.rmtree(_CORPUS_ROOT, ignore_errors=True)
+
+
+# == 1. the corpus ==================================================================================
+
+def test_corpus_is_big_enough():
+    assert len(CASES) >= 40
+    assert {"check", "seal", "repair", "export"} == set(mc.COMMANDS)
+
+
+@pytest.mark.parametrize("name,command", _params())
+def test_hostile_input(matrix, name, command):
+    o = matrix[(name, command)]
+    case, r = o.case, o.run
+    ctx = f"{name} ({case.about})\n{r.describe()}"
+    assert not r.timed_out, f"did not finish within {harness.TIMEOUT} s: {ctx}"
+    assert "Traceback" not in r.stdout + r.stderr, f"a traceback reached the user: {ctx}"
+    assert "panicked" not in r.stderr and "RUST_BACKTRACE" not in r.stderr, f"the reader crashed: {ctx}"
+    assert r.rc in case.expect[command], \
+        f"exit {r.rc}, expected {'/'.join(map(str, sorted(case.expect[command])))}: {ctx}"
+    lines = r.stderr.splitlines()
+    if r.rc == 2:
+        assert len(lines) == 1 and lines[0].startswith("donorguard: "), f"not one sentence on stderr: {ctx}"
+    elif r.rc == 1:
+        assert len(lines) <= 1, f"more than one line on stderr: {ctx}"
+    else:
+        assert not lines, f"stderr on success: {ctx}"
+    if command == "seal" and r.rc == 0:
+        assert o.sealed_clean, f"sealed in place, but the result does not check clean: {ctx}"
+    else:
+        assert not o.input_changed, f"the input workbook changed: {ctx}"
+    assert not o.other_files_changed, f"files beside the input changed: {o.other_files_changed}: {ctx}"
+    assert not o.refs_beyond_excel, f"wrote cells Excel cannot hold: {o.refs_beyond_excel}: {ctx}"
+    assert not o.leftovers, f"temporary files left behind: {o.leftovers}: {ctx}"
+    if command == "repair":      # a report (exit 0/1, stderr quiet) comes with the copy; an error without
+        wrote = r.rc in (0, 1) and not lines
+        assert o.out_exists == wrote, f"--out {'written' if o.out_exists else 'missing'}: {ctx}"
+    if command == "export":
+        assert len(o.export_sets) == (1 if r.rc == 0 else 0), f"export folders {o.export_sets}: {ctx}"
+        assert not o.receipt_problems, f"{o.receipt_problems}: {ctx}"
+    if command == "check" and case.check_kinds:
+        assert case.check_kinds <= o.kinds, f"finding kinds {sorted(o.kinds)}, expected {sorted(case.check_kinds)}: {ctx}"
+    if command == "check" and case.stderr_has:
+        assert _said(case.stderr_has, r), f"stderr does not say {case.stderr_has!r}: {ctx}"
+    assert r.seconds < harness.TIMEOUT
+
+
+def test_sheet_scan_is_linear():
+    import io
+
+    def seconds(n, tries):
+        xml = b"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>" + b"x" * n + \
+              b"</t></is></c></row></sheetData></worksheet>"
+        best = None
+        for _ in range(tries):
+            t0 = time.perf_counter()
+            sheetxml.first_rows(io.BytesIO(xml), 220)
+            took = time.perf_counter() - t0
+            best = took if best is None else min(best, took)
+        return best
+    small, big = seconds(1 << 19, 3), seconds(1 << 22, 1)
+    assert big <= 16 * max(small, 0.005), f"512 KiB in {small:.3f} s, 4 MiB in {big:.3f} s (linear: ~8x)"
+
+
+@pytest.fixture(scope="module")
+def wide_seal(tmp_path_factory):
+    """Seal, in-process, a 30-row list with one note at XFD2 (Ctrl+Right overshoots there)."""
+    d = tmp_path_factory.mktemp("wide")
+    book = mc.wide_list(CASES["japanese_path_unsealed"].path, d / "list.xlsx")
+    t0 = time.monotonic()
+    with _audit_log(d / "audit.jsonl"):
+        files.seal_file(book, rules_mod.load(), str(KEY))
+    return time.monotonic() - t0, _refs_beyond_excel(book)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "read.open_book loads every column up to the last used one: a note at XFD2 makes a 30-row list a "
+    "16,384-column DataFrame (fastexcel to_pandas, astype per column), ~20 s for each command, over 30 s on a "
+    "busy machine. Fix: read the header rows first, then load only the columns from the first bound column to "
+    "the seal column (fastexcel load_sheet(use_columns=...))."))
+def test_wide_sheet_is_read_quickly(wide_seal):
+    seconds, _ = wide_seal
+    assert seconds < 5, f"sealing a 30-row list took {seconds:.1f} s"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "read.open_book puts the seal column at df.shape[1] + col0 = 16,385 (XFE) when the sheet uses column XFD; "
+    "write_seals writes cells there and Excel reports the file as damaged (the seals would be dropped). Fix: "
+    "seal into the first free column right of the header row's last column, and refuse (UnfitToSeal) when "
+    "that would pass XFD."))
+def test_seal_column_stays_inside_excel(wide_seal):
+    _, beyond = wide_seal
+    assert not beyond, f"cells written beyond XFD: {beyond}"
+
+
+# == 2. crash safety and concurrency ================================================================
+
+@pytest.fixture(scope="session")
+def kills(request, tmp_path_factory):
+    res = kill_trials.run(trials=25, rows=1000, seed=6, jobs=2, workdir=tmp_path_factory.mktemp("kills"),
+                          rerun_every=12)
+    _tell(request, f"\n[{res.summary()}]")
+    for t in res.trials:
+        for name in ("stdout.txt", "stderr.txt", "audit.jsonl"):
+            for f in t.folder.rglob(name):
+                OUTPUTS.append((f"kill trial {t.n} {f.relative_to(t.folder)}", f.read_text("utf-8", "replace")))
+    return res
+
+
+def test_kill_trials(kills):
+    """25 SIGKILLs in the normal suite; `python tests/crash/kill_trials.py --trials 120` for the full run."""
+    assert len(kills.trials) == 25
+    assert not kills.failures, "\n".join(kills.failures) + "\n" + kills.summary()
+    killed = [t for t in kills.trials if t.killed]
+    assert len(killed) >= len(kills.trials) // 3, kills.summary()           # kills land mid-run ...
+    assert {t.op for t in killed} == set(kill_trials.OPS), kills.summary()  # ... in every command
+
+
+def _sealed_copy(folder: Path, rows=1500, sealed=True) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "名簿 2026.xlsx"
+    synth.write_workbook(mc.people(seed=mc.SEED + 1, n=rows), path)
+    if sealed:
+        with _audit_log(folder / "prep-audit.jsonl"):
+            files.seal_file(path, rules_mod.load(), str(KEY))
+    return path
+
+
+class _audit_log:
+    def __init__(self, path):
+        self.path, self.saved = str(path), None
+
+    def __enter__(self):
+        self.saved = os.environ.get("DONORGUARD_AUDIT_LOG")
+        os.environ["DONORGUARD_AUDIT_LOG"] = self.path
+
+    def __exit__(self, *exc):
+        if self.saved is None:
+            os.environ.pop("DONORGUARD_AUDIT_LOG", None)
+        else:
+            os.environ["DONORGUARD_AUDIT_LOG"] = self.saved
+
+
+def _both(argv_a, argv_b, env):
+    with ThreadPoolExecutor(2) as ex:
+        a = ex.submit(harness.run, argv_a, env)
+        time.sleep(0.05)
+        b = ex.submit(harness.run, argv_b, env)
+        return a.result(), b.result()
+
+
+def test_two_seals_at_once(tmp_path):
+    book = _sealed_copy(tmp_path, sealed=False)
+    env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
+    a, b = _both(["seal", book, "--key", KEY], ["seal", book, "--key", KEY], env)
+    OUTPUTS.extend([("two seals a", a.stdout + a.stderr), ("two seals b", b.stdout + b.stderr)])
+    codes = sorted([a.rc, b.rc])
+    assert codes == [0, 2], f"{a.describe()}\n{b.describe()}"
+    loser = a if a.rc == 2 else b
+    assert _said(SAYS["already_sealed"] + "|" + SAYS["busy"], loser), loser.describe()
+    assert len(loser.stderr.splitlines()) == 1
+    assert _is_clean(book)
+    assert not harness.leftovers(tmp_path)
+
+
+def test_two_exports_at_once(tmp_path):
+    book = _sealed_copy(tmp_path)
+    before = harness.sha256(book)
+    env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
+    a, b = _both(["export", book, "--to", tmp_path / "out", "--key", KEY],
+                 ["export", book, "--to", tmp_path / "out", "--key", KEY], env)
+    OUTPUTS.extend([("two exports a", a.stdout + a.stderr), ("two exports b", b.stdout + b.stderr)])
+    assert {a.rc, b.rc} <= {0, 2} and 0 in (a.rc, b.rc), f"{a.describe()}\n{b.describe()}"
+    for r in (a, b):
+        if r.rc == 2:
+            assert _said(SAYS["busy"], r), r.describe()
+    sets = sorted((tmp_path / "out").glob("donorguard-export-*"))
+    assert len(sets) == [a.rc, b.rc].count(0), sets           # one complete folder per success, no other
+    for s in sets:
+        assert not harness.receipt_problems(s)
+        OUTPUTS.append((f"receipt {s.name}", (s / "receipt.json").read_text("utf-8")))
+    assert harness.sha256(book) == before
+    assert not harness.leftovers(tmp_path)
+
+
+def test_refuses_while_another_process_holds_the_workbook(tmp_path):
+    """The lock is held (as a long seal would hold it): after its 10 s wait, seal refuses, changing nothing."""
+    from filelock import FileLock
+    book = _sealed_copy(tmp_path, sealed=False)
+    before = harness.sha256(book)
+    env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
+    old = tempfile.tempdir
+    tempfile.tempdir = env["TMPDIR"]                 # the child's lock folder, as files._lock computes it
+    try:
+        lock = files._lock(str(book))
+    finally:
+        tempfile.tempdir = old
+    try:
+        r = harness.run(["seal", book, "--key", KEY], env)
+    finally:
+        lock.release()
+    OUTPUTS.append(("busy seal", r.stdout + r.stderr))
+    assert isinstance(lock, FileLock)
+    assert r.rc == 2 and len(r.stderr.splitlines()) == 1, r.describe()
+    assert _said(SAYS["busy"], r), r.describe()
+    assert harness.sha256(book) == before
+
+
+BAD_ARGS = {
+    "rows_not_a_range": ["approve", "{book}", "--rows", "4-x", "--reason", "r", "--key", "{key}"],
+    "no_rows": ["approve", "{book}", "--reason", "r", "--key", "{key}"],
+    "out_in_missing_folder": ["repair", "{book}", "--out", "{tmp}/no/such/folder/x.xlsx", "--key", "{key}"],
+    "out_is_the_input": ["repair", "{book}", "--out", "{book}", "--key", "{key}"],
+    "key_is_a_workbook": ["check", "{book}", "--key", "{book}"],
+    "key_missing": ["check", "{book}", "--key", "{tmp}/none.key"],
+    "rules_missing": ["check", "{book}", "--rules", "{tmp}/none.yaml", "--key", "{key}"],
+}
+
+
+@pytest.mark.parametrize("what", list(BAD_ARGS))
+def test_bad_arguments_get_one_sentence(tmp_path, what):
+    book = tmp_path / "list.xlsx"
+    shutil.copyfile(CASES["sealed_clean"].path, book)
+    key = tmp_path / "k.key"
+    shutil.copyfile(KEY, key)
+    os.chmod(key, 0o600)
+    before = harness.sha256(book)
+    args = [a.format(book=book, key=key, tmp=tmp_path) for a in BAD_ARGS[what]]
+    r = RUN(args, harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl"))
+    OUTPUTS.append((f"bad args {what}", r.stdout + r.stderr))
+    assert r.rc == 2 and "Traceback" not in r.stderr, r.describe()
+    assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("donorguard: "), r.describe()
+    assert "unexpected" not in r.stderr, r.describe()
+    assert harness.sha256(book) == before
+    assert not harness.leftovers(tmp_path) and not (tmp_path / "no").exists()
+
+
+# == 3. secrets =====================================================================================
+
+def test_key_new_is_private_even_under_a_loose_umask(tmp_path):
+    env = harness.env_for(tmp_path / "home")
+    for umask in (0o022, 0o000):
+        path = tmp_path / f"team-{umask:o}.key"
+        p = subprocess.run(harness.cli() + ["key", "new", str(path)], env=env, capture_output=True, text=True,
+                           preexec_fn=lambda m=umask: os.umask(m), timeout=harness.TIMEOUT)
+        assert p.returncode == 0, p.stderr
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert re.fullmatch(r"[0-9a-f]{16}\n", p.stdout)
+        assert path.read_text().count("\n") == 2
+        OUTPUTS.append(("key new", p.stdout + p.stderr))
+    again = RUN(["key", "new", tmp_path / "team-22.key"], env)
+    assert again.rc == 2 and "never overwritten" in again.stderr and len(again.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660, 0o606])
+def test_key_readable_by_others_is_refused(tmp_path, mode):
+    key = tmp_path / "loose.key"
+    shutil.copyfile(KEY, key)
+    os.chmod(key, mode)
+    book = tmp_path / "list.xlsx"
+    shutil.copyfile(CASES["sealed_clean"].path, book)
+    unsealed = tmp_path / "unsealed.xlsx"
+    shutil.copyfile(CASES["japanese_path_unsealed"].path, unsealed)
+    env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
+    before = harness.sha256(unsealed)
+    for args in (["check", book, "--key", key], ["seal", unsealed, "--key", key],
+                 ["export", book, "--to", tmp_path / "out", "--key", key]):
+        r = RUN(args, env)
+        OUTPUTS.append((f"loose key {args[0]}", r.stdout + r.stderr))
+        assert r.rc == 2, r.describe()
+        assert len(r.stderr.splitlines()) == 1 and f"chmod 600 {key}" in r.stderr, r.describe()
+        assert _said(SAYS["insecure_key"], r), r.describe()
+    assert harness.sha256(unsealed) == before
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    # the same key through DONORGUARD_KEY_FILE is refused the same way
+    r = RUN(["check", book], {**env, "DONORGUARD_KEY_FILE": str(key)})
+    assert r.rc == 2 and "chmod 600" in r.stderr, r.describe()
+
+
+FORGED = {
+    "seal_cell_edited": "tampered",
+    "seal_cell_garbage": "tampered",
+    "seals_recomputed_other_key": "tampered",
+    "seals_from_other_workbook": "tampered",
+    "manifest_copied": "tampered",
+    "seal_copied_between_rows": "tampered",
+}
+
+
+@pytest.mark.parametrize("name", [
+    *[n for n in FORGED if n != "seal_copied_between_rows"],
+    "seal_copied_between_rows",
+])
+def test_forged_seal_is_tampering(matrix, name):
+    o = matrix[(name, "check")]
+    assert o.run.rc == 1, o.run.describe()
+    assert FORGED[name] in o.kinds, f"kinds {sorted(o.kinds)}\n{o.run.describe()}"
+    assert "duplicate" not in o.kinds, f"kinds {sorted(o.kinds)}\n{o.run.describe()}"
+
+
+def test_whole_workbook_with_another_key(matrix):
+    o = matrix[("sealed_with_other_key", "check")]
+    assert o.run.rc == 2 and _said(o.case.stderr_has, o.run), o.run.describe()
+    en = RUN(["check", o.input_path, "--key", KEY, "--lang", "en"], harness.env_for(o.folder / "home"))
+    OUTPUTS.append(("other key en", en.stdout + en.stderr))
+    assert en.rc == 2 and re.search(r"Sealed with key [0-9a-f]{4}…, this machine has [0-9a-f]{4}…", en.stderr)
+    key_id = keys.read(KEY).id
+    for text in (o.run.stderr, en.stderr):                         # key ids shown by 4 characters only
+        assert key_id[:5] not in text
+
+
+@pytest.fixture(scope="module")
+def audit_log(tmp_path_factory):
+    """A real log: seal, check, repair, approve, export, blocked export, by the CLI."""
+    d = tmp_path_factory.mktemp("audit")
+    log = d / "audit.jsonl"
+    env = harness.env_for(d / "home", DONORGUARD_AUDIT_LOG=log)
+    book = d / "list.xlsx"
+    shutil.copyfile(CASES["japanese_path_unsealed"].path, book)
+    row4_id = mc.people()["個人番号"].iat[0]                  # the ID in row 4, typed into the reason
+    runs = [RUN(a, env) for a in (
+        ["seal", book, "--key", KEY],
+        ["export", book, "--to", d / "out", "--key", KEY],
+        ["repair", CASES["kosai_sorted"].path, "--out", d / "fixed.xlsx", "--key", KEY],
+        ["export", CASES["kosai_sorted"].path, "--to", d / "out", "--key", KEY],
+        ["approve", d / "fixed.xlsx", "--rows", "4", "--reason", f"個人番号 {row4_id} を原本で確認", "--key", KEY],
+    )]
+    for r in runs:
+        OUTPUTS.append(("audit fixture " + str(r.args[0]), r.stdout + r.stderr))
+    assert [r.rc for r in runs] == [0, 0, 0, 1, 0], "\n".join(r.describe() for r in runs)
+    text = log.read_text("utf-8")
+    OUTPUTS.append(("audit log", text))
+    OUTPUTS.append(("approved manifest", _manifest_text(d / "fixed.xlsx")))
+    assert len(text.splitlines()) == 5
+    return log, env
+
+
+def test_audit_verify_intact(audit_log):
+    log, env = audit_log
+    r = RUN(["audit", "verify", log], env)
+    assert r.rc == 0 and r.stdout.strip() == "intact: 5 lines", r.describe()
+
+
+def _edit_line(src: Path, dst: Path, n: int, fn):
+    lines = src.read_text("utf-8").splitlines(keepends=True)
+    lines[n - 1] = fn(lines[n - 1])
+    dst.write_text("".join(lines), "utf-8")
+
+
+@pytest.mark.parametrize("line", [1, 2, 3])
+def test_audit_verify_finds_an_edit(audit_log, tmp_path, line):
+    """Changing a field of line N breaks the chain at line N+1, whose `prev` no longer matches."""
+    log, env = audit_log
+    edited = tmp_path / "audit.jsonl"
+    _edit_line(log, edited, line, lambda s: s.replace('"user": "', '"user": "x', 1))
+    r = RUN(["audit", "verify", edited], env)
+    assert r.rc == 1 and r.stdout.strip() == f"broken at line {line + 1}", r.describe()
+
+
+def test_audit_verify_finds_a_forged_prev(audit_log, tmp_path):
+    log, env = audit_log
+    edited = tmp_path / "audit.jsonl"
+    _edit_line(log, edited, 3, lambda s: re.sub(r'"prev": "[0-9a-f]{64}"', '"prev": "' + "1" * 64 + '"', s))
+    r = RUN(["audit", "verify", edited], env)
+    assert r.rc == 1 and r.stdout.strip() == "broken at line 3", r.describe()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "audit.verify names the first line whose `prev` fails, i.e. the line AFTER the edited one: editing line 2 "
+    "reports 'broken at line 3', sending the reader to an intact line. Fix: report the link, e.g. "
+    "'broken between line 2 and line 3' (either line 2 was edited or line 3's prev was)."))
+def test_audit_verify_names_the_edited_line(audit_log, tmp_path):
+    log, env = audit_log
+    edited = tmp_path / "audit.jsonl"
+    _edit_line(log, edited, 2, lambda s: s.replace('"user": "', '"user": "x', 1))
+    r = RUN(["audit", "verify", edited], env)
+    assert r.rc == 1 and "line 2" in r.stdout, r.describe()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "An edit of the LAST line (or deleting the last lines) is not detected: nothing follows it to carry its "
+    "hash, and the chain is unkeyed, so a whole edited log can also be re-chained. Fix: keep the head hash "
+    "outside the log (e.g. audit.jsonl.head rewritten under the same lock) and MAC each line with the seal "
+    "key (BLAKE2b keyed, like the manifest), then verify compares the last line with the head."))
+def test_audit_verify_finds_an_edit_of_the_last_line(audit_log, tmp_path):
+    log, env = audit_log
+    edited = tmp_path / "audit.jsonl"
+    _edit_line(log, edited, 5, lambda s: s.replace('"user": "', '"user": "x', 1))
+    r = RUN(["audit", "verify", edited], env)
+    assert r.rc == 1, r.describe()
+
+
+def test_audit_verify_garbage_and_missing(tmp_path):
+    env = harness.env_for(tmp_path / "home")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b"\xff\xfe not json\n")
+    r = RUN(["audit", "verify", bad], env)
+    assert r.rc == 1 and r.stdout.strip() == "broken at line 1", r.describe()
+    r = RUN(["audit", "verify", tmp_path / "none.jsonl"], env)
+    assert r.rc == 2 and len(r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr, r.describe()
+
+
+# == 4. no ID number leaks ===========================================================================
+
+def _manifest_text(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                             if "donorguard-manifest" in n)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, ValueError):
+        return ""                     # not a zip we can read: nothing DonorGuard wrote
+
+
+def _id_patterns() -> tuple:
+    ids = set(mc.ids())
+    ids |= set(synth.make_people(1000, seed=kill_trials.SEED)["個人番号"])
+    ids |= set(synth.make_people(2000, seed=kill_trials.SEED)["個人番号"])
+    forms = set()
+    for v in ids:
+        forms |= {v, f"{v[:4]}-{v[4:8]}-{v[8:]}", f"{v[:4]} {v[4:8]} {v[8:]}",
+                  v.translate(str.maketrans("0123456789", "０１２３４５６７８９"))}
+        if v.startswith("0"):
+            forms.add(v[1:])                      # the same number with its leading zero lost
+    return ids, forms
+
+
+def _valid_ids_in(text: str) -> set:
+    """Any 12-digit token that is a valid My Number, whoever it belongs to."""
+    from stdnum.jp import in_
+    return {m for m in re.findall(r"(?<![0-9A-Za-z])\d{12}(?![0-9A-Za-z])", text) if in_.is_valid(m)}
+
+
+def _collect_files(root: Path) -> list:
+    """Every file DonorGuard wrote under root, as text, except export files and input copies."""
+    out = []
+    for p in root.rglob("*"):
+        if not p.is_file():
+            continue
+        parts = set(p.relative_to(root).parts)
+        if any(x.startswith("donorguard-export-") for x in parts):
+            if p.name == "receipt.json":
+                out.append((str(p), p.read_text("utf-8", "replace")))
+            continue                                              # export CSV/xlsx: IDs belong there
+        if p.suffix == ".xlsx":
+            out.append((str(p) + " [manifest]", _manifest_text(p)))
+        elif p.suffix in (".txt", ".jsonl", ".json"):
+            out.append((str(p), p.read_text("utf-8", "replace")))
+    return out
+
+
+def _exception_texts() -> list:
+    """In-process: the exception every refused case raises, with its whole chain (the suppressed context
+    still travels with it, into logs and debuggers)."""
+    out = []
+    rules = rules_mod.load()
+    for case in CASES.values():
+        if case.name in HEAVY:
+            continue
+        for op in ("check", "seal"):
+            tmp = Path(tempfile.mkdtemp(prefix="dg-exc-"))
+            try:
+                path = tmp / "x.xlsx"
+                if case.path.is_file():
+                    shutil.copyfile(case.path, path)
+                with _audit_log(tmp / "audit.jsonl"):
+                    if op == "check":
+                        files.check_file(path, rules, str(KEY))
+                    else:
+                        files.seal_file(path, rules, str(KEY))
+            except BaseException as e:           # noqa: BLE001 - every exception's text is inspected
+                chain, seen = [], e
+                while seen is not None and len(chain) < 10:
+                    chain.append(f"{type(seen).__name__}: {seen} {getattr(seen, 'details', '')!r}")
+                    seen = seen.__cause__ or seen.__context__
+                out.append((f"exception {case.name}/{op}", "\n".join(chain)))
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def test_no_id_number_leaks(matrix, kills, audit_log):
+    """Runs last: everything DonorGuard printed or kept in this module's runs, minus export files."""
+    ids, forms = _id_patterns()
+    texts = list(OUTPUTS)
+    texts += _collect_files(_CORPUS_ROOT / "runs")
+    texts += _collect_files(kills.workdir / "trials")
+    texts += _collect_files(kills.workdir / "calibrate")
+    texts += _collect_files(audit_log[0].parent)
+    texts += _exception_texts()
+    assert len(texts) > 1000, len(texts)
+    leaks = []
+    for where, text in texts:
+        hit = [f for f in forms if f in text] + sorted(_valid_ids_in(text))
+        if hit:
+            leaks.append(f"{where}: {hit[0][:4]}…{hit[0][-2:]} ({len(hit)} hits)")
+    assert not leaks, f"{len(leaks)} outputs hold an ID number:\n" + "\n".join(leaks[:20])
+    # and the exports do hold them: proof that the scan would see one
+    exported = [p for p in (_CORPUS_ROOT / "runs").rglob("*.csv")]
+    assert exported and any(any(v in p.read_bytes().decode("cp932") for v in ids) for p in exported[:5])
