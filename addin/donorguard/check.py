@@ -55,6 +55,7 @@ class Checker:
         self.cells = []          # wrong cells: pos, col, kind, owner_pos, paired, blank
         self.plan = Plan()
         self._moved = json.loads(manifest["sealed_rows"])
+        self._names = None
 
     # -- the clean path ------------------------------------------------------------
     def run(self) -> Report:
@@ -89,8 +90,11 @@ class Checker:
         n = len(t)
         broken = sealed & ~clean
         seal_ok = clean.copy()
-        for i in np.flatnonzero(broken):
-            seal_ok[i] = same(self.sealer.seal_mac(seals["head"].iat[i]), seals["seal_mac"].iat[i])
+        idx = np.flatnonzero(broken)
+        if len(idx):
+            heads = seals["head"].to_numpy(dtype=object)[idx].tolist()
+            stored = seals["seal_mac"].to_numpy(dtype=object)[idx].tolist()
+            seal_ok[idx] = [same(a, b) for a, b in zip(self.sealer.seal_macs(heads), stored)]
         known = set(mf.decode_ranges(self.m["serials"]))
         serial = seals["serial"].to_numpy()
         for i in np.flatnonzero(seal_ok & ~np.isin(serial, list(known))):
@@ -248,7 +252,9 @@ class Checker:
         if pos < 0 or c is None:
             return None
         if self.clean[pos] or self.cur[c][pos] == self.exp[c][pos]:
-            return self.t.values[c].iat[pos]
+            if self._names is None:
+                self._names = self.t.values[c].to_numpy(dtype=object)
+            return self._names[pos]
         return None
 
     def _sealed_row(self, serial) -> int:

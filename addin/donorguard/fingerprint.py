@@ -75,6 +75,9 @@ class Sealer:
     def seal_mac(self, head: str) -> str:
         return _b64(self._mac(b"DG-seal1", 12, head.encode()), 16)
 
+    def seal_macs(self, heads: list) -> list:
+        return self._macs(b"DG-seal1", 12, 16, b"", heads)
+
     def row_macs(self, prefixes, canon: pd.DataFrame) -> list:
         """MAC over seal prefix and values, row by row (the clean path's only per-row work)."""
         sep_value, sep_seal = (pa.scalar(x, pa.large_string()) for x in (SEP_VALUE, SEP_SEAL))
@@ -86,7 +89,7 @@ class Sealer:
         empty = pa.scalar("", pa.large_string())
         tags = pc.binary_join_element_wise(*[arrow(tag_frame[c]) for c in tag_frame.columns], empty).to_pylist()
         heads = [f"{VERSION}:{s}:{t}" for s, t in zip(serials, tags)]
-        prefixes = [f"{h}:{m}" for h, m in zip(heads, self._macs(b"DG-seal1", 12, 16, b"", heads))]
+        prefixes = [f"{h}:{m}" for h, m in zip(heads, self.seal_macs(heads))]
         macs = self.row_macs(pd.Series(prefixes, dtype=object), canon)
         return pd.Series([f"{p}:{m}" for p, m in zip(prefixes, macs)], dtype=object)
 
