@@ -108,20 +108,25 @@ def _child(args, env, cwd, out, err):                      # runs in the forked 
 
 def run_forked(args, env, cwd=None, timeout=TIMEOUT, capture_dir=None) -> Run:
     import tempfile
-    capture_dir = Path(capture_dir or tempfile.mkdtemp(prefix="dg-capture-"))
+    own = capture_dir is None
+    capture_dir = Path(tempfile.mkdtemp(prefix="dg-capture-") if own else capture_dir)
     capture_dir.mkdir(parents=True, exist_ok=True)
     out, err = capture_dir / "stdout.txt", capture_dir / "stderr.txt"
     t0 = time.monotonic()
-    p = _context().Process(target=_child, args=([str(a) for a in args], dict(env), cwd, str(out), str(err)))
-    p.start()
-    p.join(timeout)
-    timed_out = p.is_alive()
-    if timed_out:
-        p.kill()
-        p.join()
-    read = lambda f: f.read_bytes().decode("utf-8", "replace") if f.exists() else ""
-    return Run(list(args), None if timed_out else p.exitcode, read(out), read(err), time.monotonic() - t0,
-               timed_out=timed_out)
+    try:
+        p = _context().Process(target=_child, args=([str(a) for a in args], dict(env), cwd, str(out), str(err)))
+        p.start()
+        p.join(timeout)
+        timed_out = p.is_alive()
+        if timed_out:
+            p.kill()
+            p.join()
+        read = lambda f: f.read_bytes().decode("utf-8", "replace") if f.exists() else ""
+        return Run(list(args), None if timed_out else p.exitcode, read(out), read(err), time.monotonic() - t0,
+                   timed_out=timed_out)
+    finally:
+        if own:
+            shutil.rmtree(capture_dir, ignore_errors=True)
 
 
 def executor():

@@ -218,7 +218,6 @@ def _modify(path, dst, fn):
 
 def _ole(path, streams: dict):
     """A minimal but valid OLE2 compound file (v3, 512-byte sectors) holding the given streams."""
-    import olefile  # noqa: F401  (only to prove the result reads back in the test tool chain)
     sector = 512
     mini_cutoff = 4096
     # every stream stored in regular sectors (pad small streams past the mini cutoff)
@@ -271,7 +270,6 @@ def _ole(path, streams: dict):
 def _encrypted_xlsx(src, dst):
     """A password-protected .xlsx (an OLE file with EncryptionInfo + EncryptedPackage)."""
     try:
-        import msoffcrypto
         from msoffcrypto.format.ooxml import OOXMLFile
         with open(src, "rb") as f, open(dst, "wb") as out:
             OOXMLFile(f).encrypt("パスワード", out)
