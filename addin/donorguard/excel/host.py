@@ -12,6 +12,8 @@ Engines differ:
 import contextlib
 import sys
 
+from ..xlsx.sheetxml import col_letter
+
 UNKNOWN = "?"          # a fill colour that could not be read
 MIXED = object()       # a range whose cells do not share one fill
 XL_NONE = -4142        # xlColorIndexNone / xlNone
@@ -53,14 +55,6 @@ def rectangles(cells) -> list:
         active = nxt
     out += [(a, b, c1, c2) for (c1, c2), (a, b) in active.items()]
     return sorted(out)
-
-
-def col_letter(c: int) -> str:
-    s = ""
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def a1(r1, r2, c1, c2) -> str:
