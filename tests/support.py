@@ -20,7 +20,7 @@ def env(tmp: Path, **extra) -> dict:
 
 
 def cli(tmp: Path, *args, **extra) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "donorguard.cli", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "donorguard", *map(str, args)], capture_output=True,
                           text=True, env=env(tmp, **extra), timeout=120)
 
 

@@ -84,6 +84,24 @@ def test_golden_tags_and_seal():
     assert p["ok"].tolist() == [True, False, False, False] and p["serial"].tolist() == [7, -1, -1, -1]
 
 
+def test_rows_intact_compares_every_row_exactly():
+    s = Sealer(KEY, NONCE)
+    canon = pd.DataFrame({"a": ["x", "y", "z", "w", "v"], "b": ["1", "2", "3", "4", "5"]})
+    tags = pd.DataFrame({c: s.tags(c, canon[c]).to_numpy() for c in canon})
+    seals = s.make_seals(range(1, 6), tags, canon)
+    p = parse(seals, 2)
+    assert s.rows_intact(p["prefix"], canon, p["row_mac"]).tolist() == [True] * 5
+    stored = p["row_mac"].astype(object).copy()
+    stored[1] = stored[1][:-1] + ("A" if stored[1][-1] != "A" else "Q")   # last character changed
+    stored[2] = stored[2][:-1]                                              # one character short
+    stored[3] = None
+    moved = canon.copy()
+    moved.loc[4, "a"] = "x"                                                 # a value changed
+    assert s.rows_intact(p["prefix"], moved, stored).tolist() == [True, False, False, False, False]
+    assert s.seals_intact(p["head"], p["seal_mac"]).tolist() == [True] * 5
+    assert s.rows_intact(p["prefix"].iloc[:0], canon.iloc[:0], p["row_mac"].iloc[:0]).tolist() == []
+
+
 def test_other_key_or_nonce_gives_other_tags():
     a = Sealer(KEY, NONCE).tag("個人番号", "123456789018")
     assert Sealer(Key(bytes(32), "<z>"), NONCE).tag("個人番号", "123456789018") != a

@@ -189,15 +189,21 @@ def test_audit_log_chain(sealed):
     tmp, path, key, _ = sealed
     cli(tmp, "check", path, "--key", key)
     log = tmp / "audit.jsonl"
-    assert cli(tmp, "audit", "verify", log).stdout.startswith("intact")
-    lines = log.read_text(encoding="utf-8").splitlines()
+    assert cli(tmp, "audit", "verify", log, "--key", key).stdout == "intact: 1 line\n"
     cli(tmp, "export", path, "--to", tmp / "o", "--key", key)
-    lines = log.read_text(encoding="utf-8").splitlines()
+    text = log.read_text(encoding="utf-8")
+    lines = text.splitlines()
     assert [json.loads(x)["event"] for x in lines] == ["seal", "export"]
-    lines[0] = lines[0].replace('"rows": 40', '"rows": 41')
-    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    r = cli(tmp, "audit", "verify", log)
-    assert r.returncode == 1 and r.stdout == "broken at line 2\n"
+    assert cli(tmp, "audit", "verify", log, "--key", key).stdout == "intact: 2 lines\n"
+    log.write_text(text.replace('"rows": 40', '"rows": 41', 1), encoding="utf-8")
+    r = cli(tmp, "audit", "verify", log, "--key", key)
+    assert r.returncode == 1 and r.stdout == "broken at line 1: edited (its MAC does not match)\n"
+    log.write_text(lines[0] + "\n", encoding="utf-8")                    # the last line removed
+    r = cli(tmp, "audit", "verify", log, "--key", key)
+    assert r.returncode == 1 and r.stdout == ("broken after line 1: the last line was removed "
+                                              "(head mismatch: audit.jsonl.head records 2)\n")
+    r = cli(tmp, "audit", "verify", log, DONORGUARD_KEY_FILE=str(key))        # the key found as for check
+    assert r.returncode == 1 and r.stdout.startswith("broken after line 1")
 
 
 def test_every_command_has_help_and_is_in_the_readme(tmp_path):

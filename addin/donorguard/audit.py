@@ -1,11 +1,22 @@
-"""The audit log: append-only JSON lines, each carrying the SHA-256 of the line before it.
+"""The audit log: append-only JSON lines, chained, each keyed, and a head file beside it.
 
-Lines hold what was done, when, by whom, to which file (its SHA-256) and counts: never an ID,
-a name or an address.
+Lines hold what was done, when, by whom, to which file (its SHA-256) and counts: never an ID, a name or an
+address. Line n carries `line` (n), `prev` (SHA-256 of line n-1's bytes; 64 zeros for line 1) and `mac_key`
+(the id of the seal key that wrote it), and ends with `mac`: keyed BLAKE2b of the line's bytes before
+`, "mac"` (closed with `}`), under an audit key derived from the seal key, never the seal key itself. So an
+edited line fails its own MAC and is named exactly, and nobody without the key can re-chain the log.
+
+LOG.head holds the line count and the SHA-256 of the last line, MACed the same way and rewritten
+atomically under the log's lock: removing the last lines, or editing the last one, shows against it.
+Lines written before the log was keyed (no `mac`) still verify by their chain: the first keyed line after
+them pins them all through `prev`.
 """
 import hashlib
 import json
 import os
+import re
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
@@ -15,11 +26,16 @@ from . import __version__
 from .manifest import now, user
 
 GENESIS = "0" * 64
+_MACED = re.compile(rb'^(\{.*), "mac": "([0-9a-f]{64})"\}$')
 
 
 def default_path(rules=None) -> Path:
     p = os.environ.get("DONORGUARD_AUDIT_LOG") or (rules.audit_log if rules else None)
     return Path(p) if p else Path(platformdirs.user_log_dir("donorguard", appauthor=False)) / "audit.jsonl"
+
+
+def head_path(log) -> Path:
+    return Path(str(log) + ".head")
 
 
 def file_sha256(path) -> str:
@@ -30,45 +46,232 @@ def file_sha256(path) -> str:
     return h.hexdigest()
 
 
-def _last_line(path: Path) -> bytes | None:
+def audit_key(key) -> bytes:
+    """The MAC key of the audit log: derived from the seal key's secret for this one purpose."""
+    return hashlib.blake2b(key.secret, digest_size=32, person=b"DG-audit").digest()
+
+
+def _mac(akey: bytes, body: bytes, what: bytes) -> str:
+    return hashlib.blake2b(body, key=akey, digest_size=32, person=b"DG-audit-" + what).hexdigest()
+
+
+def _sealed(entry: dict, key, what: bytes) -> bytes:
+    """The entry as one JSON line (sorted keys), with its MAC appended last when there is a key."""
+    body = json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    if key is None:
+        return body
+    return body[:-1] + b', "mac": "' + _mac(audit_key(key), body, what).encode() + b'"}'
+
+
+def _unseal(raw: bytes, macs: dict, what: bytes):
+    """(dict or None, MAC state): 'none' without a MAC, 'ok', 'bad', or the unknown key's id."""
+    try:
+        d = json.loads(raw)
+    except ValueError:
+        return None, "bad"
+    if not isinstance(d, dict):
+        return None, "bad"
+    if "mac" not in d:
+        return d, "none"
+    m = _MACED.match(raw)
+    kid = d.get("mac_key")
+    if not m or not isinstance(kid, str):
+        return d, "bad"
+    if kid not in macs:
+        return d, kid
+    return d, "ok" if _mac(macs[kid], m.group(1) + b"}", what) == m.group(2).decode() else "bad"
+
+
+def _tail(path: Path) -> list:
+    """The last two lines (bytes), fewer if the log is shorter."""
     if not path.exists() or path.stat().st_size == 0:
-        return None
+        return []
     with open(path, "rb") as f:
         f.seek(0, 2)
         size = f.tell()
-        back = min(size, 1 << 16)
-        f.seek(size - back)
-        lines = f.read().rstrip(b"\n").split(b"\n")
-    return lines[-1]
+        f.seek(size - min(size, 1 << 16))
+        return f.read().rstrip(b"\n").split(b"\n")[-2:]
 
 
-def record(event: str, path=None, rules=None, **fields) -> dict:
-    """Append one event; returns what was written."""
+def _read_head(log: Path, macs: dict):
+    """(head dict or None, MAC state as _unseal, or 'missing')."""
+    try:
+        raw = head_path(log).read_bytes().rstrip(b"\n")
+    except FileNotFoundError:
+        return None, "missing"
+    d, state = _unseal(raw, macs, b"head")
+    if d is None or not isinstance(d.get("lines"), int) or not isinstance(d.get("last"), str):
+        return None, "bad"
+    return d, state
+
+
+def _head_note(log: Path, tail: list, last_n: int, key):
+    """Why the head does not vouch for the log's end as found, or None: 'missing' or 'mismatch'."""
+    if not tail or b'"mac": "' not in tail[-1]:
+        return None                                                   # empty or still unkeyed: no head yet
+    head, state = _read_head(log, {key.id: audit_key(key)})
+    if head is None or state == "bad":
+        return "missing" if state == "missing" else "mismatch"
+    ends = {last_n: tail[-1]}
+    if len(tail) == 2:
+        ends[last_n - 1] = tail[0]                # a record killed between its line and its head
+    line = ends.get(head["lines"])
+    return None if line is not None and hashlib.sha256(line).hexdigest() == head["last"] else "mismatch"
+
+
+def _write_head(log: Path, lines: int, last: bytes, key) -> None:
+    data = _sealed({"lines": lines, "last": hashlib.sha256(last).hexdigest(), "mac_key": key.id}, key, b"head")
+    fd, tmp = tempfile.mkstemp(dir=log.parent, prefix=log.name + ".", suffix=".dgtmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data + b"\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, head_path(log))
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _number(tail: list, log: Path) -> int:
+    """The number of the log's last line: from the line itself, or counted in a log from before numbering."""
+    if not tail:
+        return 0
+    try:
+        n = json.loads(tail[-1]).get("line")
+        if isinstance(n, int):
+            return n
+    except (ValueError, AttributeError):
+        pass
+    with open(log, "rb") as f:
+        return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+
+
+def record(event: str, path=None, rules=None, key=None, **fields) -> dict:
+    """Append one event, MACed with `key` (the seal key) and the head rewritten; returns what was written.
+
+    Without a key the line has no MAC (as before the log was keyed) and `audit verify` will say so."""
     log = default_path(rules)
     log.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(log) + ".lock", timeout=30):
-        last = _last_line(log)
-        entry = {"time": now(), "event": event, "user": user(), "tool_version": __version__,
-                 "prev": hashlib.sha256(last).hexdigest() if last else GENESIS}
+        tail = _tail(log)
+        n = _number(tail, log) + 1
+        entry = {"time": now(), "event": event, "user": user(), "tool_version": __version__, "line": n,
+                 "prev": hashlib.sha256(tail[-1]).hexdigest() if tail else GENESIS}
         entry.update(fields)
-        line = json.dumps(entry, ensure_ascii=False, sort_keys=True)
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
+        if key is not None:
+            entry["mac_key"] = key.id
+            note = _head_note(log, tail, n - 1, key)
+            if note:
+                entry["head"] = note               # the head did not vouch for the lines before: say so, MACed
+        entry.pop("mac", None)
+        line = _sealed(entry, key, b"line")
+        with open(log, "ab") as f:
+            f.write(line + b"\n")
             f.flush()
             os.fsync(f.fileno())
+        if key is not None:
+            _write_head(log, n, line, key)
     return entry
 
 
-def verify(path) -> int | None:
-    """None if every line's prev is the SHA-256 of the line before; else the first broken line (1-based)."""
-    prev = GENESIS
-    with open(path, "rb") as f:
-        for n, raw in enumerate(f, start=1):
-            line = raw.rstrip(b"\n")
-            try:
-                if json.loads(line)["prev"] != prev:
-                    return n
-            except (ValueError, KeyError, TypeError):
-                return n
-            prev = hashlib.sha256(line).hexdigest()
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    text: str                  # one sentence for the user
+    line: int | None = None    # the first broken line, 1-based
+    reason: str = "intact"     # intact, unkeyed, edited, removed, order, unmaced, key, head
+
+
+def _broken(n, reason, why) -> Verdict:
+    return Verdict(False, f"broken at line {n}: {why}", n, reason)
+
+
+def _other_key(n, kid, what="its MAC") -> Verdict:
+    return Verdict(False, f"cannot check line {n}: {what} is by key {kid[:4]}…, which was not given (--key)",
+                   n, "key")
+
+
+def _check_line(n, d, state, prev, keyed, before, written):
+    """The verdict on line n if it breaks the log, else None. `before`: line n-1's bytes; `written`: the
+    number each line of the log was written as (None if it has none)."""
+    if d is None or not isinstance(d.get("prev"), str):
+        return _broken(n, "edited", "edited (not an audit line)")
+    if state == "bad":
+        return _broken(n, "edited", "edited (its MAC does not match)")
+    if state not in ("ok", "none"):
+        return _other_key(n, state)
+    if state == "none" and keyed:
+        return _broken(n, "unmaced", "it has no MAC, so it was added without the key")
+    at = d.get("line")
+    if isinstance(at, int) and at > n and not set(written[n:]) & set(range(n, at)):   # none of them later
+        k = at - n
+        return _broken(n, "removed", f"{k} line{'s' if k > 1 else ''} removed before it (it was line {at})")
+    if isinstance(at, int) and at != n:
+        return _broken(n, "order", f"out of order (it was line {at})")
+    if d["prev"] != prev:
+        if n == 1:
+            return _broken(1, "edited", "edited (its prev is not the start of a log)")
+        if state == "none":
+            return _broken(n - 1, "edited", f"edited, or line {n}'s prev was (lines without a MAC cannot tell which)")
+        if before is not None and b'"mac": "' not in before:
+            return _broken(n - 1, "edited", f"edited (line {n}, keyed, records another line before it)")
+        return _broken(n, "order", f"out of order (it does not follow line {n - 1})")
+    if state == "ok" and d.get("head"):
+        state = "missing" if d["head"] == "missing" else "out of step with the log"
+        return _broken(n - 1, "head", f"when line {n} was written the head file was {state}, so lines after "
+                       f"line {n - 1} may have been removed before it")
     return None
+
+
+def _check_head(log, n, hashes, macs) -> Verdict | None:
+    head, state = _read_head(log, macs)
+    name = head_path(log).name
+    if state == "missing":
+        return Verdict(False, f"broken after line {n}: {name} is missing, so removed last lines cannot be "
+                       "ruled out", n, "head")
+    if head is None or state == "bad" or state == "none":
+        return Verdict(False, f"broken after line {n}: {name} was edited (its MAC does not match)", n, "head")
+    if state != "ok":
+        return _other_key(n, state, f"{name}'s MAC")
+    lines = head["lines"]
+    if lines > n:
+        gone = f"the last {lines - n} lines were" if lines - n > 1 else "the last line was"
+        gone = "all its lines were" if n == 0 else gone
+        return Verdict(False, f"broken after line {n}: {gone} removed (head mismatch: {name} records {lines})",
+                       n, "head")
+    if lines < n - 1:
+        return Verdict(False, f"broken after line {lines}: head mismatch ({name} records {lines} lines, the log "
+                       f"has {n})", lines, "head")
+    if hashes.get(lines) != head["last"]:
+        return Verdict(False, f"broken at line {lines}: head mismatch ({name} records another line {lines})",
+                       lines, "head")
+    return None
+
+
+def verify(path, keys=()) -> Verdict:
+    """Whether the log is intact, by its chain, each line's MAC (given the seal keys) and its head file."""
+    log = Path(path)
+    macs = {k.id: audit_key(k) for k in keys}
+    with open(log, "rb") as f:
+        raw = f.read().split(b"\n")
+    if raw[-1] == b"":
+        raw.pop()
+    found = [_unseal(line, macs, b"line") for line in raw]
+    written = [d.get("line") if d is not None and isinstance(d.get("line"), int) else None for d, _ in found]
+    prev, before, keyed, n = GENESIS, None, False, 0
+    hashes = {}                                    # the last two lines' SHA-256, by number, for the head
+    for n, (line, (d, state)) in enumerate(zip(raw, found), start=1):
+        bad = _check_line(n, d, state, prev, keyed, before, written)
+        if bad:
+            return bad
+        keyed = keyed or state == "ok"
+        prev, before = hashlib.sha256(line).hexdigest(), line
+        hashes = {n - 1: hashes.get(n - 1), n: prev}
+    if keyed or head_path(log).exists():
+        return _check_head(log, n, hashes, macs) or Verdict(True, f"intact: {n} line{'' if n == 1 else 's'}")
+    if n == 0:
+        return Verdict(True, "intact: 0 lines")
+    return Verdict(False, f"unkeyed: {n} lines chained without MACs (written before the log was keyed), so "
+                   "nothing proves them unchanged; the next seal, repair, approve or export keys them",
+                   None, "unkeyed")

@@ -1,7 +1,5 @@
 """Group findings into likely causes: a column sorted alone, a shifted paste, a paste into hidden rows,
 edits, added, duplicated or removed rows, tampering. One row per cause."""
-from collections import Counter
-
 import numpy as np
 import pandas as pd
 
@@ -36,41 +34,64 @@ def _groups(moved: dict) -> list:
 
 def _shift(ck, cells, sep, cols):
     """(shift in Excel rows, cells explained) when the group's cells read like one block pasted k rows
-    away: each holds, by tag, the value sealed k rows above (or below), or was emptied by a cut."""
-    rows, n = ck.t.rows, len(ck.t.rows)
+    away: each holds, by tag, the value sealed k rows above (or below), or was emptied by a cut.
+    Cells are (position, column) pairs encoded as one integer (see _cell_keys)."""
+    rows, n, ncols = ck.t.rows, len(ck.t.rows), len(ck.cols)
     mine = cells[cells["col"].isin(cols)]
-    group = set(zip(sep.loc[sep["col"].isin(cols), "pos"], sep.loc[sep["col"].isin(cols), "col"]))
-    candidates = Counter(int(p - d) for p, d in sep.loc[sep["col"].isin(cols), ["pos", "dst"]].to_numpy() if p != d)
+    ours = sep[sep["col"].isin(cols)]
+    group = _cell_keys(ck, ours["pos"], ours["col"])
+    p, d = ours["pos"].to_numpy(), ours["dst"].to_numpy()
+    diffs = (p - d)[p != d]
+    ks, first, counts = np.unique(diffs, return_index=True, return_counts=True)
+    candidates = ks[np.lexsort((first, -counts))][:5]    # Counter.most_common(5): ties in order of appearance
+    pos, col, blank = mine["pos"].to_numpy(), mine["col"].to_numpy(), mine["blank"].to_numpy()
+    keys = _cell_keys(ck, pos, col)
     best = None
-    for k, _ in candidates.most_common(5):
-        fit = {(int(p), c) for p, c in zip(mine["pos"], mine["col"])
-               if 0 <= p - k < n and ck.cur[c][p] is not None and ck.cur[c][p] == ck.exp[c][p - k]}
-        if len(fit) >= 2 and len(fit & group) >= 0.8 * len(group) and (best is None or len(fit) > len(best[1])):
-            lo, hi = min(p for p, _ in fit) - abs(k), max(p for p, _ in fit) + abs(k)
-            blanks = {(int(p), c) for p, c, b in zip(mine["pos"], mine["col"], mine["blank"]) if b and lo <= p <= hi}
-            best = (k, fit | blanks)
+    for k in candidates.tolist():
+        fits = np.zeros(len(pos), bool)
+        for c in cols:
+            at = np.flatnonzero((col == c) & (pos - k >= 0) & (pos - k < n))
+            cur = ck.cur[c][pos[at]]
+            fits[at] = (cur != None) & (cur == ck.exp[c][pos[at] - k])  # noqa: E711 (element-wise)
+        fit = np.unique(keys[fits])
+        if len(fit) >= 2 and np.isin(group, fit).sum() >= 0.8 * len(group) and \
+                (best is None or len(fit) > len(best[1])):
+            lo, hi = fit.min() // ncols - abs(k), fit.max() // ncols + abs(k)
+            blanks = keys[blank & (pos >= lo) & (pos <= hi)]
+            best = (k, np.union1d(fit, blanks))
     if best is None:
         return None
     k, fit = best
-    excel = Counter(int(rows[p] - rows[p - k]) for p, _ in fit if 0 <= p - k < n)
-    return excel.most_common(1)[0][0], fit
+    p = fit // ncols
+    p = p[(p - k >= 0) & (p - k < n)]
+    shifts, counts = np.unique(rows[p] - rows[p - k], return_counts=True)
+    return int(shifts[np.argmax(counts)]), fit
+
+
+def _cell_keys(ck, pos, col) -> np.ndarray:
+    """(position, column) pairs as single integers: position * number of columns + column index."""
+    return np.asarray(pos, np.int64) * len(ck.cols) + pd.Index(ck.cols).get_indexer(pd.Index(col, dtype=object))
 
 
 def diagnose(ck) -> pd.DataFrame:
     rows, msg, rules = ck.t.rows, ck.msg, ck.rules
     order = {c: i for i, c in enumerate(rules.names)}
+    ncols = len(ck.cols)
     out = []
 
     def add(cause, positions, cols, shift=None, key=None, sealed=False, excel_rows=None):
-        rr = sorted(set(excel_rows if excel_rows is not None else (int(rows[p]) for p in positions)))
+        if excel_rows is None:
+            rr = np.unique(rows[np.asarray(positions, dtype=np.int64)]).tolist()
+        else:
+            rr = sorted(set(excel_rows))
         cols = sorted(set(cols), key=lambda c: order.get(c, 99))
         out.append((cause, rr, cols, shift, msg.cause(key or cause, rr, cols, shift, sealed)))
 
     everything = ck.cell_frame()
     sep = everything[everything["kind"] == "separated"]
     cells = everything[~everything["unsealed"]]
-    moved = {c: set(g["pos"]) for c, g in sep.groupby("col")} if len(sep) else {}
-    absorbed, pasted_rows = set(), set()
+    moved = {c: set(g["pos"].tolist()) for c, g in sep.groupby("col")} if len(sep) else {}
+    absorbed, pasted_rows = np.zeros(0, np.int64), np.zeros(0, np.int64)
     hidden = None
     for g in _groups(moved):
         cols, a = g["cols"], sorted(g["rows"])
@@ -79,42 +100,40 @@ def diagnose(ck) -> pd.DataFrame:
         lo, hi = a[0], a[-1]
         if hidden is None:
             hidden = ck.t.hidden_rows()
-        shifted = _shift(ck, everything, sep, cols)
-        if any(int(rows[p]) in hidden for p in a):
+        if hidden and np.isin(rows[a], list(hidden)).any():
             add("paste_into_hidden_rows", a, cols)
         elif len(a) == 2 and {(int(p), int(d)) for p, d in pairs} == {(lo, hi), (hi, lo)}:
             add("other", a, cols, key="swapped")
-        elif shifted:
+        elif shifted := _shift(ck, everything, sep, cols):
             k, fit = shifted
-            absorbed |= fit
-            pasted_rows |= {p for p, _ in fit}
-            add("paste_shifted", [p for p, _ in fit], cols, shift=k)
-        elif any(_monotone(ck.canon[c].iloc[lo:hi + 1].tolist()) for c in cols) or len(a) >= 3:
+            absorbed = np.union1d(absorbed, fit)
+            pasted_rows = np.union1d(pasted_rows, fit // ncols)
+            add("paste_shifted", fit // ncols, cols, shift=k)
+        elif len(a) >= 3 or any(_monotone(ck.canon[c].iloc[lo:hi + 1].tolist()) for c in cols):
             add("column_sorted_alone", a, cols)
         else:
             add("other", a, cols)
 
-    zero = {(p, c) for p, c, _ in ck.plan.set_text}
     if len(cells):
         edited = cells[(cells["kind"] != "separated")]
-        keys = list(zip(edited["pos"], edited["col"]))
-        lz = [(p, c) for p, c in keys if (p, c) in zero]
-        rest = [(p, c) for p, c in keys if (p, c) not in zero and (p, c) not in absorbed]
-        if lz:
-            add("leading_zeros_lost", [p for p, _ in lz], [c for _, c in lz])
-        if rest:
-            add("cells_edited", [p for p, _ in rest], [c for _, c in rest])
+        keys = _cell_keys(ck, edited["pos"], edited["col"])
+        zero = _cell_keys(ck, [p for p, _, _ in ck.plan.set_text], [c for _, c, _ in ck.plan.set_text])
+        lz = np.isin(keys, zero)
+        rest = ~lz & ~np.isin(keys, absorbed)
+        if lz.any():
+            add("leading_zeros_lost", edited["pos"].to_numpy()[lz], edited["col"].to_numpy()[lz])
+        if rest.any():
+            add("cells_edited", edited["pos"].to_numpy()[rest], edited["col"].to_numpy()[rest])
 
-    f = pd.DataFrame(ck.findings, columns=["row", "kind", "columns", "belongs_at_row", "sealed_row", "message"])
-    pasted = {int(rows[p]) for p in pasted_rows}
+    pasted = set(rows[pasted_rows].tolist())
     for kind, cause in (("unsealed", "rows_added"), ("duplicate", "rows_duplicated")):
-        sel = f[(f["kind"] == kind) & ~f["row"].isin(pasted)]
-        if len(sel):
-            add(cause, [], [], excel_rows=sel["row"].astype(int).tolist())
-    sel = f[f["kind"] == "missing"]
-    if len(sel):
-        add("rows_removed", [], [], sealed=True, excel_rows=sel["sealed_row"].astype(int).tolist())
-    sel = f[f["kind"] == "tampered"]
-    if len(sel):
-        add("tampered", [], [], excel_rows=sel["row"].dropna().astype(int).tolist())
+        sel = [f[0] for f in ck.findings if f[1] == kind and f[0] not in pasted]
+        if sel:
+            add(cause, [], [], excel_rows=sel)
+    sel = [f[4] for f in ck.findings if f[1] == "missing"]
+    if sel:
+        add("rows_removed", [], [], sealed=True, excel_rows=sel)
+    sel = [f[0] for f in ck.findings if f[1] == "tampered"]
+    if sel:
+        add("tampered", [], [], excel_rows=[r for r in sel if r is not None])
     return pd.DataFrame(out, columns=COLUMNS)

@@ -1,21 +1,26 @@
-"""Export, the core part: one frame per destination from a clean table, and the read-back check
-of what was written against the seals."""
-from dataclasses import dataclass
+"""Export, the core part: the text of each destination's rows from a clean table, and the read-back
+check of what was written against the values the check verified against the seals."""
+from dataclasses import dataclass, replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import manifest as mf
 from .check import Report
 from .errors import ExportBlocked
-from .fingerprint import Sealer, canonical, parse, tag_of
+from .fingerprint import canonical
+from .kinds.values import arrow
+from .rules import Rules
 
 
 @dataclass
 class Batch:
     destination: str
-    frame: pd.DataFrame      # export columns, as text to be written
-    positions: list          # table positions of its rows, in order
+    values: pa.Table         # export columns, as the text to be written
+    positions: np.ndarray    # table positions of its rows, in order
 
 
 def _fmt(kind: str, v: str, date_format: str) -> str:
@@ -29,44 +34,90 @@ def _fmt(kind: str, v: str, date_format: str) -> str:
     return v
 
 
-def _column(raw: pd.Series, canon: pd.Series, kind: str, date_format: str) -> pd.Series:
+def _per_distinct(values: pa.Array, kind: str, date_format: str) -> pa.Array:
+    """_fmt once per distinct value."""
+    enc = pc.dictionary_encode(values)
+    done = pa.array([_fmt(kind, v, date_format) for v in enc.dictionary.to_pylist()], pa.large_string())
+    return done.take(enc.indices)
+
+
+def _text(s: str) -> pa.Scalar:
+    return pa.scalar(s, pa.large_string())
+
+
+def _postal(values: pa.Array) -> pa.Array:
+    """123-4567 for seven ASCII digits in one step; other seven-character values (digits of other
+    scripts, which str.isdigit also accepts) go through _fmt."""
+    ascii7 = pc.match_substring_regex(values, r"^[0-9]{7}$")
+    dashed = pc.binary_join_element_wise(pc.utf8_slice_codeunits(values, 0, 3),
+                                         pc.utf8_slice_codeunits(values, 3, 7), _text("-"))
+    out = pc.if_else(ascii7, dashed, values)
+    other = pc.and_(pc.equal(pc.utf8_length(values), 7), pc.invert(ascii7))
+    if pc.any(other).as_py():
+        out = pc.replace_with_mask(out, other, _per_distinct(values.filter(other), "postal", ""))
+    return out
+
+
+def _column(raw: pd.Series, canon: pd.Series, kind: str, date_format: str) -> pa.Array:
     """Names and addresses as staff typed them (trimmed); numbers, codes and dates in one form."""
     if kind in ("text", "kana"):
-        return raw.astype(object).where(raw.notna(), "").astype(str).str.strip().reset_index(drop=True)
-    return canon.map(lambda v: _fmt(kind, v, date_format)).reset_index(drop=True)
+        return pc.utf8_trim_whitespace(arrow(raw))
+    if kind == "postal":
+        return _postal(arrow(canon))
+    if kind == "date":
+        return _per_distinct(arrow(canon), kind, date_format)
+    return arrow(canon)
+
+
+def rules_of(m: dict) -> Rules:
+    return mf.from_snapshot(m["rules_snapshot"])
 
 
 def batches(table, report: Report, m: dict) -> list:
     """One batch per destination code, rows in list order. Only a clean report can be exported."""
     if not report.clean:
         raise ExportBlocked()
-    rules = mf.from_snapshot(m["rules_snapshot"])
+    rules = rules_of(m)
     ex = rules.export
     canon = report.canon
-    frame = pd.DataFrame({c: _column(table.values[c], canon[c], rules.column(c).kind, ex["date_format"])
-                          for c in ex["columns"]})
+    values = pa.table({c: _column(table.values[c], canon[c], rules.column(c).kind, ex["date_format"])
+                       for c in ex["columns"]})
     keys = canon[ex["by"]] if ex["by"] else pd.Series(["all"] * len(canon))
     out = []
     for dest, idx in keys.groupby(keys, sort=True).groups.items():
-        pos = sorted(idx.tolist())
-        out.append(Batch(str(dest), frame.iloc[pos].reset_index(drop=True), pos))
+        pos = np.sort(np.asarray(idx, dtype=np.int64))
+        out.append(Batch(str(dest), values.take(pos), pos))
     return out
 
 
-def verify(batch: Batch, read_back: pd.DataFrame, table, m: dict, key) -> bool:
-    """Every written value, read back from the file, carries the tag its row's seal holds."""
-    rules = mf.from_snapshot(m["rules_snapshot"])
+def verify(batches: list, read_back: list, table, report: Report, rules: Rules):
+    """The first batch whose file, read back (a table of text), is not what the check verified against
+    the seals; None when all are. Every row must carry a seal (in a clean report, a genuine one) and
+    every value read back must have the canonical form the check found in its row (report.canon).
+    No MAC: the check did that part."""
     cols = rules.export["columns"]
-    if list(read_back.columns) != cols or len(read_back) != len(batch.positions):
-        return False
-    seals = parse(table.seals.iloc[batch.positions].reset_index(drop=True), len(rules.names))
-    if not seals["ok"].all():
-        return False
-    sealer = Sealer(key, m["nonce"])
-    sub = rules.__class__(**{**rules.__dict__, "columns": [rules.column(c) for c in cols]})
-    canon = canonical(read_back, sub)
-    for c in cols:
-        expected = tag_of(seals["tags"], rules.names.index(c))
-        if not (sealer.tags(c, canon[c]).to_numpy() == expected.to_numpy()).all():
-            return False
-    return True
+    unsealed = table.seals.isna().to_numpy()
+    bad = [r.column_names != cols or r.num_rows != len(b.positions) or bool(unsealed[b.positions].any())
+           for b, r in zip(batches, read_back)]
+    good = [k for k, wrong in enumerate(bad) if not wrong]
+    if good:
+        pos = pa.array(np.concatenate([batches[k].positions for k in good]))
+        ends = np.cumsum([len(batches[k].positions) for k in good])
+        for c in cols:
+            got = pa.concat_arrays([part for k in good for part in read_back[k].column(c).chunks])
+            for g in np.unique(np.searchsorted(ends, _differ(got, arrow(report.canon[c]).take(pos), rules, c),
+                                               side="right")):
+                bad[good[g]] = True
+    return next((k for k, wrong in enumerate(bad) if wrong), None)
+
+
+def _differ(got: pa.Array, want: pa.Array, rules: Rules, column: str) -> np.ndarray:
+    """Where values read back differ from the checked canonical values even once canonicalised (a date
+    or postal code as formatted for the export, a name as typed: each distinct value once)."""
+    idx = pc.indices_nonzero(pc.not_equal(got, want))
+    if not len(idx):
+        return np.zeros(0, np.int64)
+    enc = pc.dictionary_encode(got.take(idx))
+    one = replace(rules, columns=[rules.column(column)])
+    again = canonical(pd.DataFrame({column: enc.dictionary.to_pandas()}), one)[column]
+    return idx.filter(pc.not_equal(arrow(again).take(enc.indices), want.take(idx))).to_numpy()

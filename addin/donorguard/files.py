@@ -14,6 +14,7 @@ from . import approve as approve_core, audit, keys, outbound, repair as repair_c
 from .check import check
 from .errors import AlreadySealed, Busy, ExportBlocked, NotAWorkbook, NotSealed, TooWide
 from .seal import seal
+from .xlsx.package import atomic_write
 from .xlsx.read import open_book
 from .xlsx.write import write_edits, write_seals
 
@@ -46,8 +47,9 @@ def seal_file(path, rules, key_file=None, notice=None):
         seals, m = seal(book.table, book.rules, key, book.sheet, book.header_row)
         before = audit.file_sha256(path)
         write_seals(book, dict(enumerate(seals)), m, path)
-        audit.record("seal", rules=book.rules, workbook=os.path.basename(path), workbook_sha256_before=before,
-                     workbook_sha256=audit.file_sha256(path), rows=len(book.table), key_id=key.id)
+        audit.record("seal", rules=book.rules, key=key, workbook=os.path.basename(path),
+                     workbook_sha256_before=before, workbook_sha256=audit.file_sha256(path), rows=len(book.table),
+                     key_id=key.id)
         return book, m, key
     finally:
         lock.release()
@@ -72,18 +74,12 @@ def repair_file(path, out, rules, key_file=None, lang="ja"):
         if edits:
             write_edits(book, edits, out)
         else:
-            with tempfile.NamedTemporaryFile(dir=Path(out).parent, delete=False, suffix=".dgtmp") as t:
-                pass
-            try:
-                shutil.copyfile(path, t.name)
-                os.replace(t.name, out)
-            finally:
-                if os.path.exists(t.name):
-                    os.unlink(t.name)
+            with atomic_write(out) as tmp:
+                shutil.copyfile(path, tmp)
     finally:
         lock.release()
     _, after, _ = check_file(out, rules, key_file, lang)
-    audit.record("repair", rules=book.rules, workbook=os.path.basename(path),
+    audit.record("repair", rules=book.rules, key=key, workbook=os.path.basename(path),
                  workbook_sha256=audit.file_sha256(path), out_sha256=audit.file_sha256(out),
                  cells_written=len(edits), findings_before=len(before.findings), findings_after=len(after.findings))
     return before, after, repair_core.reentry(before, book.table.rows)
@@ -96,8 +92,9 @@ def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja"
         seals, m = approve_core.approve(book.table, book.manifest, key, report, rows, reason, list(removed))
         before = audit.file_sha256(path)
         write_seals(book, seals, m, path)
-        audit.record("approve", rules=book.rules, workbook=os.path.basename(path), workbook_sha256_before=before,
-                     workbook_sha256=audit.file_sha256(path), rows_approved=len(seals), rows_removed=len(removed))
+        audit.record("approve", rules=book.rules, key=key, workbook=os.path.basename(path),
+                     workbook_sha256_before=before, workbook_sha256=audit.file_sha256(path),
+                     rows_approved=len(seals), rows_removed=len(removed))
         return seals, m
     finally:
         lock.release()
@@ -110,13 +107,13 @@ def export_file(path, to, rules, key_file=None, fmt=None, encoding=None, lang="j
         book, report, key = check_file(path, rules, key_file, lang)
         sha = audit.file_sha256(path)
         if not report.clean:
-            audit.record("export_blocked", rules=book.rules, workbook=os.path.basename(path),
+            audit.record("export_blocked", rules=book.rules, key=key, workbook=os.path.basename(path),
                          workbook_sha256=sha, findings=len(report.findings))
             err = ExportBlocked()
             err.report = report
             raise err
         folder, receipt = outbound.write_all(book, report, key, to, fmt, encoding, sha)
-        audit.record("export", rules=book.rules, workbook=os.path.basename(path), workbook_sha256=sha,
+        audit.record("export", rules=book.rules, key=key, workbook=os.path.basename(path), workbook_sha256=sha,
                      folder=str(folder), files=len(receipt["files"]), rows=receipt["rows"])
         return folder, receipt, report
     finally:

@@ -1,4 +1,5 @@
-"""The seal: keyed BLAKE2b over canonical values. The only module that computes a MAC.
+"""The seal: keyed BLAKE2b over canonical values. The only module that computes a seal's MACs (the audit
+log's line MACs, under a key derived for that purpose alone, are audit.py's).
 
 A seal cell reads  DG1:<serial>:<tags>:<seal_mac>:<row_mac>
 - tags: one 48-bit tag per bound column (8 base64url characters each), MAC(nonce, column, value).
@@ -9,6 +10,8 @@ A seal cell reads  DG1:<serial>:<tags>:<seal_mac>:<row_mac>
   workbook (other nonce) or made with another key fails it.
 - row_mac (128 bits) covers the seal and every canonical value of the row: a clean row costs one MAC.
 The key never leaves this module's callers' memory; without it no tag reveals anything.
+MACs are computed in one Python loop over a copied keyed state (about a microsecond each); everything
+around it (joining, base64, comparing) is vectorised.
 """
 import base64
 import binascii
@@ -17,6 +20,7 @@ import hmac
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -44,6 +48,46 @@ def _b64(digest: bytes, chars: int) -> str:
     return base64.urlsafe_b64encode(digest).decode()[:chars]
 
 
+CHUNK = 1 << 16
+
+
+def _chunks(items):
+    """Items as lists of UTF-8 bytes, CHUNK at a time: a Python list, an Arrow string array, or an
+    iterator of Arrow arrays (rows joined a chunk at a time, so a million never exist at once)."""
+    if isinstance(items, pa.ChunkedArray):
+        items = items.combine_chunks()
+    if isinstance(items, pa.Array):
+        whole = items
+        items = (whole.slice(start, CHUNK) for start in range(0, len(whole), CHUNK))
+    elif not hasattr(items, "__next__"):    # a list, Series or array of str or bytes
+        yield [i.encode() if isinstance(i, str) else i for i in items]
+        return
+    for chunk in items:
+        yield chunk.cast(pa.large_binary()).to_pylist()
+
+
+def _b64_each(digests: bytes, size: int, chars: int) -> pa.Array:
+    """Concatenated `size`-byte digests as an Arrow array of their base64url texts cut to `chars`: each
+    digest is padded with zero bytes to a multiple of 3, so one encoding call serves them all (the padding
+    only fills bits the cut drops: encoding a digest alone pads with the same zero bits)."""
+    n = len(digests) // size
+    pad = -size % 3
+    raw = np.frombuffer(digests, np.uint8).reshape(n, size)
+    if pad:
+        raw = np.hstack([raw, np.zeros((n, pad), np.uint8)])
+    width = (size + pad) // 3 * 4
+    text = binascii.b2a_base64(raw.tobytes(), newline=False).translate(_URLSAFE)
+    cut = np.frombuffer(text, np.uint8).reshape(n, width)[:, :chars]
+    offsets = np.arange(n + 1, dtype=np.int64) * chars
+    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(cut.tobytes())])
+
+
+def _matrix(arr: pa.Array, chars: int) -> np.ndarray:
+    """A string array whose items all have `chars` bytes, as an (n, chars) uint8 matrix (no copy)."""
+    offsets = np.frombuffer(arr.buffers()[1], np.int64, len(arr) + 1, arr.offset * 8)
+    return np.frombuffer(arr.buffers()[2], np.uint8)[offsets[0]:offsets[-1]].reshape(len(arr), chars)
+
+
 class Sealer:
     def __init__(self, key, nonce: str):
         self.key = key.secret
@@ -52,22 +96,38 @@ class Sealer:
     def _mac(self, person: bytes, size: int, data: bytes) -> bytes:
         return hashlib.blake2b(self.nonce + b"\x00" + data, key=self.key, digest_size=size, person=person).digest()
 
-    def _macs(self, person: bytes, size: int, chars: int, prefix: bytes, items) -> list:
-        """The base64url MAC of prefix + each item: the keyed state is set up once, then copied."""
+    def _digests(self, person: bytes, size: int, prefix: bytes, items) -> bytes:
+        """The MACs of prefix + each item (str or bytes), concatenated: the keyed state is set up once,
+        then copied per item."""
         base = hashlib.blake2b(self.nonce + b"\x00" + prefix, key=self.key, digest_size=size, person=person)
-        out = []
-        for item in items:
-            h = base.copy()
-            h.update(item.encode())
-            out.append(binascii.b2a_base64(h.digest(), newline=False)[:chars].translate(_URLSAFE).decode())
-        return out
+        copy = base.copy
+
+        def one(item):
+            h = copy()
+            h.update(item)
+            return h.digest()
+        return b"".join(b"".join(map(one, chunk)) for chunk in _chunks(items))
+
+    def _macs(self, person: bytes, size: int, chars: int, prefix: bytes, items) -> list:
+        """The base64url MAC of prefix + each item, `chars` characters each."""
+        return _b64_each(self._digests(person, size, prefix, items), size, chars).to_pylist()
+
+    def _verify(self, person: bytes, size: int, chars: int, items, stored) -> np.ndarray:
+        """Per item: does its MAC equal the stored base64url text? Every byte of every MAC is compared
+        (no early exit), so timing does not tell how much of a forged MAC was right."""
+        stored = arrow(stored)
+        if len(stored) == 0:
+            return np.zeros(0, bool)
+        fits = pc.equal(pc.binary_length(stored), chars)
+        theirs = _matrix(pc.if_else(fits, stored, pa.scalar("=" * chars, pa.large_string())), chars)
+        mine = _matrix(self._texts(person, size, chars, items), chars)
+        return (np.bitwise_or.reduce(mine ^ theirs, axis=1) == 0) & fits.to_numpy(zero_copy_only=False)
 
     def tags(self, column: str, canon: pd.Series) -> pd.Series:
         """The tag of every value of a column, one MAC per distinct value."""
-        values = arrow(canon).to_pylist()
-        uniq = list(set(values))
-        table = dict(zip(uniq, self._macs(b"DG-cell1", 6, TAG_CHARS, column.encode() + b"\x00", uniq)))
-        return pd.Series([table[v] for v in values], index=canon.index, dtype=object)
+        enc = pc.dictionary_encode(arrow(canon))
+        macs = _b64_each(self._digests(b"DG-cell1", 6, column.encode() + b"\x00", enc.dictionary), 6, TAG_CHARS)
+        return pd.Series(macs.take(enc.indices).to_pandas().to_numpy(dtype=object), index=canon.index, dtype=object)
 
     def tag(self, column: str, value: str) -> str:
         return self.tags(column, pd.Series([value], dtype=object)).iloc[0]
@@ -78,20 +138,39 @@ class Sealer:
     def seal_macs(self, heads: list) -> list:
         return self._macs(b"DG-seal1", 12, 16, b"", heads)
 
-    def row_macs(self, prefixes, canon: pd.DataFrame) -> list:
-        """MAC over seal prefix and values, row by row (the clean path's only per-row work)."""
+    def _rows(self, prefixes, canon: pd.DataFrame):
+        """Seal prefix and canonical values of each row, joined: the bytes a row MAC covers, by chunks."""
         sep_value, sep_seal = (pa.scalar(x, pa.large_string()) for x in (SEP_VALUE, SEP_SEAL))
-        values = pc.binary_join_element_wise(*[arrow(canon[c]) for c in canon.columns], sep_value)
-        joined = pc.binary_join_element_wise(arrow(prefixes), values, sep_seal)
-        return self._macs(b"DG-row01", 16, 22, b"", joined.to_pylist())
+        columns = [arrow(prefixes)] + [arrow(canon[c]) for c in canon.columns]
+        for start in range(0, len(columns[0]), CHUNK):
+            prefix, *values = (c.slice(start, CHUNK) for c in columns)
+            yield pc.binary_join_element_wise(prefix, pc.binary_join_element_wise(*values, sep_value), sep_seal)
+
+    def row_macs(self, prefixes, canon: pd.DataFrame) -> list:
+        """MAC over seal prefix and values, row by row."""
+        return self._macs(b"DG-row01", 16, 22, b"", self._rows(prefixes, canon))
+
+    def rows_intact(self, prefixes, canon: pd.DataFrame, stored) -> np.ndarray:
+        """Per row: does the stored row MAC match prefix and values? The clean path's only per-row work."""
+        return self._verify(b"DG-row01", 16, 22, self._rows(prefixes, canon), stored)
+
+    def seals_intact(self, heads, stored) -> np.ndarray:
+        """Per seal: does its seal MAC match serial and tags?"""
+        return self._verify(b"DG-seal1", 12, 16, heads, stored)
 
     def make_seals(self, serials, tag_frame: pd.DataFrame, canon: pd.DataFrame) -> pd.Series:
-        empty = pa.scalar("", pa.large_string())
-        tags = pc.binary_join_element_wise(*[arrow(tag_frame[c]) for c in tag_frame.columns], empty).to_pylist()
-        heads = [f"{VERSION}:{s}:{t}" for s, t in zip(serials, tags)]
-        prefixes = [f"{h}:{m}" for h, m in zip(heads, self.seal_macs(heads))]
-        macs = self.row_macs(pd.Series(prefixes, dtype=object), canon)
-        return pd.Series([f"{p}:{m}" for p, m in zip(prefixes, macs)], dtype=object)
+        colon = pa.scalar(":", pa.large_string())
+        tags = pc.binary_join_element_wise(*[arrow(tag_frame[c]) for c in tag_frame.columns],
+                                           pa.scalar("", pa.large_string()))
+        serial = pc.cast(pa.array(np.asarray(serials, dtype=np.int64)), pa.large_string())
+        heads = pc.binary_join_element_wise(pa.scalar(VERSION, pa.large_string()), serial, tags, colon)
+        prefixes = pc.binary_join_element_wise(heads, self._texts(b"DG-seal1", 12, 16, heads), colon)
+        macs = self._texts(b"DG-row01", 16, 22, self._rows(prefixes, canon))
+        return pd.Series(pc.binary_join_element_wise(prefixes, macs, colon).to_pandas().to_numpy(dtype=object),
+                         dtype=object)
+
+    def _texts(self, person: bytes, size: int, chars: int, items) -> pa.Array:
+        return _b64_each(self._digests(person, size, b"", items), size, chars)
 
     def manifest_mac(self, fields: dict) -> str:
         body = json.dumps({k: v for k, v in fields.items() if k != "mac"}, sort_keys=True,
@@ -103,24 +182,27 @@ def same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
-def parse(seals: pd.Series, ncols: int) -> pd.DataFrame:
-    """Split seal cells into serial, tags, head and prefix; rows that do not parse get ok=False.
-    Vectorised (Arrow): no per-row Python work."""
+FIELDS = {"tags": lambda w: (-(w + 40), -40), "head": lambda w: (0, -40), "seal_mac": lambda w: (-39, -23),
+          "prefix": lambda w: (0, -23), "row_mac": lambda w: (-22, None)}
+
+
+def parse(seals: pd.Series, ncols: int, fields=tuple(FIELDS)) -> pd.DataFrame:
+    """Split seal cells into blank, ok, serial and the text `fields` (tags, head, seal_mac, prefix, row_mac);
+    rows that do not parse get ok=False and "". Vectorised (Arrow): a well-formed seal has fixed widths
+    after its serial, so its fields are slices."""
     b64 = "[A-Za-z0-9_\\-]"
+    width = TAG_CHARS * ncols
     text = pc.utf8_trim_whitespace(arrow(seals))
-    ok = pc.match_substring_regex(text, f"^{VERSION}:[0-9]{{1,9}}:{b64}{{{TAG_CHARS * ncols}}}:{b64}{{16}}:{b64}{{22}}$")
-    filler = pa.scalar(f"{VERSION}:0:{'A' * TAG_CHARS * ncols}:{'A' * 16}:{'A' * 22}", pa.large_string())
-    parts = pc.split_pattern(pc.if_else(ok, text, filler), ":")
-    field = [pc.if_else(ok, pc.list_element(parts, i), pa.scalar("", pa.large_string())) for i in range(5)]
-    colon = pa.scalar(":", pa.large_string())
-    head = pc.if_else(ok, pc.binary_join_element_wise(field[0], field[1], field[2], colon), "")
-    prefix = pc.if_else(ok, pc.binary_join_element_wise(head, field[3], colon), "")
-    serial = pc.if_else(ok, pc.cast(pc.if_else(ok, field[1], "0"), pa.int64()), -1)
-    return pd.DataFrame({
-        "blank": pc.equal(text, "").to_numpy(zero_copy_only=False), "ok": ok.to_numpy(zero_copy_only=False),
-        "serial": serial.to_numpy(zero_copy_only=False), "tags": field[2].to_pandas(), "head": head.to_pandas(),
-        "seal_mac": field[3].to_pandas(), "prefix": prefix.to_pandas(), "row_mac": field[4].to_pandas(),
-    })
+    ok = pc.match_substring_regex(text, f"^{VERSION}:[0-9]{{1,9}}:{b64}{{{width}}}:{b64}{{16}}:{b64}{{22}}$")
+    filler = pa.scalar(f"{VERSION}:0:{'A' * width}:{'A' * 16}:{'A' * 22}", pa.large_string())
+    good = pc.if_else(ok, text, filler)
+    empty = pa.scalar("", pa.large_string())
+    serial = pc.if_else(ok, pc.cast(pc.utf8_slice_codeunits(good, len(VERSION) + 1, -(width + 41)), pa.int64()), -1)
+    out = {"blank": pc.equal(text, "").to_numpy(zero_copy_only=False), "ok": ok.to_numpy(zero_copy_only=False),
+           "serial": serial.to_numpy(zero_copy_only=False)}
+    for f in fields:
+        out[f] = pc.if_else(ok, pc.utf8_slice_codeunits(good, *FIELDS[f](width)), empty).to_pandas()
+    return pd.DataFrame(out)
 
 
 def tag_of(tags: pd.Series, j: int) -> pd.Series:

@@ -117,16 +117,29 @@ class Messages:
         return f" ({masked})" if masked else ""
 
     def separated(self, row, cols, belongs, name, masked):
-        if belongs is None:
-            return self.t["separated_nowhere"].format(row=row, cols=self._cols(cols), masked=self._masked(masked))
-        return self.t["separated"].format(row=row, cols=self._cols(cols), masked=self._masked(masked),
-                                          belongs=belongs, name=self.t["name"].format(name=name) if name else "")
+        return self.separated_many([row], [cols], [belongs], [name], [masked])[0]
 
     def edited(self, row, cols, masked):
-        return self.t["edited"].format(row=row, cols=self._cols(cols), masked=self._masked(masked))
+        return self.edited_many([row], [cols], [masked])[0]
 
     def leading_zero(self, row, masked):
-        return self.t["leading_zero"].format(row=row, masked=self._masked(masked))
+        return self.leading_zero_many([row], [masked])[0]
+
+    # the same sentences for many findings at once: one list comprehension, no call per finding
+    def separated_many(self, rows, cols, belongs, names, masked) -> list:
+        mine, nowhere, who = self.t["separated"].format, self.t["separated_nowhere"].format, self.t["name"].format
+        join = self.t["and"].join
+        return [nowhere(row=r, cols=join(c), masked=f" ({m})" if m else "") if b is None else
+                mine(row=r, cols=join(c), masked=f" ({m})" if m else "", belongs=b, name=who(name=n) if n else "")
+                for r, c, b, n, m in zip(rows, cols, belongs, names, masked)]
+
+    def edited_many(self, rows, cols, masked) -> list:
+        text, join = self.t["edited"].format, self.t["and"].join
+        return [text(row=r, cols=join(c), masked=f" ({m})" if m else "") for r, c, m in zip(rows, cols, masked)]
+
+    def leading_zero_many(self, rows, masked) -> list:
+        text = self.t["leading_zero"].format
+        return [text(row=r, masked=f" ({m})" if m else "") for r, m in zip(rows, masked)]
 
     def unsealed(self, row, cols, belongs):
         if cols and belongs is not None:

@@ -5,6 +5,7 @@ listed for re-entry from the source documents.
 """
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .check import Report
@@ -21,11 +22,17 @@ class Edit:
 
 
 def edits(report: Report, rows) -> list:
-    p = report.plan
-    out = [Edit("move", int(rows[d]), c, src_row=int(rows[s])) for d, c, s in p.moves]
-    out += [Edit("set", int(rows[q]), c, text=t) for q, c, t in p.set_text]
-    out += [Edit("clear", int(rows[q]), c) for q, c in p.clear]
-    return sorted(out, key=lambda e: (e.row, e.column))
+    """The plan as cell writes, by row then column (moves, then sets, then clears within a cell)."""
+    p, rows = report.plan, np.asarray(rows, dtype=np.int64)
+
+    def excel(positions):
+        return rows[np.asarray(positions, dtype=np.int64)].tolist()
+    moves, sets, clears = (list(zip(*x)) or [(), (), ()] for x in (p.moves, p.set_text, p.clear))
+    out = [Edit("move", r, c, src_row=s) for r, c, s in zip(excel(moves[0]), moves[1], excel(moves[2]))]
+    out += [Edit("set", r, c, text=t) for r, c, t in zip(excel(sets[0]), sets[1], sets[2])]
+    out += [Edit("clear", r, c) for r, c in zip(excel(clears[0]), clears[1])]
+    column = pd.factorize(np.array([e.column for e in out], dtype=object), sort=True)[0]
+    return [out[i] for i in np.lexsort((column, [e.row for e in out])).tolist()]
 
 
 def reentry(report: Report, rows) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 import json
 import math
 import unicodedata
+from json.encoder import encode_basestring
 
 from .messages import TEXT, Messages
 
@@ -25,17 +26,55 @@ def _plain(v):
     return v
 
 
+def _records(df) -> list:
+    """The rows of a DataFrame as plain dicts, converted column by column."""
+    names = list(df.columns)
+    columns = [[_plain(v) for v in df[c].tolist()] for c in names]
+    return [dict(zip(names, values)) for values in zip(*columns)]
+
+
 def as_dict(report) -> dict:
     return {
         "status": report.status,
         "rows": int(report.rows),
-        "findings": [{k: _plain(v) for k, v in r.items()} for r in report.findings.to_dict("records")],
-        "diagnosis": [{k: _plain(v) for k, v in r.items()} for r in report.diagnosis.to_dict("records")],
+        "findings": _records(report.findings),
+        "diagnosis": _records(report.diagnosis),
     }
 
 
+_SCALAR = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _encode(v, pad: str = "") -> str:
+    """json.dumps(v, ensure_ascii=False, indent=1) nested at `pad`, scalars by the C encoder (the Python
+    encoder json falls back to for indent= costs several seconds for 100k findings)."""
+    if isinstance(v, (list, tuple)):
+        inner = pad + " "
+        return "[\n" + ",\n".join(inner + _encode(x, inner) for x in v) + "\n" + pad + "]" if v else "[]"
+    if isinstance(v, dict):
+        inner = pad + " "
+        items = (f"{inner}{_SCALAR(k)}: {_encode(x, inner)}" for k, x in v.items())
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}" if v else "{}"
+    return _SCALAR(v)
+
+
+def _table(df, pad: str) -> str:
+    """_encode(_records(df), pad), built column by column: one C call per value, one format per row."""
+    if not len(df):
+        return "[]"
+    inner, field = pad + " ", pad + "  "
+    names = list(df.columns)
+    texts = [[encode_basestring(v) if type(v) is str else str(v) if type(v) is int else _encode(v, field)
+              for v in map(_plain, df[c].tolist())] for c in names]
+    keys = (encode_basestring(n).replace("{", "{{").replace("}", "}}") for n in names)
+    row = inner + "{{\n" + ",\n".join(f"{field}{k}: {{}}" for k in keys) + "\n" + inner + "}}"
+    return "[\n" + ",\n".join(row.format(*values) for values in zip(*texts)) + "\n" + pad + "]"
+
+
 def as_json(report) -> str:
-    return json.dumps(as_dict(report), ensure_ascii=False, indent=1)
+    """as_dict(report) as json.dumps(..., ensure_ascii=False, indent=1) writes it."""
+    return (f'{{\n "status": {_encode(report.status)},\n "rows": {int(report.rows)},\n'
+            f' "findings": {_table(report.findings, " ")},\n "diagnosis": {_table(report.diagnosis, " ")}\n}}')
 
 
 def as_text(report, lang: str = "ja", limit: int = 20) -> str:

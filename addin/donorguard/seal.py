@@ -7,6 +7,7 @@ import pyarrow.compute as pc
 from . import kinds, manifest as mf
 from .errors import UnfitToSeal
 from .fingerprint import Sealer, canonical
+from .kinds import digits
 from .kinds.values import arrow
 from .messages import problems_text
 from .rules import Rules
@@ -23,18 +24,15 @@ def problems(canon: pd.DataFrame, rows, rules: Rules, positions=None) -> list:
         if mod is None:
             continue
         blank_ok = c.name != rules.id or rules.policies.get("allow_blank_id")
-        values = arrow(canon[c.name]).to_pylist()
-        verdict = {}
-        bad = {}
-        for p in positions.tolist():
-            v = values[p]
-            if v not in verdict:
-                why = mod.problem(v)
-                verdict[v] = None if why == "blank" and blank_ok else why
-            if verdict[v]:
-                bad.setdefault(verdict[v], []).append(int(rows[p]))
-        for why, rr in bad.items():
-            out.append((c.name, why, rr))
+        verdict = digits.problems(arrow(canon[c.name]), mod)[positions]
+        if blank_ok:
+            verdict[verdict == "blank"] = None
+        bad = np.flatnonzero(verdict != None)  # noqa: E711 (element-wise on an object array)
+        if len(bad):
+            why, first, which = np.unique(verdict[bad].astype(str), return_index=True, return_inverse=True)
+            at = rows[positions[bad]]
+            for k in np.argsort(first, kind="stable"):
+                out.append((c.name, str(why[k]), [int(r) for r in at[which == k]]))
     sep = pa.scalar("\x1f", pa.large_string())
     owners = pc.binary_join_element_wise(*[arrow(canon[c.name]) for c in rules.columns if c.owner], sep)
     df = pd.DataFrame({"id": arrow(canon[rules.id]).to_pandas(), "owner": owners.to_pandas()})

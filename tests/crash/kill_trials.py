@@ -247,6 +247,9 @@ def trial(n: int, op: str, inputs: dict, durations: dict, workdir: Path, rng: ra
             t.recovered = r.rc == 0 and (op not in ("seal", "approve") or is_clean(book, key))
             if not t.recovered:
                 t.failures.append(f"running {op} again afterwards failed:\n{r.describe()}")
+            stale = [q for q in harness.leftovers(folder) if q.name.endswith(".dgtmp")]
+            if stale and op != "export":  # the next write of the same workbook removes a killed one's file
+                t.failures.append(f"temporary files of the killed {op} still there after a rerun: {stale}")
     return t
 
 

@@ -19,7 +19,7 @@ DONORGUARD = shutil.which("donorguard")
 
 def cli() -> list:
     """The installed console script if there is one, else the module through this interpreter."""
-    return [DONORGUARD] if DONORGUARD else [sys.executable, "-m", "donorguard.cli"]
+    return [DONORGUARD] if DONORGUARD else [sys.executable, "-m", "donorguard"]
 
 
 def env_for(home: Path, **extra) -> dict:
@@ -74,7 +74,7 @@ def run(args, env, cwd=None, timeout=TIMEOUT, capture_dir=None) -> Run:
 # environment, working folder, stdout/stderr files, exit code and the same 30-second kill. Set
 # DONORGUARD_TEST_EXEC=subprocess to run every command through the installed console script instead.
 
-PRELOAD = ["donorguard.cli", "donorguard.files", "donorguard.outbound", "fastexcel", "openpyxl", "pandas"]
+PRELOAD = ["donorguard.cli", "donorguard.launch", "donorguard.files", "donorguard.outbound", "fastexcel", "openpyxl", "pandas"]
 _ctx = None
 
 
@@ -102,8 +102,8 @@ def _child(args, env, cwd, out, err):                      # runs in the forked 
     sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", line_buffering=True)
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", line_buffering=True)
     sys.argv = ["donorguard", *args]
-    from donorguard.cli import main
-    main(args=list(args), prog_name="donorguard")
+    from donorguard.launch import main      # as the console script: the workbook is inspected early
+    main()
 
 
 def run_forked(args, env, cwd=None, timeout=TIMEOUT, capture_dir=None) -> Run:

@@ -255,7 +255,7 @@ def seal_book(book, host, lang, rules=None):
     workbook.write_seal_column(view, {int(r): s for r, s in zip(view.table.rows, seals)})
     workbook.write_manifest(book, m)
     view.sheet.activate()
-    _record("seal", view, rows=len(view.table), key_id=key.id)
+    _record("seal", view, key=key, rows=len(view.table), key_id=key.id)
     text = T["sealed"].format(rows=len(view.table), rules=m["rules"], key=key.id[:4])
     if created:
         text += "\n\n" + T["new_key"].format(path=created[0])
@@ -318,7 +318,7 @@ def repair_book(book, host, lang, confirmed=False):
     after_view = view.updated(cells)
     after = check(after_view.table, after_view.manifest, key, book.name, lang)
     _publish(after_view, host, after, lang)
-    _record("repair", view, cells_written=len(edits), findings_before=len(before.findings),
+    _record("repair", view, key=key, cells_written=len(edits), findings_before=len(before.findings),
             findings_after=len(after.findings))
     text = T["repaired"].format(n=len(edits)) + "\n\n" + _explain(after, lang)
     more = report_sheet.reentry_text(reentry, lang)
@@ -396,7 +396,7 @@ def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=Non
     after_view = view.updated({(r, view.seal_col): s for r, s in new.items()}, manifest=m)
     after = check(after_view.table, m, key, book.name, lang)
     _publish(after_view, host, after, lang, reason_text="" if from_cell else None)
-    _record("approve", view, rows_approved=len(seals), rows_removed=len(gone))
+    _record("approve", view, key=key, rows_approved=len(seals), rows_removed=len(gone))
     shown = json.loads(m["approvals"])[-1]["reason"]   # masked by the core
     lines = []
     if chosen:
@@ -418,7 +418,7 @@ def export_book(book, host, lang, to=None):
     host.status(T["checking"])
     key, report = _checked(view, lang)
     if not report.clean:
-        _record("export_blocked", view, findings=len(report.findings))
+        _record("export_blocked", view, key=key, findings=len(report.findings))
         _publish(view, host, report, lang)
         _alert(host, lang, T["export_blocked"] + "\n\n" + _explain(report, lang), mode="critical")
         return None
@@ -434,7 +434,7 @@ def export_book(book, host, lang, to=None):
     host.status(T["exporting"])
     src = SimpleNamespace(manifest=view.manifest, rules=view.rules, table=view.table, path=str(book.fullname))
     final, receipt = outbound.write_all(src, report, key, folder, None, None, _disk_sha(book))
-    _record("export", view, folder=str(final), files=len(receipt["files"]), rows=receipt["rows"])
+    _record("export", view, key=key, folder=str(final), files=len(receipt["files"]), rows=receipt["rows"])
     _alert(host, lang, T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=final))
     return final, receipt
 

@@ -2,7 +2,10 @@
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .values import nfkc_arrow, replace, series
 
@@ -45,3 +48,35 @@ def problem(value: str, length: int, is_valid, name: str) -> str | None:
     if not is_valid(value):
         return "check_digit"
     return None
+
+
+def digit_matrix(arr: pa.Array, length: int) -> tuple:
+    """(positions, digits): where a value is exactly `length` ASCII digits, and those values as an
+    (n, length) matrix of small ints, read straight from the Arrow buffers (no Python string per value)."""
+    arr = pc.cast(arr, pa.large_string()) if not pa.types.is_large_string(arr.type) else arr
+    ok = pc.fill_null(pc.match_substring_regex(arr, f"^[0-9]{{{length}}}$"), False)
+    where = np.flatnonzero(ok.to_numpy(zero_copy_only=False))
+    sub = arr.take(pa.array(where, pa.int64())) if len(where) else arr.slice(0, 0)
+    if len(sub) == 0:
+        return where, np.zeros((0, length), np.int64)
+    offsets = np.frombuffer(sub.buffers()[1], np.int64)[sub.offset:sub.offset + len(sub) + 1]
+    data = np.frombuffer(sub.buffers()[2], np.uint8)[offsets[0]:offsets[-1]]
+    return where, data.reshape(len(sub), length).astype(np.int64) - 48
+
+
+def problems(arr: pa.Array, kind) -> np.ndarray:
+    """kind.problem of every value of an Arrow string array, as an object array aligned with it (None:
+    valid). The check digit is computed for the whole column at once (kind.check_ok over the digit
+    matrix); only values that are not `length` ASCII digits go through kind.problem, once each."""
+    where, d = digit_matrix(arr, kind.length)
+    ok = kind.check_ok(d)
+    out = np.full(len(arr), None, dtype=object)
+    out[where[~ok]] = "check_digit"  # the right length, all digits: what problem() says of a bad check
+    done = np.zeros(len(arr), bool)
+    done[where] = True
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        values = arr.take(pa.array(rest, pa.int64())).to_pylist()
+        verdict = {v: kind.problem(v) for v in set(values)}
+        out[rest] = [verdict[v] for v in values]
+    return out

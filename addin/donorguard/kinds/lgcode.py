@@ -9,6 +9,8 @@ The check digit over digits abcde is (11 - (6a+5b+4c+3d+2e) mod 11) mod 10.
 """
 import re
 
+import numpy as np
+
 from . import digits
 
 name = "lgcode"
@@ -20,6 +22,14 @@ compact = digits.compact
 def calc_check_digit(first5: str) -> str:
     total = sum(w * int(d) for w, d in zip((6, 5, 4, 3, 2), first5))
     return str((11 - total % 11) % 10)
+
+
+WEIGHTS = np.array((6, 5, 4, 3, 2))
+
+
+def check_ok(d: np.ndarray) -> np.ndarray:
+    """is_valid over an (n, 6) digit matrix, the same formula for every row at once."""
+    return (11 - (d[:, :5] @ WEIGHTS) % 11) % 10 == d[:, 5]
 
 
 def is_valid(value: str) -> bool:

@@ -1,8 +1,10 @@
 """The .xlsx package: open it safely, find its parts, replace it atomically."""
+import glob
 import os
 import posixpath
 import re
 import tempfile
+import threading
 import zipfile
 import zlib
 from contextlib import contextmanager
@@ -23,8 +25,37 @@ NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
+_early = {}                 # path -> thread inspecting it, started by inspect_soon
+
+
+def inspect_soon(path) -> None:
+    """Start open_zip's checks of `path` on another thread, so that they overlap the caller's imports
+    (the command line starts this before loading pandas). open_zip then waits for them; what they found
+    is raised there, in the caller's thread, as if open_zip had found it itself."""
+    box = {}
+
+    def work():
+        try:
+            _open_zip(path).close()
+        except BaseException as e:
+            box["error"] = e
+    t = threading.Thread(target=work, name="donorguard-inspect", daemon=True)
+    t.box = box
+    _early[str(path)] = t
+    t.start()
+
+
 def open_zip(path) -> zipfile.ZipFile:
     """A ZipFile of an .xlsx, or one clear error: missing, a folder, not a zip, encrypted, a bomb."""
+    early = _early.pop(str(path), None)
+    if early is not None:
+        early.join()
+        if "error" in early.box:
+            raise early.box["error"]
+    return _open_zip(path)
+
+
+def _open_zip(path) -> zipfile.ZipFile:
     p = Path(path)
     if not p.exists():
         raise NotAWorkbook(path=str(path), why="no such file")
@@ -64,8 +95,14 @@ def open_zip(path) -> zipfile.ZipFile:
 _inspected = {}             # (path, size, mtime, inode) of packages already found safe in this process
 _UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError)
 _PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
-_ROW_NUM = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
-_WIDE_VALUE_CELL = re.compile(rb'r="([A-Z]{2,3})\d+"[^>/]*>')   # a cell with content in column AA or beyond
+# A cell not written `<c r="A1"` (one letter, at most six digits), or a cell element with a namespace prefix:
+# when a sheet has none, it lies within column Z and row 999,999 (26 million cells at most).
+_ODD_CELL = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z]\d{1,6}")')
+_PREFIXED_CELL = re.compile(rb':c[\s>/]')
+# reference shapes: letters to A, digits to 0, quotes to ", tabs and line ends to spaces
+_SHAPE = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'\t\r\n", b"A" * 26 + b"0" * 10 + b'"   ')
+_ROW_NUM = re.compile(rb'<row\b[^>]*?\sr\s*=\s*["\'](\d+)["\']')
+_CELL_REF = re.compile(rb'(?<![\w:.-])r\s*=\s*["\']([A-Za-z]{1,4})(\d{1,9})["\']')
 
 
 def _inspect(zf, p: Path, infos) -> None:
@@ -115,10 +152,33 @@ def _has_dtd(head: bytes) -> bool:
 
 
 def _extent(zf, part: str, where: str) -> tuple:
-    """(last row, last column) holding a value in a sheet part, streaming; rows counted when not numbered.
-    Columns A-Z are not looked at (26 is assumed): only wider cells cost a regex match."""
-    rows = count = 0
-    cols = 26
+    """(last row, last column) a sheet's cells reach: the reader holds that whole rectangle.
+    Usually one regex search per 4 MB shows every cell is written `<c r="A1"` (one letter, at most six
+    digits), and (0, 0) is returned; otherwise a second, slower pass reads every reference, and bounds
+    cells without one by their count in the row."""
+    if not any(_ODD_CELL.search(body) or _PREFIXED_CELL.search(body) for body in _bodies(zf, part, where)):
+        return 0, 0
+    rows = cols = numbered = counted = 0
+    for body in _bodies(zf, part, where):
+        for letters, digits in set(_CELL_REF.findall(body)):
+            rows, cols = max(rows, int(digits)), max(cols, col_index(letters.decode().upper()))
+        t = body.translate(_SHAPE)
+        if _cells(t) != t.count(b'<c r="A'):        # cells placed by counting: as far right as they are many
+            cols = max(cols, max(seg.count(b"<c") for seg in body.split(b"<row")))
+        counted += t.count(b"<row ") + t.count(b"<row>")
+        nums = _ROW_NUM.findall(body)
+        numbered = max(numbered, max(map(int, nums), default=0))
+        if len(nums) < t.count(b"<row ") + t.count(b"<row>"):
+            numbered = max(numbered, counted) + counted     # unnumbered rows follow the one before
+    return max(rows, numbered), cols
+
+
+def _cells(t: bytes) -> int:
+    return t.count(b"<c ") + t.count(b"<c>") + t.count(b"<c/>")
+
+
+def _bodies(zf, part: str, where: str):
+    """A sheet part inflated in chunks of about 4 MB, each ending between tags."""
     tail = b""
     try:
         with zf.open(part) as f:
@@ -127,18 +187,14 @@ def _extent(zf, part: str, where: str) -> tuple:
                 buf = tail + chunk
                 lt = buf.rfind(b"<")
                 cut = lt if chunk and lt >= 0 and buf.find(b">", lt) < 0 else len(buf)
-                body, tail = buf[:cut], buf[cut:][:1 << 16]    # keep only an unfinished tag
-                nums = _ROW_NUM.findall(body)
-                if nums:
-                    rows = max(rows, max(map(int, nums)))
-                count += body.count(b"<row")
-                for letters in set(_WIDE_VALUE_CELL.findall(body)):
-                    cols = max(cols, col_index(letters.decode()))
+                body, tail = buf[:cut], buf[cut:]
+                if len(tail) > 1 << 20:
+                    raise NotAWorkbook(path=where, why=f"part {part} has a tag longer than 1 MB")
+                yield body
                 if not chunk:
                     break
     except _UNPACK_ERRORS:
         raise NotAWorkbook(path=where, why=f"part {part} cannot be unpacked (damaged or encrypted)") from None
-    return max(rows, count), cols
 
 
 def parse_xml(zf, name: str):
@@ -165,8 +221,12 @@ def sheet_parts(zf) -> dict:
 
 @contextmanager
 def atomic_write(path):
-    """Yield a temporary path beside `path`; on success it replaces `path` in one step."""
+    """Yield a temporary path beside `path`; on success it replaces `path` in one step, and the folder
+    entry is flushed to disk. Callers hold the file's lock, so a temporary file of the same name pattern
+    already there was left by a write that was killed: it is removed first."""
     path = Path(path)
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.dgtmp"):
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".dgtmp")
     os.close(fd)
     try:
@@ -178,9 +238,24 @@ def atomic_write(path):
         else:
             os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+        _sync_folder(path.parent)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync a folder so a rename in it survives a power cut (POSIX; Windows cannot open folders)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:

@@ -28,9 +28,16 @@ class Book:
     sheet_parts: dict
 
 
-def _load(reader, name, path, n_rows=None) -> pd.DataFrame:
+def _load(reader, name, path, n_rows=None, use_columns=None):
     try:
-        return reader.load_sheet(name, header_row=None, dtypes="string", n_rows=n_rows).to_pandas()
+        return reader.load_sheet(name, header_row=None, dtypes="string", n_rows=n_rows, use_columns=use_columns)
+    except Exception:
+        raise WorkbookUnreadable(path=path, why=f"the cells of sheet {name!r} could not be parsed") from None
+
+
+def _frame(sheet, name, path) -> pd.DataFrame:
+    try:
+        return sheet.to_pandas()
     except Exception:
         raise WorkbookUnreadable(path=path, why=f"the cells of sheet {name!r} could not be parsed") from None
 
@@ -38,13 +45,15 @@ def _load(reader, name, path, n_rows=None) -> pd.DataFrame:
 def read_manifest(reader, path) -> dict | None:
     if MANIFEST_SHEET not in reader.sheet_names:
         return None
-    df = _load(reader, MANIFEST_SHEET, path)
+    df = _frame(_load(reader, MANIFEST_SHEET, path), MANIFEST_SHEET, path)
     return {str(k): ("" if pd.isna(v) else str(v)) for k, v in zip(df.iloc[:, 0], df.iloc[:, 1])} \
         if df.shape[1] >= 2 else {}
 
 
 def open_book(path, rules: Rules) -> Book:
-    """Everything the core needs from the workbook. Sealed workbooks use their manifest's rules."""
+    """Everything the core needs from the workbook. Sealed workbooks use their manifest's rules.
+    The header is found in the sheet XML's first rows; then only the bound columns and the seal
+    column are read (a stray note at XFD1 costs nothing)."""
     path = str(path)
     with package.open_zip(path) as zf:
         parts = package.sheet_parts(zf)
@@ -61,43 +70,40 @@ def open_book(path, rules: Rules) -> Book:
                 pass  # the manifest check reports the tampering
         names = [manifest["sheet"]] if manifest and manifest.get("sheet") in parts else \
             [rules.sheet] if rules.sheet else [n for n in reader.sheet_names if n != MANIFEST_SHEET]
-        found = set(rules.names)
+        missing = set(rules.names)
         for name in names:
             if name not in parts:
                 continue
-            df = _load(reader, name, path)  # one read: the header is found in its first rows
-            h, found, seal_j = find_header(df.head(rules.header_search_rows).astype(object).to_numpy().tolist(),
-                                           rules)
-            if h is not None:
+            header_row, found, seal = _header(zf, parts[name][0], rules)
+            if header_row is not None:
                 break
+            missing = found if len(found) < len(missing) else missing
         else:
-            raise MissingColumns(path=path, missing=", ".join(sorted(found, key=rules.names.index)),
+            raise MissingColumns(path=path, missing=", ".join(sorted(missing, key=rules.names.index)),
                                  rows=rules.header_search_rows)
-        row0, col0 = _origin(zf, parts[name][0], h, found, rules, path)
-    header_row = h + row0
-    columns = {c: j + col0 for c, j in found.items()}
-    seal_col = seal_j + col0 if seal_j is not None else df.shape[1] + col0
+    wanted = sorted(set(found.values()) | ({seal} if seal else set()))
+    sheet = _load(reader, name, path, use_columns=",".join(sheetxml.col_letter(c) for c in wanted))
+    df = _frame(sheet, name, path)
+    at = {c: j for j, c in enumerate(wanted)}
+    h = _header_index(df, {n: at[c] for n, c in found.items()}, header_row, rules, path)
+    seal_col = seal or max(c.absolute_index for c in sheet.available_columns()) + 2
     part = parts[name][0]
 
     def hidden():
         with package.open_zip(path) as z:
             return sheetxml.hidden_rows(z.read(part))
 
-    table = make_table(df, h, found, seal_j, row0, rules, hidden)
-    return Book(path, name, part, header_row, columns, seal_col, table, manifest, rules, parts)
+    table = make_table(df, h, {n: at[c] for n, c in found.items()}, at.get(seal), header_row - h, rules, hidden)
+    return Book(path, name, part, header_row, dict(found), seal_col, table, manifest, rules, parts)
 
 
-def _origin(zf, part, h, found, rules, path):
-    """Excel row and column of the DataFrame's first cell, from the header row in the sheet XML."""
+def _header(zf, part, rules):
+    """(Excel row, {column name: Excel column}, seal Excel column or None) of the header, from the first
+    rows of the sheet XML; or (None, the names missing from the closest row, None)."""
     with zf.open(part) as stream:
         rows = sheetxml.first_rows(stream, rules.header_search_rows + 200)
-    needed = []
-    for _, cells in rows:
-        for _, cell in cells:
-            if b't="s"' in cell.split(b">", 1)[0]:
-                v = sheetxml.re.search(rb"<v>(\d+)</v>", cell)
-                if v:
-                    needed.append(int(v.group(1)))
+    needed = [int(v.group(1)) for _, cells in rows for _, cell in cells
+              if b't="s"' in cell.split(b">", 1)[0] and (v := sheetxml.re.search(rb"<v>(\d+)</v>", cell))]
     strings = []
     if needed and "xl/sharedStrings.xml" in zf.namelist():
         with zf.open("xl/sharedStrings.xml") as s:
@@ -106,15 +112,28 @@ def _origin(zf, part, h, found, rules, path):
     def shared(i):
         return strings[i] if i < len(strings) else None
 
+    texts, number = {}, None
+    for n, (r, cells) in enumerate(rows):
+        number = r if r is not None else (number or 0) + 1
+        row = {col: sheetxml.cell_text(cell, shared) for col, cell in cells}
+        if any(v not in (None, "") for v in row.values()):
+            texts[number] = row
+    if not texts:
+        return None, set(rules.names), None
+    first = min(texts)
+    grid = [texts.get(r, {}) for r in range(first, first + rules.header_search_rows)]
+    width = max((max(r, default=0) for r in grid), default=0)
+    i, found, seal = find_header([[r.get(c) for c in range(1, width + 1)] for r in grid], rules)
+    if i is None:
+        return None, found, None
+    return first + i, {n: j + 1 for n, j in found.items()}, (seal + 1 if seal is not None else None)
+
+
+def _header_index(df: pd.DataFrame, at: dict, header_row: int, rules: Rules, path) -> int:
+    """The DataFrame row holding the header (found at Excel row header_row in the XML)."""
     alias = aliases(rules)
-    for r, cells in rows:
-        texts = {col: norm(sheetxml.cell_text(cell, shared)) for col, cell in cells}
-        cols = {}
-        for col, t in sorted(texts.items()):
-            if t in alias:
-                cols.setdefault(alias[t], col)
-        if set(cols) >= set(found):
-            offsets = {cols[c] - j for c, j in found.items()}
-            if len(offsets) == 1 and r is not None:
-                return r - h, offsets.pop()
+    head = df.head(header_row).astype(object).to_numpy()
+    for i, row in enumerate(head):
+        if all(alias.get(norm(row[j])) == n for n, j in at.items()):
+            return i
     raise WorkbookUnreadable(path=path, why="the header row could not be located in the sheet XML")

@@ -6,7 +6,6 @@ from html import escape, unescape
 ROW = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
 CELL = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
 ROW_NUM = re.compile(rb'^<row\b[^>]*?\br="(\d+)"')
-ROW_NUM_AT = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
 CELL_REF = re.compile(rb'^<c\b[^>]*?\br="([A-Z]+)(\d+)"')
 HIDDEN = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"|'
                     rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
@@ -28,6 +27,19 @@ def col_letter(n: int) -> str:
     return s
 
 
+_NOT_PLAIN = "&<> \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # escaped, or white space in ASCII (str.isspace)
+
+
+def inline_cells(letter: str, rows, texts) -> list:
+    """inline_cell(f"{letter}{row}", text) for many cells of one column (seals); when the texts are
+    ASCII with nothing to escape and no white space, without per-text checks."""
+    joined = "".join(texts)
+    if not joined.isascii() or any(ch in joined for ch in _NOT_PLAIN):
+        return [inline_cell(f"{letter}{r}", t) for r, t in zip(rows, texts)]
+    ref = b'<c r="' + letter.encode() + b'%d" t="inlineStr"><is><t>%b</t></is></c>'
+    return [ref % (r, t.encode()) for r, t in zip(rows, texts)]
+
+
 def inline_cell(ref: str, text: str, style: bytes = b"") -> bytes:
     t = escape(text, quote=False).encode()
     space = b' xml:space="preserve"' if text != text.strip() else b""
@@ -37,12 +49,6 @@ def inline_cell(ref: str, text: str, style: bytes = b"") -> bytes:
 def style_of(cell: bytes) -> bytes:
     m = re.search(rb'\ss="\d+"', cell.split(b">", 1)[0])
     return m.group(0) if m else b""
-
-
-def moved_cell(cell: bytes, ref: str) -> bytes:
-    """The same cell (value, type, style) at another address; a formula keeps only its value."""
-    cell = re.sub(rb'(^<c\b[^>]*?\br=")[A-Z]+\d+"', rb"\g<1>" + ref.encode() + b'"', cell, count=1)
-    return re.sub(rb"<f\b[^>]*?(?:/>|>.*?</f>)", b"", cell, flags=re.S)
 
 
 def hidden_rows(xml: bytes) -> set:
@@ -114,53 +120,115 @@ def shared_strings(stream, upto: int) -> list:
 
 # -- rewriting --------------------------------------------------------------------------------
 
-def patch_rows(xml: bytes, edits: dict) -> bytes:
-    """edits: row number -> {column index: new cell bytes or None (remove)}. Rows must exist."""
+ROW_OPEN = re.compile(rb'<row(?=[\s>/])[^>]*?(?:\br="(\d+)"[^>]*?)?(/?)>')
+CELL_REF_AT = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"')  # CELL_REF, usable with a start position
+SPANS = re.compile(rb'\sspans="[^"]*"')
+FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>.*?</f>)", re.S)
+
+
+def moved_cell(cell: bytes, ref: str) -> bytes:
+    """The same cell (value, type, style) at another address; a formula keeps only its value."""
+    m = CELL_REF.match(cell)
+    cell = cell[:m.start(1)] + ref.encode() + b'"' + cell[m.end(2) + 1:]
+    return FORMULA.sub(b"", cell) if b"<f" in cell else cell
+
+
+def patch_rows(xml: bytes, edits: dict, head=None) -> bytes:
+    """edits: row number -> {column index: new cell bytes or None (remove)}. Rows must exist.
+    head: an optional function of the bytes before <sheetData> (column flags, dimension), so the whole
+    part is joined only once. One pass over the row start tags; only the rows edited are touched."""
     start = xml.find(b"<sheetData")
     end = xml.rfind(b"</sheetData>")
     if start < 0 or end < 0:
         raise ValueError("sheet has no sheetData")
-    out, last, todo = [xml[:start]], start, dict(edits)
-    pos = start
-    while todo:
-        i = xml.find(b"<row", pos, end)
-        if i < 0:
+    out, last, todo, find = [head(xml[:start]) if head else xml[:start]], start, dict(edits), xml.find
+    for m in ROW_OPEN.finditer(xml, start, end):
+        if not todo:
             break
-        gt = xml.find(b">", i)
-        if xml[i + 4:i + 5] not in (b" ", b">", b"/"):
-            pos = gt + 1
-            continue
-        stop = gt + 1 if xml[gt - 1:gt] == b"/" else xml.find(b"</row>", gt) + len(b"</row>")
-        num = ROW_NUM_AT.match(xml, i, gt + 1)
-        if not num or stop < gt:
+        num, closed = m.group(1, 2)
+        if num is None:
             raise ValueError("row without a row number")
-        pos = stop
-        r = int(num.group(1))
-        if r not in todo:
+        changes = todo.pop(int(num), None)
+        if changes is None:
             continue
-        out.append(xml[last:i])
-        out.append(_patch_row(xml[i:stop], todo.pop(r)))
-        last = stop
+        i, j = m.span()
+        stop = j if closed else find(b"</row>", j) + 6
+        if stop < j:
+            raise ValueError("row without an end")
+        new = None if closed else _appended(xml, j, stop - 6, changes)
+        if new is not None:  # one cell added right of the row's cells: the row's own bytes are kept
+            if find(b"spans=", i, j) >= 0:
+                out += (xml[last:i], SPANS.sub(b"", xml[i:j]))
+                last = j
+            out += (xml[last:stop - 6], new)
+            last = stop - 6
+        else:
+            out += (xml[last:i], _patch_row(xml[i:j], xml[j:stop - 6] if not closed else b"", num, changes))
+            last = stop
     if todo:
         raise ValueError(f"rows {sorted(todo)[:5]} are not in the sheet")
     out.append(xml[last:])
     return b"".join(out)
 
 
-def _patch_row(row: bytes, changes: dict) -> bytes:
-    if row.endswith(b"/>"):
-        head, body = row[:-2] + b">", b""
-    else:
-        head_end = row.index(b">") + 1
-        head, body = row[:head_end], row[head_end:-len(b"</row>")]
-    head = re.sub(rb'\sspans="[^"]*"', b"", head)
-    # fast path: one cell appended right of every existing cell
-    if len(changes) == 1:
-        (col, new), = changes.items()
-        k = body.rfind(b"<c ")
-        lastref = CELL_REF.match(body[k:]) if k >= 0 else None
-        if new is not None and (lastref is None or col_index(lastref.group(1).decode()) < col):
-            return head + body + new + b"</row>"
+def _appended(xml: bytes, lo: int, hi: int, changes: dict) -> bytes | None:
+    """The new cell when the only change is one cell right of every cell in xml[lo:hi], else None."""
+    if len(changes) != 1:
+        return None
+    (col, new), = changes.items()
+    k = xml.rfind(b"<c ", lo, hi)
+    last = CELL_REF_AT.match(xml, k, hi) if k >= 0 else None
+    return new if new is not None and (last is None or _col(last.group(1)) < col) else None
+
+
+def _patch_row(head: bytes, body: bytes, num: bytes, changes: dict) -> bytes:
+    if head.endswith(b"/>"):
+        head = head[:-2] + b">"
+    if b"spans=" in head:
+        head = SPANS.sub(b"", head)
+    for col, new in changes.items():  # a cell already there is replaced (or removed) where it stands
+        at = find_cell(body, _letters(col) + num)
+        if at is None:
+            return head + _rebuilt(body, changes) + b"</row>"
+        body = body[:at[0]] + (new or b"") + body[at[1]:]
+    return head + body + b"</row>"
+
+
+def find_cell(xml: bytes, ref: bytes, lo: int = 0, hi: int | None = None):
+    """(start, end) of the cell element with this reference (b"L12") in xml[lo:hi], or None."""
+    k = xml.find(b' r="' + ref + b'"', lo, len(xml) if hi is None else hi)
+    return None if k < 0 else _cell_around(xml, lo, k)
+
+
+def _cell_around(xml: bytes, lo: int, k: int):
+    """The cell whose start tag holds the attribute found after the white space at k, or None if k is
+    not in a <c> start tag."""
+    lt = xml.rfind(b"<", lo, k)
+    in_tag = lt >= 0 and xml[lt + 1:lt + 2] == b"c" and xml[lt + 2:lt + 3].isspace() and xml.find(b">", lt, k) < 0
+    if not in_tag or not xml[k:k + 1].isspace():
+        return None
+    gt = xml.find(b">", k)
+    stop = gt + 1 if xml[gt - 1:gt] == b"/" else xml.find(b"</c>", gt) + 4
+    return (lt, stop) if stop > gt else None
+
+
+_COLS, _LETTERS = {}, {}
+
+
+def _col(letters: bytes) -> int:
+    if letters not in _COLS:
+        _COLS[letters] = col_index(letters.decode())
+    return _COLS[letters]
+
+
+def _letters(col: int) -> bytes:
+    if col not in _LETTERS:
+        _LETTERS[col] = col_letter(col).encode()
+    return _LETTERS[col]
+
+
+def _rebuilt(body: bytes, changes: dict) -> bytes:
+    """The row's cells parsed, changed and put back in column order."""
     cells = {}
     for c in CELL.finditer(body):
         ref = CELL_REF.match(c.group(0))
@@ -170,27 +238,30 @@ def _patch_row(row: bytes, changes: dict) -> bytes:
             cells.pop(col, None)
         else:
             cells[col] = new
-    return head + b"".join(cells[k] for k in sorted(cells)) + b"</row>"
+    return b"".join(cells[k] for k in sorted(cells))
 
 
-def row_cells(xml: bytes, wanted: set) -> dict:
-    """(row, column index) -> cell bytes, for the rows in `wanted`."""
+def column_cells(xml: bytes, cols: set) -> dict:
+    """(row, column index) -> cell bytes for every cell of these columns: one scan per column for its
+    references, each checked to sit in a <c> start tag."""
+    start, end = max(xml.find(b"<sheetData"), 0), xml.rfind(b"</sheetData>")
+    end = len(xml) if end < 0 else end
     out = {}
-    for m in ROW.finditer(xml):
-        num = ROW_NUM.match(m.group(0))
-        if num and int(num.group(1)) in wanted:
-            for c in CELL.finditer(m.group(0)):
-                ref = CELL_REF.match(c.group(0))
-                out[(int(num.group(1)), col_index(ref.group(1).decode()))] = c.group(0)
+    for col in cols:
+        for m in re.compile(rb'r="' + _letters(col) + rb'(\d+)"').finditer(xml, start, end):
+            at = _cell_around(xml, start, m.start() - 1)
+            if at:
+                out[(int(m.group(1)), col)] = xml[at[0]:at[1]]
     return out
 
 
 def hide_column(xml: bytes, col: int) -> bytes:
     """Mark one column hidden in <cols>, splitting a range that covers it; add <cols> if absent."""
     new = f'<col min="{col}" max="{col}" width="9" hidden="1" customWidth="1"/>'.encode()
-    m = re.search(rb"<cols>(.*?)</cols>", xml, re.S)
+    at = xml.find(b"<sheetData")
+    at = len(xml) if at < 0 else at  # given only the bytes before <sheetData>: <cols> goes at their end
+    m = re.search(rb"<cols>(.*?)</cols>", xml[:at], re.S)  # <cols> precedes the cells
     if not m:
-        at = xml.find(b"<sheetData")
         return xml[:at] + b"<cols>" + new + b"</cols>" + xml[at:]
     items = []
     for c in re.finditer(rb"<col\b[^>]*/>", m.group(1)):
@@ -217,7 +288,8 @@ def _col_range(el: bytes, lo: int, hi: int) -> bytes:
 
 
 def widen_dimension(xml: bytes, col: int) -> bytes:
-    m = re.search(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', xml)
+    at = xml.find(b"<sheetData")
+    m = re.search(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', xml[:len(xml) if at < 0 else at])
     if not m:
         return xml
     c2, r2 = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))

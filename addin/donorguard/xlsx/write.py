@@ -17,25 +17,26 @@ def write_seals(book: Book, seals: dict, manifest: dict, dst) -> None:
     """seals: table position -> seal text. The seal column gets its header and is hidden."""
     col, letter = book.seal_col, sheetxml.col_letter(book.seal_col)
     rows = book.table.rows
+    at = rows[list(seals)].tolist()
     edits = {book.header_row: {col: sheetxml.inline_cell(f"{letter}{book.header_row}", SEAL_HEADER)}}
-    for pos, text in seals.items():
-        r = int(rows[pos])
-        edits[r] = {col: sheetxml.inline_cell(f"{letter}{r}", text)}
+    edits.update((r, {col: c}) for r, c in zip(at, sheetxml.inline_cells(letter, at, list(seals.values()))))
 
     def sheet(xml):
-        xml = sheetxml.patch_rows(xml, edits)
-        return sheetxml.widen_dimension(sheetxml.hide_column(xml, col), col)
+        return sheetxml.patch_rows(xml, edits, lambda head: sheetxml.widen_dimension(
+            sheetxml.hide_column(head, col), col))
     _rewrite(book, dst, sheet, manifest)
 
 
 def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> None:
     """Repair edits (move / set / clear) applied all at once from the cells as they were."""
+    cols = {name: (c, sheetxml.col_letter(c)) for name, c in book.columns.items()}
+
     def sheet(xml):
-        srcs = sheetxml.row_cells(xml, {e.src_row for e in edits if e.op == "move"} | {e.row for e in edits})
+        srcs = sheetxml.column_cells(xml, {cols[e.column][0] for e in edits})
         changes = {}
         for e in edits:
-            c = book.columns[e.column]
-            ref = f"{sheetxml.col_letter(c)}{e.row}"
+            c, letter = cols[e.column]
+            ref = f"{letter}{e.row}"
             old = srcs.get((e.row, c), b"")
             if e.op == "move":
                 src = srcs.get((e.src_row, c))

@@ -1,0 +1,44 @@
+"""The console script inspects the workbook on another thread while Python loads pandas; what it finds is
+reported exactly as if found later, and the rest of the command line is left alone."""
+import sys
+import subprocess
+
+import pytest
+
+from donorguard.launch import books
+from donorguard.xlsx import package
+from support import env
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["check", "a.xlsx"], ["a.xlsx"]),
+    (["check", "--key", "k.key", "--lang", "en", "a.xlsx", "--json"], ["a.xlsx"]),
+    (["repair", "--out", "b.xlsx", "a.xlsx"], ["a.xlsx"]),
+    (["export", "a.xlsx", "--to", "out"], ["a.xlsx"]),
+    (["seal", "--key=k.key", "a.xlsx"], ["a.xlsx"]),
+    (["key", "new", "k.key"], []),
+    (["audit", "verify", "log.jsonl"], []),
+    ([], []),
+])
+def test_books_on_the_command_line(args, expected):
+    assert books(args) == expected
+
+
+def test_early_inspection_reports_in_the_callers_thread(tmp_path):
+    folder = tmp_path / "a folder.xlsx"
+    folder.mkdir()
+    package.inspect_soon(folder)
+    with pytest.raises(Exception) as early:
+        package.open_zip(folder)
+    with pytest.raises(Exception) as late:
+        package.open_zip(folder)
+    assert type(early.value) is type(late.value) and str(early.value) == str(late.value)
+
+
+def test_console_entry_gives_one_sentence(tmp_path):
+    bad = tmp_path / "list.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    r = subprocess.run([sys.executable, "-m", "donorguard", "check", str(bad), "--lang", "en"],
+                       capture_output=True, text=True, env=env(tmp_path), timeout=120)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr and "not a zip" in r.stderr

@@ -1,0 +1,75 @@
+"""The size check before any reader sees a sheet: every way a cell can sit far away is caught, and the
+usual sheet passes on the fast path (one regex search per chunk)."""
+import zipfile
+
+import pytest
+
+from donorguard.errors import NotAWorkbook
+from donorguard.xlsx import package
+
+WORKBOOK = ('<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="list" sheetId="1" r:id="rId1"/></sheets></workbook>')
+RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+TYPES = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+         '<Default Extension="xml" ContentType="application/xml"/></Types>')
+LIST = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" t="inlineStr"><is><t>v</t></is></c>' for c in "ABCDEFGHIJK")
+               + "</row>" for r in range(1, 2001))
+
+
+def book(tmp_path, rows: str, name="b.xlsx"):
+    p = tmp_path / name
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", TYPES)
+        z.writestr("xl/workbook.xml", WORKBOOK)
+        z.writestr("xl/_rels/workbook.xml.rels", RELS)
+        z.writestr("xl/worksheets/sheet1.xml",
+                   '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+                   ' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                   f"<sheetData>{rows}</sheetData></worksheet>")
+    return p
+
+
+def extent(p):
+    with zipfile.ZipFile(p) as z:
+        return package._extent(z, "xl/worksheets/sheet1.xml", str(p))
+
+
+def test_usual_sheet_passes_on_the_fast_path(tmp_path):
+    p = book(tmp_path, LIST + '<row r="999999"><c r="Z999999"><v>1</v></c></row>')
+    assert extent(p) == (0, 0)
+    package.open_zip(p).close()
+
+
+@pytest.mark.parametrize("far", [
+    '<row r="5000"><c r="XFD5000"><v>1</v></c></row>',                      # plainly far right
+    "<row r='5000'><c r='XFD5000'><v>1</v></c></row>",                      # single quotes
+    '<row r="5000"><c  r="XFD5000"><v>1</v></c></row>',                     # two spaces
+    '<row r="5000"><c\tr = "XFD5000"><v>1</v></c></row>',                   # tab, spaces round =
+    '<row r="5000"><x:c r="XFD5000"><x:v>1</x:v></x:c></row>',              # namespace prefix
+    '<row r="5000"><c s="1" r="XFD5000"><v>1</v></c></row>',                # r not first
+    '<row r="1"><c r="XFD1048576"><v>1</v></c></row>',                      # cell far from its row
+    '<row r="5000"><c r="xfd5000"><v>1</v></c></row>',                      # lower case
+    '<row r="1048576"><c r="AG1048576"><v>1</v></c></row>',                 # 33 columns x 1,048,576 rows
+    '<row r="2">' + "<c><v>1</v></c>" * 40 + '</row><row r="1048576"><c r="A1048576"><v>1</v></c></row>',
+])
+def test_far_cells_are_refused(tmp_path, far):
+    p = book(tmp_path, LIST + far)
+    rows, cols = extent(p)
+    assert rows * cols > package.MAX_CELLS
+    with pytest.raises(NotAWorkbook, match="too many cells"):
+        package.open_zip(p)
+
+
+@pytest.mark.parametrize("near", [
+    '<row r="1048576"><c r="K1048576"><v>1</v></c></row>',                  # the last row, within K
+    "<row r='3000'><c r='K3000'><v>1</v></c></row>",                         # odd quoting, near
+    '<row r="3000">' + "<c><v>1</v></c>" * 12 + "</row>",                    # cells without a reference
+])
+def test_near_cells_pass_the_slow_path(tmp_path, near):
+    p = book(tmp_path, LIST + near)
+    rows, cols = extent(p)
+    assert (rows, cols) != (0, 0) and rows * cols <= package.MAX_CELLS
+    package.open_zip(p).close()
