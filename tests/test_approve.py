@@ -1,7 +1,6 @@
 """Approve: corrected and added rows re-sealed with a reason, deletions accepted, other seals unchanged."""
 import json
 
-import pandas as pd
 import pytest
 
 from donorguard.approve import approve

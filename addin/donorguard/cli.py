@@ -2,7 +2,6 @@
 
 Every error is one sentence on stderr; no traceback reaches the user.
 """
-import json
 import os
 import sys
 import threading

@@ -18,7 +18,8 @@ import binascii
 import hashlib
 import hmac
 import json
-import re
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -36,9 +37,14 @@ SEP_SEAL = "\x1e"
 
 
 def canonical(values: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Each bound column in its kind's canonical form; blanks are ""."""
-    return pd.DataFrame({c.name: kinds.canon_function(c.kind)(values[c.name]).values
-                         for c in rules.columns})
+    """Each bound column in its kind's canonical form; blanks are "". Columns are done on threads:
+    Arrow's kernels release the GIL, so a second core halves the time."""
+    def one(c):
+        return kinds.canon_function(c.kind)(values[c.name]).values
+    if len(values) < 10_000:
+        return pd.DataFrame({c.name: one(c) for c in rules.columns})
+    with ThreadPoolExecutor(min(4, os.cpu_count() or 1)) as pool:
+        return pd.DataFrame(dict(zip(rules.names, pool.map(one, rules.columns))))
 
 
 _URLSAFE = bytes.maketrans(b"+/", b"-_")
@@ -203,6 +209,21 @@ def parse(seals: pd.Series, ncols: int, fields=tuple(FIELDS)) -> pd.DataFrame:
     for f in fields:
         out[f] = pc.if_else(ok, pc.utf8_slice_codeunits(good, *FIELDS[f](width)), empty).to_pandas()
     return pd.DataFrame(out)
+
+
+def quick(seals: pd.Series, ncols: int) -> tuple:
+    """(prefix, row_mac, colon in place) of every seal cell by slicing alone, unvalidated: enough for the
+    clean path, where a row MAC that verifies proves prefix and MAC are what was sealed. A list with any
+    other row is read again with parse()."""
+    text = arrow(seals)
+    colon = pc.equal(pc.utf8_slice_codeunits(text, -23, -22), ":").to_numpy(zero_copy_only=False)
+    return pc.utf8_slice_codeunits(text, 0, -23), pc.utf8_slice_codeunits(text, -22), colon
+
+
+def serial_numbers(prefixes, ncols: int) -> np.ndarray:
+    """The serial numbers of verified seal prefixes (DG1:<serial>:<tags>:<seal_mac>)."""
+    text = pc.utf8_slice_codeunits(arrow(prefixes), len(VERSION) + 1, -(TAG_CHARS * ncols + 18))
+    return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
 
 
 def tag_of(tags: pd.Series, j: int) -> pd.Series:

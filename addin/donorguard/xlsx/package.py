@@ -10,6 +10,7 @@ import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 from defusedxml import ElementTree as SafeET
 
 from ..errors import NotAWorkbook, WorkbookUnreadable
@@ -95,10 +96,8 @@ def _open_zip(path) -> zipfile.ZipFile:
 _inspected = {}             # (path, size, mtime, inode) of packages already found safe in this process
 _UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError)
 _PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
-# A cell not written `<c r="A1"` (one letter, at most six digits), or a cell element with a namespace prefix:
-# when a sheet has none, it lies within column Z and row 999,999 (26 million cells at most).
-_ODD_CELL = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z]\d{1,6}")')
-_PREFIXED_CELL = re.compile(rb':c[\s>/]')
+_TAG_END = np.zeros(256, bool)                 # what may follow an element name: white space, > or /
+_TAG_END[list(b" \t\r\n>/")] = True
 # reference shapes: letters to A, digits to 0, quotes to ", tabs and line ends to spaces
 _SHAPE = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'\t\r\n", b"A" * 26 + b"0" * 10 + b'"   ')
 _ROW_NUM = re.compile(rb'<row\b[^>]*?\sr\s*=\s*["\'](\d+)["\']')
@@ -153,10 +152,10 @@ def _has_dtd(head: bytes) -> bool:
 
 def _extent(zf, part: str, where: str) -> tuple:
     """(last row, last column) a sheet's cells reach: the reader holds that whole rectangle.
-    Usually one regex search per 4 MB shows every cell is written `<c r="A1"` (one letter, at most six
+    Usually a vectorised look at every `<c` shows each cell is written `<c r="A1"` (one letter, at most six
     digits), and (0, 0) is returned; otherwise a second, slower pass reads every reference, and bounds
     cells without one by their count in the row."""
-    if not any(_ODD_CELL.search(body) or _PREFIXED_CELL.search(body) for body in _bodies(zf, part, where)):
+    if all(_plain_cells(body) for body in _bodies(zf, part, where)):
         return 0, 0
     rows = cols = numbered = counted = 0
     for body in _bodies(zf, part, where):
@@ -173,6 +172,27 @@ def _extent(zf, part: str, where: str) -> tuple:
     return max(rows, numbered), cols
 
 
+def _plain_cells(body: bytes) -> bool:
+    """Is every cell element written `<c r="A1"` (one capital letter, one to six digits), and none with a
+    namespace prefix (`<x:c`)? Then the cells lie within column Z and row 999,999 (26 million at most).
+    numpy, not a regex: it releases the GIL, so this runs beside the command's imports."""
+    a = np.frombuffer(body + b"\0" * 16, np.uint8)
+    c = a[1:-15] == ord("c")
+    cells = np.flatnonzero((a[:-16] == ord("<")) & c)
+    cells = cells[_TAG_END[a[cells + 2]]]
+    prefixed = np.flatnonzero((a[:-16] == ord(":")) & c)
+    if _TAG_END[a[prefixed + 2]].any():
+        return False
+    head = a[cells[:, None] + np.arange(2, 7)]
+    if not ((head[:, :4] == np.frombuffer(b' r="', np.uint8)).all() and
+            ((head[:, 4] >= ord("A")) & (head[:, 4] <= ord("Z"))).all()):
+        return False
+    d = a[cells[:, None] + np.arange(7, 14)]
+    digit = (d >= ord("0")) & (d <= ord("9"))
+    end = np.argmin(digit, axis=1)           # the first character after the digits (0: none, or seven)
+    return bool((digit[:, 0] & (d[np.arange(len(d)), end] == ord('"'))).all())
+
+
 def _cells(t: bytes) -> int:
     return t.count(b"<c ") + t.count(b"<c>") + t.count(b"<c/>")
 
@@ -181,20 +201,52 @@ def _bodies(zf, part: str, where: str):
     """A sheet part inflated in chunks of about 4 MB, each ending between tags."""
     tail = b""
     try:
-        with zf.open(part) as f:
-            while True:
-                chunk = f.read(1 << 22)
-                buf = tail + chunk
-                lt = buf.rfind(b"<")
-                cut = lt if chunk and lt >= 0 and buf.find(b">", lt) < 0 else len(buf)
-                body, tail = buf[:cut], buf[cut:]
-                if len(tail) > 1 << 20:
-                    raise NotAWorkbook(path=where, why=f"part {part} has a tag longer than 1 MB")
-                yield body
-                if not chunk:
-                    break
+        for chunk in _inflate(zf, zf.getinfo(part), where):
+            buf = tail + chunk
+            lt = buf.rfind(b"<")
+            cut = lt if chunk and lt >= 0 and buf.find(b">", lt) < 0 else len(buf)
+            body, tail = buf[:cut], buf[cut:]
+            if len(tail) > 1 << 20:
+                raise NotAWorkbook(path=where, why=f"part {part} has a tag longer than 1 MB")
+            yield body
     except _UNPACK_ERRORS:
         raise NotAWorkbook(path=where, why=f"part {part} cannot be unpacked (damaged or encrypted)") from None
+
+
+def _inflate(zf, info: zipfile.ZipInfo, where: str, size: int = 1 << 22):
+    """A part's bytes in pieces of `size`, then b"". Deflated data is inflated by zlib in large calls, each
+    without the GIL (zipfile's own reader takes it back every few kilobytes): so this scan can run on
+    another core while the main thread imports pandas. Never more than the part's declared size."""
+    if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        with zf.open(info) as f:                      # encrypted or unusual: zipfile says what is wrong
+            yield from iter(lambda: f.read(size), b"")
+        yield b""
+        return
+    with open(zf.filename, "rb") as f:
+        f.seek(info.header_offset)
+        head = f.read(30)
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile("bad local header")
+        f.seek(info.header_offset + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little"))
+        raw = f.read(info.compress_size)
+    if len(raw) < info.compress_size:
+        raise zipfile.BadZipFile("truncated")
+    if info.compress_type == zipfile.ZIP_STORED:
+        for start in range(0, len(raw), size):
+            yield raw[start:start + size]
+        yield b""
+        return
+    inflater, done = zlib.decompressobj(-15), 0
+    while True:
+        piece = inflater.decompress(raw, size)
+        raw = inflater.unconsumed_tail
+        done += len(piece)
+        if done > info.file_size:
+            raise NotAWorkbook(path=where, why=f"part {info.filename} inflates beyond its declared size (zip bomb)")
+        if not piece:
+            break
+        yield piece
+    yield b""
 
 
 def parse_xml(zf, name: str):

@@ -3,7 +3,6 @@ and the manifest if sealed. fastexcel reads the cells; the sheet XML is peeked o
 from dataclasses import dataclass
 
 import fastexcel
-import numpy as np
 import pandas as pd
 
 from ..errors import MissingColumns, WorkbookUnreadable
