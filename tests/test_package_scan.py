@@ -37,8 +37,10 @@ def extent(p):
         return package._extent(z, "xl/worksheets/sheet1.xml", str(p))
 
 
-def test_usual_sheet_passes_on_the_fast_path(tmp_path):
-    p = book(tmp_path, LIST + '<row r="999999"><c r="Z999999"><v>1</v></c></row>')
+@pytest.mark.parametrize("last", ['<row r="999999"><c r="Z999999"><v>1</v></c></row>',
+                                  '<row r="1048576"><c r="Z1048576"><v>1</v></c></row>'])   # a million-row list
+def test_usual_sheet_passes_on_the_fast_path(tmp_path, last):
+    p = book(tmp_path, LIST + last)
     assert extent(p) == (0, 0)
     package.open_zip(p).close()
 
@@ -53,6 +55,7 @@ def test_usual_sheet_passes_on_the_fast_path(tmp_path):
     '<row r="1"><c r="XFD1048576"><v>1</v></c></row>',                      # cell far from its row
     '<row r="5000"><c r="xfd5000"><v>1</v></c></row>',                      # lower case
     '<row r="1048576"><c r="AG1048576"><v>1</v></c></row>',                 # 33 columns x 1,048,576 rows
+    '<row r="9999999"><c r="A9999999"><v>1</v></c></row>',                  # a row Excel does not have
     '<row r="2">' + "<c><v>1</v></c>" * 40 + '</row><row r="1048576"><c r="A1048576"><v>1</v></c></row>',
 ])
 def test_far_cells_are_refused(tmp_path, far):
@@ -64,7 +67,7 @@ def test_far_cells_are_refused(tmp_path, far):
 
 
 @pytest.mark.parametrize("near", [
-    '<row r="1048576"><c r="K1048576"><v>1</v></c></row>',                  # the last row, within K
+    '<row r="1048577"><c r="K1048577"><v>1</v></c></row>',                  # a row past Excel's, within K
     "<row r='3000'><c r='K3000'><v>1</v></c></row>",                         # odd quoting, near
     '<row r="3000">' + "<c><v>1</v></c>" * 12 + "</row>",                    # cells without a reference
 ])

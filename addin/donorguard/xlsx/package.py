@@ -19,6 +19,7 @@ from .sheetxml import col_index
 MAX_PART = 1 << 30          # 1 GiB inflated for one part
 MAX_TOTAL = 4 << 30
 MAX_RATIO = 200             # spreadsheets compress 3-30:1; a zip bomb far more (deflate reaches 1032:1)
+MAX_ROW = 1 << 20           # Excel's last row
 MAX_CELLS = 1 << 25         # rows x columns of one sheet's used range: the reader holds them all in memory
 MAX_PROLOG = 1 << 16        # bytes before an XML part's root element
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -152,8 +153,8 @@ def _has_dtd(head: bytes) -> bool:
 
 def _extent(zf, part: str, where: str) -> tuple:
     """(last row, last column) a sheet's cells reach: the reader holds that whole rectangle.
-    Usually a vectorised look at every `<c` shows each cell is written `<c r="A1"` (one letter, at most six
-    digits), and (0, 0) is returned; otherwise a second, slower pass reads every reference, and bounds
+    Usually a vectorised look at every `<c` shows each cell is written `<c r="A1"` (one letter, a row Excel
+    has), and (0, 0) is returned; otherwise a second, slower pass reads every reference, and bounds
     cells without one by their count in the row."""
     if all(_plain_cells(body) for body in _bodies(zf, part, where)):
         return 0, 0
@@ -173,24 +174,27 @@ def _extent(zf, part: str, where: str) -> tuple:
 
 
 def _plain_cells(body: bytes) -> bool:
-    """Is every cell element written `<c r="A1"` (one capital letter, one to six digits), and none with a
-    namespace prefix (`<x:c`)? Then the cells lie within column Z and row 999,999 (26 million at most).
+    """Is every cell element written `<c r="A1"` (one capital letter, a row up to Excel's last), and none with
+    a namespace prefix (`<x:c`)? Then the cells lie within column Z and row 1,048,576 (27 million at most).
     numpy, not a regex: it releases the GIL, so this runs beside the command's imports."""
-    a = np.frombuffer(body + b"\0" * 16, np.uint8)
-    c = a[1:-15] == ord("c")
-    cells = np.flatnonzero((a[:-16] == ord("<")) & c)
-    cells = cells[_TAG_END[a[cells + 2]]]
-    prefixed = np.flatnonzero((a[:-16] == ord(":")) & c)
-    if _TAG_END[a[prefixed + 2]].any():
+    a = np.frombuffer(b"\0" + body + b"\0" * 16, np.uint8)
+    c = np.flatnonzero(a[1:-16] == ord("c"))          # every c, then those that end an element name
+    c = c[_TAG_END[a[c + 2]]]
+    before = a[c]
+    if (before == ord(":")).any():
         return False
+    cells = c[before == ord("<")]
     head = a[cells[:, None] + np.arange(2, 7)]
     if not ((head[:, :4] == np.frombuffer(b' r="', np.uint8)).all() and
             ((head[:, 4] >= ord("A")) & (head[:, 4] <= ord("Z"))).all()):
         return False
-    d = a[cells[:, None] + np.arange(7, 14)]
+    d = a[cells[:, None] + np.arange(7, 15)]
     digit = (d >= ord("0")) & (d <= ord("9"))
-    end = np.argmin(digit, axis=1)           # the first character after the digits (0: none, or seven)
-    return bool((digit[:, 0] & (d[np.arange(len(d)), end] == ord('"'))).all())
+    end = np.argmin(digit, axis=1)           # the first character after the digits (0: none, or eight)
+    if not (digit[:, 0] & (d[np.arange(len(d)), end] == ord('"'))).all():
+        return False
+    far = end == 7                           # seven digits: only up to Excel's last row, 1,048,576
+    return bool(((d[far, :7].astype(np.int64) - ord("0")) @ 10 ** np.arange(6, -1, -1) <= MAX_ROW).all())
 
 
 def _cells(t: bytes) -> int:
@@ -236,16 +240,20 @@ def _inflate(zf, info: zipfile.ZipInfo, where: str, size: int = 1 << 22):
             yield raw[start:start + size]
         yield b""
         return
-    inflater, done = zlib.decompressobj(-15), 0
+    inflater, done, pos, pending = zlib.decompressobj(-15), 0, 0, b""
+    raw = memoryview(raw)
     while True:
-        piece = inflater.decompress(raw, size)
-        raw = inflater.unconsumed_tail
+        if not pending:                       # input a megabyte at a time: what is left over stays small
+            pending, pos = raw[pos:pos + (1 << 20)], pos + (1 << 20)
+        piece = inflater.decompress(pending, size)
+        pending = inflater.unconsumed_tail
         done += len(piece)
         if done > info.file_size:
             raise NotAWorkbook(path=where, why=f"part {info.filename} inflates beyond its declared size (zip bomb)")
-        if not piece:
+        if piece:
+            yield piece
+        elif inflater.eof or (pos >= len(raw) and not pending):
             break
-        yield piece
     yield b""
 
 
