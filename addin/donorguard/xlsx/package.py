@@ -2,6 +2,7 @@
 import glob
 import os
 import posixpath
+import queue
 import re
 import tempfile
 import threading
@@ -156,7 +157,7 @@ def _extent(zf, part: str, where: str) -> tuple:
     Usually a vectorised look at every `<c` shows each cell is written `<c r="A1"` (one letter, a row Excel
     has), and (0, 0) is returned; otherwise a second, slower pass reads every reference, and bounds
     cells without one by their count in the row."""
-    if all(_plain_cells(body) for body in _bodies(zf, part, where)):
+    if all(_plain_cells(body) for body in _ahead(_bodies(zf, part, where))):
         return 0, 0
     rows = cols = numbered = counted = 0
     for body in _bodies(zf, part, where):
@@ -171,6 +172,38 @@ def _extent(zf, part: str, where: str) -> tuple:
         if len(nums) < t.count(b"<row ") + t.count(b"<row>"):
             numbered = max(numbered, counted) + counted     # unnumbered rows follow the one before
     return max(rows, numbered), cols
+
+
+def _ahead(items, depth: int = 2):
+    """The items of an iterator, made on another thread up to `depth` ahead, so that inflating the next
+    chunk overlaps checking this one (zlib and numpy both release the GIL). Its errors are raised here."""
+    q, stop = queue.Queue(depth), threading.Event()
+
+    def make():
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put((True, item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        pass
+                if stop.is_set():
+                    return
+            q.put((False, None))
+        except BaseException as e:
+            q.put((False, e))
+    threading.Thread(target=make, name="donorguard-inflate", daemon=True).start()
+    try:
+        while True:
+            more, item = q.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
 
 
 def _plain_cells(body: bytes) -> bool:
