@@ -509,6 +509,12 @@ def test_forged_seal_is_tampering(matrix, name):
     assert "duplicate" not in o.kinds, f"kinds {sorted(o.kinds)}\n{o.run.describe()}"
 
 
+def test_edited_seal_is_not_also_a_deleted_row(matrix):
+    """A row whose seal text was edited is still that person: tampered, not also reported "missing"."""
+    o = matrix[("seal_cell_edited", "check")]
+    assert o.run.rc == 1 and o.kinds == {"tampered"}, f"kinds {sorted(o.kinds)}\n{o.run.describe()}"
+
+
 def test_whole_workbook_with_another_key(matrix):
     o = matrix[("sealed_with_other_key", "check")]
     assert o.run.rc == 2 and _said(o.case.stderr_has, o.run), o.run.describe()

@@ -138,7 +138,9 @@ class Checker:
         of = rows[first[copies]]
         self._add_many(rows[copies], "duplicate", _lists(len(copies)), of, self._sealed_rows(serial[copies]),
                        [msg.duplicate(r) for r in of.tolist()])
-        gone = self._sealed_rows(np.setdiff1d(known, owner_serial))
+        # a row whose seal was edited but still names its serial is that person, tampered, not a deleted row
+        claimed = np.intersect1d(serial[bad], known)
+        gone = self._sealed_rows(np.setdiff1d(known, np.union1d(owner_serial, claimed)))
         self._add_many(None, "missing", _lists(len(gone)), None, gone, [msg.missing(r) for r in gone.tolist()])
         broken_owner = np.flatnonzero(seal_ok & ~clean & self.owner)
         for c in self.cols:
