@@ -114,10 +114,6 @@ class Sealer:
             return h.digest()
         return b"".join(b"".join(map(one, chunk)) for chunk in _chunks(items))
 
-    def _macs(self, person: bytes, size: int, chars: int, prefix: bytes, items) -> list:
-        """The base64url MAC of prefix + each item, `chars` characters each."""
-        return _b64_each(self._digests(person, size, prefix, items), size, chars).to_pylist()
-
     def _verify(self, person: bytes, size: int, chars: int, items, stored) -> np.ndarray:
         """Per item: does its MAC equal the stored base64url text? Every byte of every MAC is compared
         (no early exit), so timing does not tell how much of a forged MAC was right."""
@@ -138,12 +134,6 @@ class Sealer:
     def tag(self, column: str, value: str) -> str:
         return self.tags(column, pd.Series([value], dtype=object)).iloc[0]
 
-    def seal_mac(self, head: str) -> str:
-        return _b64(self._mac(b"DG-seal1", 12, head.encode()), 16)
-
-    def seal_macs(self, heads: list) -> list:
-        return self._macs(b"DG-seal1", 12, 16, b"", heads)
-
     def _rows(self, prefixes, canon: pd.DataFrame):
         """Seal prefix and canonical values of each row, joined: the bytes a row MAC covers, by chunks."""
         sep_value, sep_seal = (pa.scalar(x, pa.large_string()) for x in (SEP_VALUE, SEP_SEAL))
@@ -151,10 +141,6 @@ class Sealer:
         for start in range(0, len(columns[0]), CHUNK):
             prefix, *values = (c.slice(start, CHUNK) for c in columns)
             yield pc.binary_join_element_wise(prefix, pc.binary_join_element_wise(*values, sep_value), sep_seal)
-
-    def row_macs(self, prefixes, canon: pd.DataFrame) -> list:
-        """MAC over seal prefix and values, row by row."""
-        return self._macs(b"DG-row01", 16, 22, b"", self._rows(prefixes, canon))
 
     def rows_intact(self, prefixes, canon: pd.DataFrame, stored) -> np.ndarray:
         """Per row: does the stored row MAC match prefix and values? The clean path's only per-row work."""
@@ -215,16 +201,13 @@ def quick(seals: pd.Series, ncols: int) -> tuple:
     """(prefix, row_mac, colon in place) of every seal cell by slicing alone, unvalidated: enough for the
     clean path, where a row MAC that verifies proves prefix and MAC are what was sealed. A list with any
     other row is read again with parse()."""
-    text = arrow(seals)
+    text, width = arrow(seals), TAG_CHARS * ncols
+    prefix, row_mac = (pc.utf8_slice_codeunits(text, *FIELDS[f](width)) for f in ("prefix", "row_mac"))
     colon = pc.equal(pc.utf8_slice_codeunits(text, -23, -22), ":").to_numpy(zero_copy_only=False)
-    return pc.utf8_slice_codeunits(text, 0, -23), pc.utf8_slice_codeunits(text, -22), colon
+    return prefix, row_mac, colon
 
 
 def serial_numbers(prefixes, ncols: int) -> np.ndarray:
     """The serial numbers of verified seal prefixes (DG1:<serial>:<tags>:<seal_mac>)."""
     text = pc.utf8_slice_codeunits(arrow(prefixes), len(VERSION) + 1, -(TAG_CHARS * ncols + 18))
     return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
-
-
-def tag_of(tags: pd.Series, j: int) -> pd.Series:
-    return tags.str.slice(j * TAG_CHARS, (j + 1) * TAG_CHARS)

@@ -112,7 +112,7 @@ def _header(zf, part, rules):
         return strings[i] if i < len(strings) else None
 
     texts, number = {}, None
-    for n, (r, cells) in enumerate(rows):
+    for r, cells in rows:
         number = r if r is not None else (number or 0) + 1
         row = {col: sheetxml.cell_text(cell, shared) for col, cell in cells}
         if any(v not in (None, "") for v in row.values()):
