@@ -282,7 +282,7 @@ def wide_seal(tmp_path_factory):
     before = harness.sha256(book)
     t0 = time.monotonic()
     refused = None
-    with _audit_log(d / "audit.jsonl"):
+    with harness.audit_log(d / "audit.jsonl"):
         try:
             files.seal_file(book, rules_mod.load(), str(KEY))
         except DonorGuardError as e:
@@ -332,24 +332,9 @@ def _sealed_copy(folder: Path, rows=1500, sealed=True) -> Path:
     path = folder / "名簿 2026.xlsx"
     synth.write_workbook(mc.people(seed=mc.SEED + 1, n=rows), path)
     if sealed:
-        with _audit_log(folder / "prep-audit.jsonl"):
+        with harness.audit_log(folder / "prep-audit.jsonl"):
             files.seal_file(path, rules_mod.load(), str(KEY))
     return path
-
-
-class _audit_log:
-    def __init__(self, path):
-        self.path, self.saved = str(path), None
-
-    def __enter__(self):
-        self.saved = os.environ.get("DONORGUARD_AUDIT_LOG")
-        os.environ["DONORGUARD_AUDIT_LOG"] = self.path
-
-    def __exit__(self, *exc):
-        if self.saved is None:
-            os.environ.pop("DONORGUARD_AUDIT_LOG", None)
-        else:
-            os.environ["DONORGUARD_AUDIT_LOG"] = self.saved
 
 
 def _both(argv_a, argv_b, env):
@@ -682,7 +667,7 @@ def test_audit_verify_old_unkeyed_log(tmp_path):
     log.write_text("".join(x + "\n" for x in lines), "utf-8")
     r = _verify(log, env)
     assert r.rc == 1 and r.stdout.startswith("unkeyed: 2 lines chained without MACs"), r.describe()
-    with _audit_log(log):
+    with harness.audit_log(log):
         files.seal_file(shutil.copyfile(CASES["japanese_path_unsealed"].path, tmp_path / "l.xlsx"),
                         rules_mod.load(), str(KEY))
     r = _verify(log, env)
@@ -770,7 +755,7 @@ def _exception_texts() -> list:
                 path = tmp / "x.xlsx"
                 if case.path.is_file():
                     shutil.copyfile(case.path, path)
-                with _audit_log(tmp / "audit.jsonl"):
+                with harness.audit_log(tmp / "audit.jsonl"):
                     if op == "check":
                         files.check_file(path, rules, str(KEY))
                     else:

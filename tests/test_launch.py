@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from donorguard.launch import books
+from donorguard.launch import BOOK_COMMANDS, TAKES_VALUE, books
 from donorguard.xlsx import package
 from support import env
 
@@ -22,6 +22,17 @@ from support import env
 ])
 def test_books_on_the_command_line(args, expected):
     assert books(args) == expected
+
+
+def test_every_option_that_takes_a_value_is_known():
+    """launch.py cannot import the CLI (that would load pandas first), so it names the options itself."""
+    import click
+
+    from donorguard.cli import main
+    for name in BOOK_COMMANDS & set(main.commands):
+        for p in main.commands[name].params:
+            if isinstance(p, click.Option) and not p.is_flag:
+                assert set(p.opts) <= TAKES_VALUE, (name, p.opts)
 
 
 def test_early_inspection_reports_in_the_callers_thread(tmp_path):

@@ -101,15 +101,8 @@ def prepare(workdir: Path, rows: int) -> dict:
     key = workdir / "team.key"
     if not key.exists():
         keys.create(key)
-    saved = os.environ.get("DONORGUARD_AUDIT_LOG")
-    os.environ["DONORGUARD_AUDIT_LOG"] = str(workdir / "prepare-audit.jsonl")
-    try:
+    with harness.audit_log(workdir / "prepare-audit.jsonl"):
         return _prepare(workdir, rows, key)
-    finally:
-        if saved is None:
-            os.environ.pop("DONORGUARD_AUDIT_LOG", None)
-        else:
-            os.environ["DONORGUARD_AUDIT_LOG"] = saved
 
 
 def _prepare(workdir: Path, rows: int, key: Path) -> dict:

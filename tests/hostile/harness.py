@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,20 @@ DONORGUARD = shutil.which("donorguard")
 def cli() -> list:
     """The installed console script if there is one, else the module through this interpreter."""
     return [DONORGUARD] if DONORGUARD else [sys.executable, "-m", "donorguard"]
+
+
+@contextmanager
+def audit_log(path):
+    """DONORGUARD_AUDIT_LOG set to `path` for in-process calls, then put back as it was."""
+    saved = os.environ.get("DONORGUARD_AUDIT_LOG")
+    os.environ["DONORGUARD_AUDIT_LOG"] = str(path)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("DONORGUARD_AUDIT_LOG", None)
+        else:
+            os.environ["DONORGUARD_AUDIT_LOG"] = saved
 
 
 def env_for(home: Path, **extra) -> dict:

@@ -29,11 +29,14 @@ from pathlib import Path
 
 import openpyxl
 
-from donorguard import files, keys, rules as rules_mod, synth
-from donorguard.seal import seals_for
-from donorguard.xlsx import sheetxml
-from donorguard.xlsx.read import open_book
-from donorguard.xlsx.write import write_seals
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))       # tests/, for hostile.harness
+
+from donorguard import files, keys, rules as rules_mod, synth  # noqa: E402
+from donorguard.seal import seals_for  # noqa: E402
+from donorguard.xlsx import sheetxml  # noqa: E402
+from donorguard.xlsx.read import open_book  # noqa: E402
+from donorguard.xlsx.write import write_seals  # noqa: E402
+from hostile import harness  # noqa: E402
 
 COMMANDS = ("check", "seal", "repair", "export")
 N_PEOPLE = 30
@@ -291,15 +294,8 @@ def build(folder) -> list:
     main_key, other_key = folder / "keys" / "main.key", folder / "keys" / "other.key"
     keys.create(main_key)
     keys.create(other_key)
-    saved = os.environ.get("DONORGUARD_AUDIT_LOG")
-    os.environ["DONORGUARD_AUDIT_LOG"] = str(folder / "build-audit.jsonl")
-    try:
+    with harness.audit_log(folder / "build-audit.jsonl"):
         return _build(folder, main_key, other_key)
-    finally:
-        if saved is None:
-            os.environ.pop("DONORGUARD_AUDIT_LOG", None)
-        else:
-            os.environ["DONORGUARD_AUDIT_LOG"] = saved
 
 
 def _build(folder: Path, main_key: Path, other_key: Path) -> list:
