@@ -1,12 +1,11 @@
-"""The console script inspects the workbook on another thread while Python loads pandas; what it finds is
-reported exactly as if found later, and the rest of the command line is left alone."""
+"""The console script finds the workbook on its command line (to check it and have it parsed while Python
+loads pandas: test_early.py); what the checks find is reported in one sentence, as if found later."""
 import sys
 import subprocess
 
 import pytest
 
 from donorguard.launch import BOOK_COMMANDS, TAKES_VALUE, books
-from donorguard.xlsx import package
 from support import env
 
 
@@ -33,17 +32,6 @@ def test_every_option_that_takes_a_value_is_known():
         for p in main.commands[name].params:
             if isinstance(p, click.Option) and not p.is_flag:
                 assert set(p.opts) <= TAKES_VALUE, (name, p.opts)
-
-
-def test_early_inspection_reports_in_the_callers_thread(tmp_path):
-    folder = tmp_path / "a folder.xlsx"
-    folder.mkdir()
-    package.inspect_soon(folder)
-    with pytest.raises(Exception) as early:
-        package.open_zip(folder)
-    with pytest.raises(Exception) as late:
-        package.open_zip(folder)
-    assert type(early.value) is type(late.value) and str(early.value) == str(late.value)
 
 
 def test_console_entry_gives_one_sentence(tmp_path):

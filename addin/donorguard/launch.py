@@ -1,5 +1,6 @@
-"""The donorguard command as installed: before Python loads pandas and the rest (about a second), the
-workbook named on the command line starts being checked for safety on another thread."""
+"""The donorguard command as installed: the workbook named on the command line is checked for safety
+first, then its list is parsed on another thread while Python loads pandas and the rest (about a second):
+see xlsx/early.py."""
 import sys
 
 BOOK_COMMANDS = {"check", "seal", "repair", "approve", "export", "status"}
@@ -23,8 +24,9 @@ def books(args: list) -> list:
 
 
 def main():
-    from .xlsx.package import inspect_soon
+    from .xlsx import early
     for path in books(sys.argv[1:]):
-        inspect_soon(path)
+        early.start(path)
+    early.load_arrow()
     from .cli import main as command
     return command(prog_name="donorguard")

@@ -28,33 +28,9 @@ NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
-_early = {}                 # path -> thread inspecting it, started by inspect_soon
-
-
-def inspect_soon(path) -> None:
-    """Start open_zip's checks of `path` on another thread, so that they overlap the caller's imports
-    (the command line starts this before loading pandas). open_zip then waits for them; what they found
-    is raised there, in the caller's thread, as if open_zip had found it itself."""
-    box = {}
-
-    def work():
-        try:
-            _open_zip(path).close()
-        except BaseException as e:
-            box["error"] = e
-    t = threading.Thread(target=work, name="donorguard-inspect", daemon=True)
-    t.box = box
-    _early[str(path)] = t
-    t.start()
-
-
 def open_zip(path) -> zipfile.ZipFile:
-    """A ZipFile of an .xlsx, or one clear error: missing, a folder, not a zip, encrypted, a bomb."""
-    early = _early.pop(str(path), None)
-    if early is not None:
-        early.join()
-        if "error" in early.box:
-            raise early.box["error"]
+    """A ZipFile of an .xlsx, or one clear error: missing, a folder, not a zip, encrypted, a bomb.
+    Its `extents` say how far each sheet part's cells reach (see _extent)."""
     return _open_zip(path)
 
 
@@ -88,14 +64,14 @@ def _open_zip(path) -> zipfile.ZipFile:
             zf.close()
             raise NotAWorkbook(path=str(path), why="a part inflates to an implausible size (zip bomb)")
     try:
-        _inspect(zf, p, infos)
+        zf.extents = _inspect(zf, p, infos)
     except BaseException:
         zf.close()
         raise
     return zf
 
 
-_inspected = {}             # (path, size, mtime, inode) of packages already found safe in this process
+_inspected = {}             # (path, size, mtime, inode) -> its extents, or why it was refused
 _UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError)
 _PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
 _TAG_END = np.zeros(256, bool)                 # what may follow an element name: white space, > or /
@@ -106,15 +82,25 @@ _ROW_NUM = re.compile(rb'<row\b[^>]*?\sr\s*=\s*["\'](\d+)["\']')
 _CELL_REF = re.compile(rb'(?<![\w:.-])r\s*=\s*["\']([A-Za-z]{1,4})(\d{1,9})["\']')
 
 
-def _inspect(zf, p: Path, infos) -> None:
+def _inspect(zf, p: Path, infos) -> dict:
     """Refuse parts no reader should be given: a DTD anywhere (entity expansion, external entities;
     the Open Packaging Conventions forbid DTDs), a part that will not unpack, a sheet whose used range
-    the reader would have to hold in memory cell by cell (one stray value at XFD1048576 is 17 billion)."""
-    st = p.stat()
-    ident = (str(p.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
-    if ident in _inspected:
-        return
-    where = str(p)
+    the reader would have to hold in memory cell by cell (one stray value at XFD1048576 is 17 billion).
+    Returns {sheet part: (last row, last column)} as _extent gives them. Each version of a file is
+    inspected once per process: later calls return the same extents or raise the same refusal."""
+    ident = identity(p)
+    if ident not in _inspected:
+        try:
+            _inspected[ident] = _inspect_parts(zf, str(p), infos)
+        except (NotAWorkbook, WorkbookUnreadable) as e:
+            _inspected[ident] = e
+    found = _inspected[ident]
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+def _inspect_parts(zf, where: str, infos) -> dict:
     for i in infos:
         if i.filename.lower().endswith((".xml", ".rels", ".vml")):
             try:
@@ -126,15 +112,21 @@ def _inspect(zf, p: Path, infos) -> None:
             if _has_dtd(head):
                 raise NotAWorkbook(path=where, why=f"part {i.filename} declares a DTD, which no Excel file has "
                                                    f"(an XML entity attack)")
-    names = {i.filename for i in infos}
+    names, extents = {i.filename for i in infos}, {}
     for part, _ in sheet_parts(zf).values():
         if part not in names:
             continue
-        rows, cols = _extent(zf, part, where)
+        rows, cols = extents[part] = _extent(zf, part, where)
         if rows * cols > MAX_CELLS:
             raise NotAWorkbook(path=where, why=f"part {part} has values out to row {rows:,} and column {cols:,}, "
                                                f"too many cells to read; delete the stray cells far from the list")
-    _inspected[ident] = True
+    return extents
+
+
+def identity(p) -> tuple:
+    """(path, size, mtime, inode): a file that has not been replaced or written since."""
+    st = Path(p).stat()
+    return str(Path(p).resolve()), st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def _has_dtd(head: bytes) -> bool:
@@ -155,7 +147,7 @@ def _has_dtd(head: bytes) -> bool:
 def _extent(zf, part: str, where: str) -> tuple:
     """(last row, last column) a sheet's cells reach: the reader holds that whole rectangle.
     Usually a vectorised look at every `<c` shows each cell is written `<c r="A1"` (one letter, a row Excel
-    has), and (0, 0) is returned; otherwise a second, slower pass reads every reference, and bounds
+    has), and (0, 0) is returned (within column Z); otherwise a second, slower pass reads every reference, and bounds
     cells without one by their count in the row."""
     if all(_plain_cells(body) for body in _ahead(_bodies(zf, part, where))):
         return 0, 0
@@ -250,7 +242,7 @@ def _bodies(zf, part: str, where: str):
         raise NotAWorkbook(path=where, why=f"part {part} cannot be unpacked (damaged or encrypted)") from None
 
 
-def _inflate(zf, info: zipfile.ZipInfo, where: str, size: int = 1 << 22):
+def _inflate(zf, info: zipfile.ZipInfo, where: str, size: int = 1 << 24):
     """A part's bytes in pieces of `size`, then b"". Deflated data is inflated by zlib in large calls, each
     without the GIL (zipfile's own reader takes it back every few kilobytes): so this scan can run on
     another core while the main thread imports pandas. Never more than the part's declared size."""

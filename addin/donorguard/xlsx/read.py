@@ -10,7 +10,7 @@ from ..locate import aliases, find_header, norm, table as make_table
 from ..manifest import SHEET as MANIFEST_SHEET
 from ..rules import Rules
 from ..table import Table
-from . import package, sheetxml
+from . import early, package, sheetxml
 
 
 @dataclass
@@ -52,7 +52,8 @@ def read_manifest(reader, path) -> dict | None:
 def open_book(path, rules: Rules) -> Book:
     """Everything the core needs from the workbook. Sealed workbooks use their manifest's rules.
     The header is found in the sheet XML's first rows; then only the bound columns and the seal
-    column are read (a stray note at XFD1 costs nothing)."""
+    column are read (a stray note at XFD1 costs nothing), or cut from the whole sheet if the command
+    line had it parsed early (xlsx/early.py)."""
     path = str(path)
     with package.open_zip(path) as zf:
         parts = package.sheet_parts(zf)
@@ -81,8 +82,7 @@ def open_book(path, rules: Rules) -> Book:
             raise MissingColumns(path=path, missing=", ".join(sorted(missing, key=rules.names.index)),
                                  rows=rules.header_search_rows)
     wanted = sorted(set(found.values()) | ({seal} if seal else set()))
-    sheet = _load(reader, name, path, use_columns=",".join(sheetxml.col_letter(c) for c in wanted))
-    df = _frame(sheet, name, path)
+    sheet, df = _columns(reader, name, path, wanted, early.take(path))
     at = {c: j for j, c in enumerate(wanted)}
     h = _header_index(df, {n: at[c] for n, c in found.items()}, header_row, rules, path)
     seal_col = seal or max(c.absolute_index for c in sheet.available_columns()) + 2
@@ -94,6 +94,21 @@ def open_book(path, rules: Rules) -> Book:
 
     table = make_table(df, h, {n: at[c] for n, c in found.items()}, at.get(seal), header_row - h, rules, hidden)
     return Book(path, name, part, header_row, dict(found), seal_col, table, manifest, rules, parts)
+
+
+def _columns(reader, name, path, wanted, parsed=None) -> tuple:
+    """(fastexcel sheet, DataFrame of the wanted Excel columns in order): cut from the early parse of the
+    whole sheet if there is one, else read column by column."""
+    if parsed is not None and parsed.name == name:
+        at = {c.absolute_index + 1: j for j, c in enumerate(parsed.sheet.selected_columns)}
+        if all(c in at for c in wanted):
+            return parsed.sheet, parsed.batch.select([at[c] for c in wanted]).to_pandas()
+    return _read_columns(reader, name, path, wanted)
+
+
+def _read_columns(reader, name, path, wanted) -> tuple:
+    sheet = _load(reader, name, path, use_columns=",".join(sheetxml.col_letter(c) for c in wanted))
+    return sheet, _frame(sheet, name, path)
 
 
 def _header(zf, part, rules):

@@ -1,0 +1,112 @@
+"""The command line has the list parsed on another thread while pandas loads (xlsx/early.py). What
+open_book makes of that parse equals what it reads by itself; a file changed since, a wide sheet, a list
+that is not the first sheet, or a refused workbook is read (or refused) as if nothing had been parsed."""
+import os
+import shutil
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from donorguard import files, rules as rules_mod
+from donorguard.errors import NotAWorkbook
+from donorguard.xlsx import early, package, read
+from donorguard.xlsx.read import open_book
+from support import book, new_key
+
+RULES = rules_mod.load()
+SAMPLES = os.path.join(os.path.dirname(__file__), "..", "workbooks")
+
+
+def same(a, b):
+    assert (a.sheet, a.header_row, a.columns, a.seal_col, a.part) == (b.sheet, b.header_row, b.columns, b.seal_col,
+                                                                         b.part)
+    pd.testing.assert_frame_equal(a.table.values, b.table.values)
+    assert a.table.rows.tolist() == b.table.rows.tolist()
+    pd.testing.assert_series_equal(a.table.seals, b.table.seals)
+    assert a.manifest == b.manifest
+
+
+def early_book(path, monkeypatch, served=True):
+    """open_book after early.start; with served, reading the columns itself is an error."""
+    early.start(path)
+    if served:
+        def refuse(*a):
+            raise AssertionError("open_book read the columns although they were parsed early")
+        monkeypatch.setattr(read, "_read_columns", refuse)
+    try:
+        return open_book(path, RULES)
+    finally:
+        monkeypatch.undo()
+
+
+@pytest.mark.parametrize("name", ["donors.xlsx", "donors-sealed.xlsx", "donors-kosai.xlsx"])
+def test_samples_read_early_equal_read_late(tmp_path, monkeypatch, name):
+    p = tmp_path / name
+    shutil.copyfile(os.path.join(SAMPLES, name), p)
+    same(early_book(p, monkeypatch), open_book(p, RULES))
+
+
+def test_list_off_to_the_side_with_notes_around_it(tmp_path, monkeypatch):
+    p, _ = book(tmp_path, n=80, start_col=3, free_columns={"備考": ["x"] * 80})
+    wb = openpyxl.load_workbook(p)
+    wb.active["A1"], wb.active["T150"] = "memo", "note far below and right"
+    wb.save(p)
+    files.seal_file(p, RULES, new_key(tmp_path))
+    same(early_book(p, monkeypatch), open_book(p, RULES))
+
+
+def test_a_file_replaced_after_the_start_is_read_again(tmp_path, monkeypatch):
+    p, _ = book(tmp_path, n=40, seed=1)
+    other, _ = book(tmp_path, n=70, seed=2, name="other.xlsx")
+    early.load_arrow()
+    early.start(p)
+    thread, box = early._started[str(p)]
+    thread.join()
+    assert "parsed" in box                          # the first file was parsed...
+    os.replace(other, p)
+    got = open_book(p, RULES)                       # ...and not used
+    assert len(got.table) == 70
+    same(got, open_book(p, RULES))
+
+
+def test_a_wide_sheet_is_left_to_open_book(tmp_path, monkeypatch):
+    p, _ = book(tmp_path, n=40)
+    wb = openpyxl.load_workbook(p)
+    wb.active["BZ2"] = "far right, within reason"
+    wb.save(p)
+    early.start(p)
+    assert str(p) not in early._started
+    same(open_book(p, RULES), open_book(p, RULES))
+
+
+def test_a_list_on_the_second_sheet(tmp_path, monkeypatch):
+    p, _ = book(tmp_path, n=40)
+    wb = openpyxl.load_workbook(p)
+    wb.create_sheet("メモ", 0)["A1"] = "first sheet, not the list"
+    wb.save(p)
+    same(early_book(p, monkeypatch, served=False), open_book(p, RULES))
+
+
+def test_a_refused_workbook_is_refused_once_with_the_same_words(tmp_path, monkeypatch):
+    p, _ = book(tmp_path, n=40)
+    with zipfile.ZipFile(p) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    scans = []
+    monkeypatch.setattr(package, "_extent", lambda *a, real=package._extent: scans.append(a[1]) or real(*a))
+    early.start(p)                                  # finds it, says nothing
+    assert str(p) not in early._started
+    with pytest.raises(NotAWorkbook, match="too many cells") as first:
+        open_book(p, RULES)
+    package._inspected.clear()
+    with pytest.raises(NotAWorkbook) as fresh:
+        open_book(p, RULES)
+    assert str(first.value) == str(fresh.value)
+    assert scans.count("xl/worksheets/sheet1.xml") == 2     # once early (reused by open_book), once fresh
