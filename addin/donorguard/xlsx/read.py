@@ -114,7 +114,11 @@ def _read_columns(reader, name, path, wanted) -> tuple:
 def _header(zf, part, rules):
     """(Excel row, {column name: Excel column}, seal Excel column or None) of the header, from the first
     rows of the sheet XML; or (None, the names missing from the closest row, None)."""
-    with zf.open(part) as stream:
+    try:
+        stream = zf.open(part)
+    except KeyError:
+        raise WorkbookUnreadable(path=zf.filename, why=f"part {part} is missing") from None
+    with stream:
         rows = sheetxml.first_rows(stream, rules.header_search_rows + 200)
     needed = [int(v.group(1)) for _, cells in rows for _, cell in cells
               if b't="s"' in cell.split(b">", 1)[0] and (v := sheetxml.re.search(rb"<v>(\d+)</v>", cell))]
