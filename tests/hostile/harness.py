@@ -118,7 +118,15 @@ def _child(args, env, cwd, out, err):                      # runs in the forked 
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", line_buffering=True)
     sys.argv = ["donorguard", *args]
     from donorguard.launch import main      # as the console script: the workbook is inspected early
-    main()
+    code = 1                                # an exception other than SystemExit: Python exits with 1
+    try:
+        main()
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        raise
+    finally:                                # the exit code as the command gave it (see run_forked)
+        Path(out).with_name("exit-code.txt").write_text(str(code))
 
 
 def run_forked(args, env, cwd=None, timeout=TIMEOUT, capture_dir=None) -> Run:
@@ -137,11 +145,23 @@ def run_forked(args, env, cwd=None, timeout=TIMEOUT, capture_dir=None) -> Run:
             p.kill()
             p.join()
         read = lambda f: f.read_bytes().decode("utf-8", "replace") if f.exists() else ""
-        return Run(list(args), None if timed_out else p.exitcode, read(out), read(err), time.monotonic() - t0,
+        code = p.exitcode
+        if code == 255:     # the fork server's word when it lost track of its child (seen under load): the
+            code = _own_exit_code(capture_dir / "exit-code.txt", timeout)   # command wrote its own on exit
+        return Run(list(args), None if timed_out else code, read(out), read(err), time.monotonic() - t0,
                    timed_out=timed_out)
     finally:
         if own:
             shutil.rmtree(capture_dir, ignore_errors=True)
+
+
+def _own_exit_code(f: Path, timeout: float) -> int:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if f.exists() and f.read_text().strip().isdigit():
+            return int(f.read_text())
+        time.sleep(0.05)
+    return 255
 
 
 def executor():
@@ -161,15 +181,14 @@ def sha256(path) -> str | None:
 
 
 def leftovers(*folders) -> list:
-    """Temporary files DonorGuard must never leave behind: *.dgtmp and .donorguard-export-* folders."""
+    """Temporary files DonorGuard must never leave behind: *.dgtmp and .donorguard-export-* folders.
+    The kill trials look while a command runs, so a folder may vanish mid-walk (renamed into place):
+    os.walk skips it instead of failing as Path.rglob does."""
     out = []
     for folder in folders:
-        folder = Path(folder)
-        if not folder.is_dir():
-            continue
-        for p in folder.rglob("*"):
-            if p.name.endswith(".dgtmp") or p.name.startswith(".donorguard-export-"):
-                out.append(p)
+        for top, dirs, names in os.walk(folder):
+            out += [Path(top, n) for n in dirs + names
+                    if n.endswith(".dgtmp") or n.startswith(".donorguard-export-")]
     return sorted(out)
 
 
