@@ -1,8 +1,10 @@
 """The size check before any reader sees a sheet: every way a cell can sit far away is caught, and the
 usual sheet passes on the fast path (one regex search per chunk)."""
+import re
 import zipfile
 
 import pytest
+from hypothesis import given, strategies as st
 
 from donorguard.errors import NotAWorkbook
 from donorguard.xlsx import package
@@ -76,3 +78,25 @@ def test_near_cells_pass_the_slow_path(tmp_path, near):
     rows, cols = extent(p)
     assert (rows, cols) != (0, 0) and rows * cols <= package.MAX_CELLS
     package.open_zip(p).close()
+
+
+PLAIN = re.compile(rb'<c r="[A-Z](\d{1,7})"')
+
+
+def oracle(body: bytes) -> bool:
+    """_plain_cells by regex: no prefixed cell, and every cell starts `<c r="` + one capital + a row up to
+    Excel's last (a row 0 is not far, so it passes)."""
+    if re.search(rb":c[ \t\r\n>/]", body):
+        return False
+    plain = [int(r) for r in PLAIN.findall(body)]
+    return len(plain) == len(re.findall(rb"<c[ \t\r\n>/]", body)) and all(r <= package.MAX_ROW for r in plain)
+
+
+@given(st.lists(st.sampled_from(['<c r="A1">', '<c r="Z1048576"/>', '<c r="K1048577">', '<c r="B12"><v>c</v></c>',
+                                 '<c r="AA7">', '<c r="a5">', "<c r='C3'>", '<c  r="D4">', '<c s="1" r="E5">',
+                                 '<c>', '<c/>', '<x:c r="F6">', '<col min="1"/>', '<cfRule/>', 'abc c>',
+                                 '<c r="G9999999">', '<c r="H0">', '<c r="J12345678">', '<row r="3">', '</c>']),
+                min_size=1, max_size=30))
+def test_fast_check_agrees_with_a_regex(parts):
+    body = "".join(parts).encode()
+    assert package._plain_cells(body) == oracle(body), body
