@@ -172,8 +172,20 @@ def run_once(cmd: list, env: dict, log: Path) -> tuple:
     return secs, kb / 1024, code
 
 
+def compiled() -> None:
+    """Byte-compile donorguard once, as pip does when it installs a package (the libraries compared against
+    were installed so): an editable install run with PYTHONDONTWRITEBYTECODE would compile every module in
+    every run. A read-only install is left as it is."""
+    import compileall
+    try:
+        compileall.compile_dir(Path(__file__).parent, quiet=2)
+    except OSError:
+        pass
+
+
 def measure(p: dict, repeat: int, big: bool = False) -> list:
     env = {**os.environ, "DONORGUARD_AUDIT_LOG": str(p["audit"]), "PYTHONDONTWRITEBYTECODE": "1"}
+    compiled()
     todo = tasks(p, big)
     runs = {name: [] for name, *_ in todo}
     for r in range(repeat):
