@@ -81,6 +81,11 @@ def test_a_wide_sheet_is_left_to_open_book(tmp_path, monkeypatch):
     same(open_book(p, RULES), open_book(p, RULES))
 
 
+def test_the_manifest_sheet_is_named_as_the_manifest_names_it():
+    from donorguard import manifest
+    assert early.MANIFEST_SHEET == manifest.SHEET
+
+
 def test_a_list_on_the_second_sheet(tmp_path, monkeypatch):
     p, _ = book(tmp_path, n=40)
     wb = openpyxl.load_workbook(p)

@@ -1,8 +1,8 @@
-"""Reading begun before pandas is loaded. The command line names its workbook; while Python imports
-pandas and the rest (about a second), another thread runs open_zip's safety checks and then has fastexcel
+"""Reading begun before pandas is loaded. The command line names its workbook: open_zip's safety checks
+run first, then, while Python imports pandas and the rest (about a second), another thread has fastexcel
 parse the list's sheet whole (fastexcel parses without the GIL). open_book takes that parse if it is of the
 sheet it wants and the file is unchanged; otherwise, or if anything failed here, it reads as it always does.
-This module imports nothing heavy: it runs beside those imports."""
+This module imports nothing heavy: it runs before those imports."""
 import importlib
 import threading
 

@@ -31,10 +31,6 @@ NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 def open_zip(path) -> zipfile.ZipFile:
     """A ZipFile of an .xlsx, or one clear error: missing, a folder, not a zip, encrypted, a bomb.
     Its `extents` say how far each sheet part's cells reach (see _extent)."""
-    return _open_zip(path)
-
-
-def _open_zip(path) -> zipfile.ZipFile:
     p = Path(path)
     if not p.exists():
         raise NotAWorkbook(path=str(path), why="no such file")
@@ -245,10 +241,10 @@ def _bodies(zf, part: str, where: str):
         raise NotAWorkbook(path=where, why=f"part {part} cannot be unpacked (damaged or encrypted)") from None
 
 
-def _inflate(zf, info: zipfile.ZipInfo, where: str, size: int = 1 << 24):
+def _inflate(zf, info: zipfile.ZipInfo, where: str, size: int = 1 << 22):
     """A part's bytes in pieces of `size`, then b"". Deflated data is inflated by zlib in large calls, each
-    without the GIL (zipfile's own reader takes it back every few kilobytes): so this scan can run on
-    another core while the main thread imports pandas. Never more than the part's declared size."""
+    without the GIL (zipfile's own reader takes it back every few kilobytes): so inflating runs on one core
+    while numpy checks the previous piece on the other. Never more than the part's declared size."""
     if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         with zf.open(info) as f:                      # encrypted or unusual: zipfile says what is wrong
             yield from iter(lambda: f.read(size), b"")
