@@ -16,6 +16,7 @@ from donorguard.xlsx.read import open_book
 from support import book, new_key
 
 RULES = rules_mod.load()
+_read_columns = read._read_columns
 SAMPLES = os.path.join(os.path.dirname(__file__), "..", "workbooks")
 
 
@@ -28,9 +29,19 @@ def same(a, b):
     assert a.manifest == b.manifest
 
 
-def early_book(path, monkeypatch, served=True):
-    """open_book after early.start; with served, reading the columns itself is an error."""
+@pytest.fixture(params=["halves", "whole"])
+def cut(request, monkeypatch):
+    """Lists parsed in halves (xlsx/halves.py: any size) or whole (none)."""
+    monkeypatch.setattr(early, "SPLIT_FROM", 0 if request.param == "halves" else 1 << 40)
+    return request.param
+
+
+def early_book(path, monkeypatch, served=True, cut=None):
+    """open_book after early.start; with served, reading the columns itself is an error. With cut, the
+    parse must have been of the halves or the whole as it says."""
     early.start(path)
+    if cut:
+        assert len(early._started[str(path)][0]) == (2 if cut == "halves" else 1)
     if served:
         def refuse(*a):
             raise AssertionError("open_book read the columns although they were parsed early")
@@ -38,23 +49,23 @@ def early_book(path, monkeypatch, served=True):
     try:
         return open_book(path, RULES)
     finally:
-        monkeypatch.undo()
+        monkeypatch.setattr(read, "_read_columns", _read_columns)
 
 
 @pytest.mark.parametrize("name", ["donors.xlsx", "donors-sealed.xlsx", "donors-kosai.xlsx"])
-def test_samples_read_early_equal_read_late(tmp_path, monkeypatch, name):
+def test_samples_read_early_equal_read_late(tmp_path, monkeypatch, name, cut):
     p = tmp_path / name
     shutil.copyfile(os.path.join(SAMPLES, name), p)
-    same(early_book(p, monkeypatch), open_book(p, RULES))
+    same(early_book(p, monkeypatch, cut=cut), open_book(p, RULES))
 
 
-def test_list_off_to_the_side_with_notes_around_it(tmp_path, monkeypatch):
+def test_list_off_to_the_side_with_notes_around_it(tmp_path, monkeypatch, cut):
     p, _ = book(tmp_path, n=80, start_col=3, free_columns={"備考": ["x"] * 80})
     wb = openpyxl.load_workbook(p)
     wb.active["A1"], wb.active["T150"] = "memo", "note far below and right"
     wb.save(p)
     files.seal_file(p, RULES, new_key(tmp_path))
-    same(early_book(p, monkeypatch), open_book(p, RULES))
+    same(early_book(p, monkeypatch, cut=cut), open_book(p, RULES))
 
 
 def test_a_file_replaced_after_the_start_is_read_again(tmp_path, monkeypatch):
@@ -62,9 +73,10 @@ def test_a_file_replaced_after_the_start_is_read_again(tmp_path, monkeypatch):
     other, _ = book(tmp_path, n=70, seed=2, name="other.xlsx")
     early.load_arrow()
     early.start(p)
-    thread, box = early._started[str(p)]
-    thread.join()
-    assert "parsed" in box                          # the first file was parsed...
+    threads, parsed = early._started[str(p)]
+    for t in threads:
+        t.join()
+    assert parsed().columns is not None             # the first file was parsed...
     os.replace(other, p)
     got = open_book(p, RULES)                       # ...and not used
     assert len(got.table) == 70

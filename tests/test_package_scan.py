@@ -100,3 +100,14 @@ def oracle(body: bytes) -> bool:
 def test_fast_check_agrees_with_a_regex(parts):
     body = "".join(parts).encode()
     assert package._plain_cells(body) == oracle(body), body
+
+
+@given(st.lists(st.lists(st.sampled_from(["1", "2", "9", "10", "11", "99", "100", "1048576", "999999", "07"]),
+                         max_size=12), min_size=1, max_size=4))
+def test_row_order_agrees_with_sorting(bodies):
+    """_plain_cells' order, carried across bodies, says whether the cells' rows ascend (a leading zero: no)."""
+    order, rows = [0, True], [r for b in bodies for r in b]
+    for b in bodies:
+        assert package._plain_cells("".join(f'<c r="B{r}"><v>1</v></c>' for r in b).encode(), order)
+    expected = not any(r.startswith("0") for r in rows) and [int(r) for r in rows] == sorted(int(r) for r in rows)
+    assert order[1] == expected, rows

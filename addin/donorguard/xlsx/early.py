@@ -1,17 +1,20 @@
 """Reading begun before pandas is loaded. The command line names its workbook: open_zip's safety checks
-run first, then, while Python imports pandas and the rest (about a second), another thread has fastexcel
-parse the list's sheet whole (fastexcel parses without the GIL). open_book takes that parse if it is of the
+run first, then, while Python imports pandas and the rest (about a second), fastexcel parses the list's
+sheet on other threads (it parses without the GIL): in two halves, one per core, from the XML the checks
+inflated (halves.py), or whole. open_book takes that parse if it is of the
 sheet it wants and the file is unchanged; otherwise, or if anything failed here, it reads as it always does.
 This module imports nothing heavy: it runs before those imports."""
 import importlib
 import threading
 
-from . import package
+from . import halves, package
 
 MANIFEST_SHEET = "_DonorGuard"      # manifest.SHEET (not imported here: it would load pandas on this thread)
 NARROW = 64                         # a sheet reaching further right is read column by column, by open_book
+KEEP = 1 << 28                      # the XML of a longer sheet is not kept to be parsed in halves (memory)
+SPLIT_FROM = 1 << 20                # a shorter sheet is parsed whole: too little to gain
 
-_started = {}                       # path -> (thread, what it parsed)
+_started = {}                       # path -> (threads, what they parsed, once they are done)
 _arrow = threading.Event()          # pyarrow is loaded: the reading thread may convert to Arrow
 
 
@@ -23,51 +26,66 @@ def load_arrow() -> None:
 
 
 class Parsed:
-    """fastexcel's parse of one sheet (every cell as text, no header) and its Arrow batch."""
+    """fastexcel's parse of one sheet, every cell as text, no header: {Excel column (0-based): Arrow column}."""
 
-    def __init__(self, ident, name, sheet, batch):
-        self.ident, self.name, self.sheet, self.batch = ident, name, sheet, batch
+    def __init__(self, ident, name, columns: dict):
+        self.ident, self.name, self.columns = ident, name, columns
 
 
 def start(path) -> None:
     """Run open_zip's checks of `path` here (on both cores: nothing else is running yet), then, if it is
-    safe, parse on another thread the first sheet that is not the manifest, if its cells lie within NARROW
-    columns. What the checks find is not raised here: open_book's open_zip finds it again and says so."""
+    safe, parse on other threads the first sheet that is not the manifest, if its cells lie within NARROW
+    columns: in two halves if the checks kept its XML (see halves.py), else whole. What the checks find is
+    not raised here: open_book's open_zip finds it again and says so."""
     try:
-        with package.open_zip(path) as zf:
-            names = list(package.sheet_parts(zf).items())
-            extents = zf.extents
-            ident = package.identity(path)
+        with package.open_zip(path, keep=KEEP) as zf:
+            names = [(n, part) for n, (part, _) in package.sheet_parts(zf).items() if n != MANIFEST_SHEET]
+            if not names or zf.extents.get(names[0][1], (0, 0))[1] > NARROW:
+                return
+            name, part = names[0]
+            xml = zf.kept.pop(part, [])
+            cut = halves.cut(zf, part, xml) if sum(map(len, xml)) >= SPLIT_FROM else None
+            del xml
+            ident = zf.ident
     except Exception:
         return
-    names = [(n, part) for n, (part, _) in names if n != MANIFEST_SHEET]
-    if not names or extents.get(names[0][1], (0, 0))[1] > NARROW:
-        return
-    box = {}
+    sources = [lambda: cut.package(0), lambda: cut.package(1)] if cut else [lambda: str(path)]
+    parses = [[] for _ in sources]
 
-    def parse():
+    def parse(source, into):
         try:
             import fastexcel
-            sheet = fastexcel.read_excel(str(path)).load_sheet(names[0][0], header_row=None, dtypes="string")
+            sheet = fastexcel.read_excel(source()).load_sheet(name, header_row=None, dtypes="string")
             _arrow.wait()
-            box["parsed"] = Parsed(ident, names[0][0], sheet, sheet.to_arrow())
+            into.append((sheet, sheet.to_arrow()))
         except BaseException:
             pass                    # open_book reads again and says what is wrong
 
-    thread = threading.Thread(target=parse, name="donorguard-read", daemon=True)
-    _started[str(path)] = (thread, box)
-    thread.start()
+    def columns():
+        if not all(parses):
+            return None
+        if cut:
+            return halves.join(cut, *(p[0] for p in parses))
+        sheet, batch = parses[0][0]
+        return {c.absolute_index: batch.column(j) for j, c in enumerate(sheet.selected_columns)}
+
+    threads = [threading.Thread(target=parse, args=a, name="donorguard-read", daemon=True)
+               for a in zip(sources, parses)]
+    _started[str(path)] = (threads, lambda: Parsed(ident, name, columns()))
+    for t in threads:
+        t.start()
 
 
 def take(path) -> Parsed | None:
     """What start(path) parsed, once; None if it was not started, failed, or the file changed since."""
-    thread, box = _started.pop(str(path), (None, {}))
-    if thread is None:
+    threads, parsed = _started.pop(str(path), ((), None))
+    if parsed is None:
         return None
     _arrow.set()                    # the caller has pandas, hence pyarrow
-    thread.join()
-    parsed = box.get("parsed")
+    for t in threads:
+        t.join()
+    parsed = parsed()
     try:
-        return parsed if parsed is not None and parsed.ident == package.identity(path) else None
+        return parsed if parsed.columns is not None and parsed.ident == package.identity(path) else None
     except OSError:
         return None

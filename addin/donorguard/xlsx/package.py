@@ -28,9 +28,12 @@ NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
-def open_zip(path) -> zipfile.ZipFile:
+def open_zip(path, keep: int = 0) -> zipfile.ZipFile:
     """A ZipFile of an .xlsx, or one clear error: missing, a folder, not a zip, encrypted, a bomb.
-    Its `extents` say how far each sheet part's cells reach (see _extent)."""
+    Its `extents` say how far each sheet part's cells reach (see _extent). With `keep`, its `kept` holds the
+    XML (in pieces, as _bodies gives it) the checks inflated of sheet parts (in workbook order, up to `keep` bytes in all) whose every cell
+    is written `<c r="A1"` within column Z and in row order; only when this version of the file is
+    inspected for the first time in this process. Its `ident` is the file's identity() then."""
     p = Path(path)
     if not p.exists():
         raise NotAWorkbook(path=str(path), why="no such file")
@@ -60,7 +63,7 @@ def open_zip(path) -> zipfile.ZipFile:
             zf.close()
             raise NotAWorkbook(path=str(path), why="a part inflates to an implausible size (zip bomb)")
     try:
-        zf.extents = _inspect(zf, p, infos)
+        zf.extents, zf.kept, zf.ident = _inspect(zf, p, infos, keep)
     except BaseException:
         zf.close()
         raise
@@ -79,25 +82,27 @@ _ROW_NUM = re.compile(rb'<row\b[^>]*?\sr\s*=\s*["\'](\d+)["\']')
 _CELL_REF = re.compile(rb'(?<![\w:.-])r\s*=\s*["\']([A-Za-z]{1,4})(\d{1,9})["\']')
 
 
-def _inspect(zf, p: Path, infos) -> dict:
+def _inspect(zf, p: Path, infos, keep: int = 0) -> tuple:
     """Refuse parts no reader should be given: a DTD anywhere (entity expansion, external entities;
     the Open Packaging Conventions forbid DTDs), a part that will not unpack, a sheet whose used range
     the reader would have to hold in memory cell by cell (one stray value at XFD1048576 is 17 billion).
-    Returns {sheet part: (last row, last column)} as _extent gives them. Each version of a file is
-    inspected once per process: later calls return the same extents or raise the same refusal."""
-    ident = identity(p)
+    Returns {sheet part: (last row, last column)} as _extent gives them, the XML kept (see open_zip), and
+    the file's identity when inspected.
+    Each version of a file is inspected once per process: later calls return the same extents (and
+    nothing kept) or raise the same refusal."""
+    ident, kept = identity(p), {}
     if ident not in _inspected:
         try:
-            _inspected[ident] = _inspect_parts(zf, str(p), infos)
+            _inspected[ident] = _inspect_parts(zf, str(p), infos, kept, keep)
         except (NotAWorkbook, WorkbookUnreadable) as e:
             _inspected[ident] = e
     found = _inspected[ident]
     if isinstance(found, Exception):
         raise found
-    return found
+    return found, kept, ident
 
 
-def _inspect_parts(zf, where: str, infos) -> dict:
+def _inspect_parts(zf, where: str, infos, kept: dict, budget: int) -> dict:
     for i in infos:
         if i.filename.lower().endswith((".xml", ".rels", ".vml")):
             try:
@@ -113,10 +118,14 @@ def _inspect_parts(zf, where: str, infos) -> dict:
     for part, _ in sheet_parts(zf).values():
         if part not in names:
             continue
-        rows, cols = extents[part] = _extent(zf, part, where)
+        size = zf.getinfo(part).file_size
+        keep = [] if size <= budget else None
+        rows, cols = extents[part] = _extent(zf, part, where, keep)
         if rows * cols > MAX_CELLS:
             raise NotAWorkbook(path=where, why=f"part {part} has values out to row {rows:,} and column {cols:,}, "
                                                f"too many cells to read; delete the stray cells far from the list")
+        if keep:
+            kept[part], budget = keep, budget - size
     return extents
 
 
@@ -141,13 +150,24 @@ def _has_dtd(head: bytes) -> bool:
     return rest.startswith(b"<!") or (len(head) >= MAX_PROLOG and not rest.startswith(b"<"))
 
 
-def _extent(zf, part: str, where: str) -> tuple:
+def _extent(zf, part: str, where: str, keep: list | None = None) -> tuple:
     """(last row, last column) a sheet's cells reach: the reader holds that whole rectangle.
     Usually a vectorised look at every `<c` shows each cell is written `<c r="A1"` (one letter, a row Excel
     has), and (0, 0) is returned (within column Z); otherwise a second, slower pass reads every reference, and bounds
-    cells without one by their count in the row."""
-    if all(_plain_cells(body) for body in _ahead(_bodies(zf, part, where))):
+    cells without one by their count in the row. A `keep` list receives the XML if that look succeeds and
+    the cells are in row order; it is left empty otherwise."""
+    order = [0, True] if keep is not None else None
+    for body in _ahead(_bodies(zf, part, where)):
+        if not _plain_cells(body, order):
+            break
+        if keep is not None:
+            keep.append(body)
+    else:
+        if keep is not None and not order[1]:
+            keep.clear()
         return 0, 0
+    if keep is not None:
+        keep.clear()
     rows = cols = numbered = counted = 0
     for body in _bodies(zf, part, where):
         for letters, digits in set(_CELL_REF.findall(body)):
@@ -195,10 +215,11 @@ def _ahead(items, depth: int = 2):
         stop.set()
 
 
-def _plain_cells(body: bytes) -> bool:
+def _plain_cells(body: bytes, order: list | None = None) -> bool:
     """Is every cell element written `<c r="A1"` (one capital letter, a row up to Excel's last), and none with
     a namespace prefix (`<x:c`)? Then the cells lie within column Z and row 1,048,576 (27 million at most).
-    numpy, not a regex: it releases the GIL. Each cell's first 15 bytes are read as two 8-byte words."""
+    numpy, not a regex: it releases the GIL. Each cell's first 15 bytes are read as two 8-byte words.
+    An `order` [last row key, in order so far] is carried from body to body: are the cells' rows ascending?"""
     a = np.frombuffer(b"\0" + body + b"\0" * 16, np.uint8)
     c = np.flatnonzero(a[1:-16] == ord("c"))          # every c, then those that end an element name
     c = c[_TAG_END[a[c + 2]]]
@@ -212,13 +233,29 @@ def _plain_cells(body: bytes) -> bool:
     if not (((head & np.uint64(_HEAD_MASK)) == np.uint64(_HEAD)).all() and
             ((letter >= ord("A")) & (letter <= ord("Z"))).all()):
         return False
-    d = words[cells + 7].view(np.uint8).reshape(-1, 8)      # the row's digits and what follows them
+    w = words[cells + 7]
+    d = w.view(np.uint8).reshape(-1, 8)      # the row's digits and what follows them
     digit = (d - np.uint8(ord("0"))) < 10
     end = np.argmin(digit, axis=1)           # the first character after the digits (0: none, or eight)
     if not (digit[:, 0] & (d[np.arange(len(d)), end] == ord('"'))).all():
         return False
     far = end == 7                           # seven digits: only up to Excel's last row, 1,048,576
-    return bool(((d[far, :7].astype(np.int64) - ord("0")) @ 10 ** np.arange(6, -1, -1) <= MAX_ROW).all())
+    if not ((d[far, :7].astype(np.int64) - ord("0")) @ 10 ** np.arange(6, -1, -1) <= MAX_ROW).all():
+        return False
+    if order is not None and len(w) and order[1]:
+        order[1] = _ascending(w, end, d[:, 0], order)
+    return True
+
+
+def _ascending(w, end, first, order: list) -> bool:
+    """Are these rows (each cell's digit word and digit count) ascending, from order[0] on? Keys order as
+    the rows do: the digit count above the digits read big-end first. A leading zero says no."""
+    e = end.astype(np.uint64)
+    digits = (w & ((np.uint64(1) << (np.uint64(8) * e)) - np.uint64(1))).byteswap()
+    key = (e << np.uint64(56)) | (digits >> np.uint64(8))
+    ok = not (first == ord("0")).any() and key[0] >= order[0] and bool((key[1:] >= key[:-1]).all())
+    order[0] = key[-1]
+    return ok
 
 
 def _cells(t: bytes) -> int:
@@ -250,15 +287,7 @@ def _inflate(zf, info: zipfile.ZipInfo, where: str, size: int = 1 << 22):
             yield from iter(lambda: f.read(size), b"")
         yield b""
         return
-    with open(zf.filename, "rb") as f:
-        f.seek(info.header_offset)
-        head = f.read(30)
-        if len(head) < 30 or head[:4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile("bad local header")
-        f.seek(info.header_offset + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little"))
-        raw = f.read(info.compress_size)
-    if len(raw) < info.compress_size:
-        raise zipfile.BadZipFile("truncated")
+    raw = raw_bytes(zf, info)
     if info.compress_type == zipfile.ZIP_STORED:
         for start in range(0, len(raw), size):
             yield raw[start:start + size]
@@ -279,6 +308,20 @@ def _inflate(zf, info: zipfile.ZipInfo, where: str, size: int = 1 << 22):
         elif inflater.eof or (pos >= len(raw) and not pending):
             break
     yield b""
+
+
+def raw_bytes(zf, info: zipfile.ZipInfo) -> bytes:
+    """A part's bytes as stored in the zip (compressed, if it is)."""
+    with open(zf.filename, "rb") as f:
+        f.seek(info.header_offset)
+        head = f.read(30)
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile("bad local header")
+        f.seek(info.header_offset + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little"))
+        raw = f.read(info.compress_size)
+    if len(raw) < info.compress_size:
+        raise zipfile.BadZipFile("truncated")
+    return raw
 
 
 def parse_xml(zf, name: str):

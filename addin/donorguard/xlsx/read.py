@@ -82,10 +82,11 @@ def open_book(path, rules: Rules) -> Book:
             raise MissingColumns(path=path, missing=", ".join(sorted(missing, key=rules.names.index)),
                                  rows=rules.header_search_rows)
     wanted = sorted(set(found.values()) | ({seal} if seal else set()))
-    sheet, df = _columns(reader, name, path, wanted, early.take(path))
+    last, df = _columns(reader, name, path, wanted, early.take(path))
+    df.columns = [sheetxml.col_letter(c) for c in wanted]
     at = {c: j for j, c in enumerate(wanted)}
     h = _header_index(df, {n: at[c] for n, c in found.items()}, header_row, rules, path)
-    seal_col = seal or max(c.absolute_index for c in sheet.available_columns()) + 2
+    seal_col = seal or last + 2
     part = parts[name][0]
 
     def hidden():
@@ -97,18 +98,17 @@ def open_book(path, rules: Rules) -> Book:
 
 
 def _columns(reader, name, path, wanted, parsed=None) -> tuple:
-    """(fastexcel sheet, DataFrame of the wanted Excel columns in order): cut from the early parse of the
-    whole sheet if there is one, else read column by column."""
-    if parsed is not None and parsed.name == name:
-        at = {c.absolute_index + 1: j for j, c in enumerate(parsed.sheet.selected_columns)}
-        if all(c in at for c in wanted):
-            return parsed.sheet, parsed.batch.select([at[c] for c in wanted]).to_pandas()
+    """(the sheet's last used column, 0-based; DataFrame of the wanted Excel columns in order): cut from the
+    early parse of the sheet if there is one, else read column by column."""
+    if parsed is not None and parsed.name == name and all(c - 1 in parsed.columns for c in wanted):
+        import pyarrow as pa
+        return max(parsed.columns), pa.table([parsed.columns[c - 1] for c in wanted], names=list(map(str, wanted))).to_pandas()
     return _read_columns(reader, name, path, wanted)
 
 
 def _read_columns(reader, name, path, wanted) -> tuple:
     sheet = _load(reader, name, path, use_columns=",".join(sheetxml.col_letter(c) for c in wanted))
-    return sheet, _frame(sheet, name, path)
+    return max(c.absolute_index for c in sheet.available_columns()), _frame(sheet, name, path)
 
 
 def _header(zf, part, rules):

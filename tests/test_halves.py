@@ -1,0 +1,144 @@
+"""A long list is parsed in two halves (xlsx/halves.py): what the halves give, joined, is what fastexcel
+gives for the whole sheet, or nothing (then the sheet is read whole). Sheets are generated: rows with gaps,
+cells skipped, empty styled cells, error cells (fastexcel gives them as missing, but they widen the list),
+numbers, text, a list that does not start at column A."""
+import io
+import zipfile
+
+import fastexcel
+import openpyxl
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from donorguard.xlsx import halves, package
+
+PART = "xl/worksheets/sheet1.xml"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def template() -> dict:
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "x"
+    buf = io.BytesIO()
+    wb.save(buf)
+    with zipfile.ZipFile(buf) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+TEMPLATE = template()
+
+
+def workbook(path, rows) -> bytes:
+    """Write a workbook whose sheet has `rows`: [(row number, [(column 0-25, kind, text)])]; returns its XML."""
+    cells = {"s": '<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>', "n": '<c r="{ref}"><v>{text}</v></c>',
+             "e": '<c r="{ref}" t="e"><v>#N/A</v></c>', "empty": '<c r="{ref}" s="0"/>'}
+    body = "".join(f'<row r="{r}">' + "".join(cells[kind].format(ref=f"{LETTERS[c]}{r}", text=text)
+                                              for c, kind, text in row) + "</row>" for r, row in rows)
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats'
+           f'.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>').encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in TEMPLATE.items():
+            z.writestr(name, xml if name == PART else data)
+    return xml
+
+
+def whole(source) -> dict:
+    sheet = fastexcel.read_excel(source).load_sheet(0, header_row=None, dtypes="string")
+    batch = sheet.to_arrow()
+    return {c.absolute_index: batch.column(j).to_pylist() for j, c in enumerate(sheet.selected_columns)}
+
+
+def in_halves(path, pieces):
+    with zipfile.ZipFile(path) as zf:
+        where = halves.cut(zf, PART, pieces)
+    if where is None:
+        return None
+    parts = []
+    for i in (0, 1):
+        sheet = fastexcel.read_excel(where.package(i)).load_sheet(0, header_row=None, dtypes="string")
+        parts.append((sheet, sheet.to_arrow()))
+    joined = halves.join(where, *parts)
+    return None if joined is None else {c: a.to_pylist() for c, a in joined.items()}
+
+
+def pieces_of(xml: bytes, cuts: list) -> list:
+    """The XML in pieces cut before some `<row` tags (package._bodies never cuts inside a tag)."""
+    starts = [i for i in range(len(xml)) if xml.startswith(b"<row", i)]
+    at = sorted({starts[c % len(starts)] for c in cuts}) if starts else []
+    return [xml[a:b] for a, b in zip([0] + at, at + [len(xml)]) if a < b]
+
+
+kinds = st.sampled_from(["s", "s", "s", "n", "e", "empty"])
+row = st.lists(st.tuples(st.integers(0, 25), kinds, st.sampled_from(["a", "yz", "7", "&amp;"])), max_size=6).map(
+    lambda cells: sorted({c: (c, k, t) for c, k, t in cells}.values()))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 3), row), min_size=1, max_size=40), st.lists(st.integers(0, 99), max_size=4))
+def test_halves_join_to_the_whole_or_to_nothing(tmp_path_factory, gaps, cuts):
+    numbers, r = [], 0
+    for gap, cells in gaps:
+        r += gap
+        numbers.append((r, cells))
+    path = tmp_path_factory.mktemp("h") / "g.xlsx"
+    xml = workbook(path, numbers)
+    got = in_halves(path, pieces_of(xml, cuts))
+    if got is not None:
+        assert got == whole(str(path))
+
+
+def test_a_plain_long_list_is_cut(tmp_path):
+    rows = [(r, [(c, "s", f"v{r}-{c}") for c in range(2, 9)]) for r in range(3, 400)]
+    xml = workbook(tmp_path / "l.xlsx", rows)
+    got = in_halves(tmp_path / "l.xlsx", pieces_of(xml, [100, 250]))
+    assert got is not None and got == whole(str(tmp_path / "l.xlsx"))
+    assert min(got) == 2 and len(got[2]) == 397
+
+
+def test_the_checks_keep_the_xml_only_of_rows_in_order(tmp_path):
+    rows = [(r, [(0, "s", "x")]) for r in range(1, 200)]
+    workbook(tmp_path / "in-order.xlsx", rows)
+    workbook(tmp_path / "out-of-order.xlsx", rows[:100] + [(5000, [(0, "s", "far")])] + rows[100:])
+    with package.open_zip(tmp_path / "in-order.xlsx", keep=1 << 20) as zf:
+        assert b"".join(zf.kept[PART]) == zipfile.ZipFile(tmp_path / "in-order.xlsx").read(PART)
+    with package.open_zip(tmp_path / "out-of-order.xlsx", keep=1 << 20) as zf:
+        assert zf.kept == {}
+    with package.open_zip(tmp_path / "in-order.xlsx", keep=10) as zf:      # over the budget
+        assert zf.kept == {}
+
+
+@pytest.mark.parametrize("mark_at", [(0, -1), (1, 0)])
+def test_a_mark_out_of_place_refuses_the_join(tmp_path, mark_at):
+    rows = [(r, [(0, "s", "x"), (1, "n", str(r))]) for r in range(1, 300)]
+    xml = workbook(tmp_path / "m.xlsx", rows)
+    with zipfile.ZipFile(tmp_path / "m.xlsx") as zf:
+        where = halves.cut(zf, PART, [xml])
+    parts = []
+    for i in (0, 1):
+        sheet = fastexcel.read_excel(where.package(i)).load_sheet(0, header_row=None, dtypes="string")
+        parts.append((sheet, sheet.to_arrow()))
+    assert halves.join(where, *parts) is not None
+    i, at = mark_at
+    sheet, batch = parts[i]
+    column = batch.column(0).to_pylist()
+    column[at] = "moved"
+    parts[i] = (sheet, batch.set_column(0, batch.schema[0], pa.array(column, batch.column(0).type)))
+    assert halves.join(where, *parts) is None
+
+
+def test_a_cell_filed_under_the_row_before_the_cut_is_not_lost(tmp_path):
+    """Rows ascend, but the last cell before the cut belongs to the cut's row: the first half would hold
+    a cell of the row the second begins with, and lose it. Not cut there."""
+    rows = [(r, [(0, "s", "x")]) for r in range(1, 300)]
+    xml = workbook(tmp_path / "f.xlsx", rows)
+    cut = xml.index(b"<row", len(xml) // 2 + 30)
+    n = int(xml[cut:cut + 20].split(b'"')[1])
+    cell = f'<c r="B{n}" t="inlineStr"><is><t>filed early</t></is></c>'.encode()
+    xml = xml[:cut - len(b"</row>")] + cell + xml[cut - len(b"</row>"):]
+    assert xml.index(b"<row", len(xml) // 2) == cut + len(cell)            # still cut at row n
+    with zipfile.ZipFile(tmp_path / "f.xlsx", "w") as z:
+        for name, data in TEMPLATE.items():
+            z.writestr(name, xml if name == PART else data)
+    assert "filed early" in whole(str(tmp_path / "f.xlsx"))[1]
+    assert in_halves(tmp_path / "f.xlsx", [xml]) is None
