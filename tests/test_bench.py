@@ -10,9 +10,10 @@ TASKS = ["read: fastexcel → pandas (baseline)", "donorguard check (sealed)",
 
 
 def test_bench_table(tmp_path, capsys):
-    assert bench.main(["--rows", "30", "--big", "--repeat", "1", "--cache", str(tmp_path)]) == 0
+    assert bench.main(["--rows", "30", "--big", "--repeat", "1", "--pairs", "2", "--cache", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     print(out)
+    assert re.search(r"check ÷ read, 2 pairs back to back: median \d+\.\d\d× \(from \d+\.\d\d× to", out)
     for n, tasks in ((30, TASKS), (300, TASKS[:3])):   # --big: a list ten times --rows, read/check/seal only
         block = out.split(f"{n} rows × 11 columns", 1)[1].split("\n\n", 1)[0]
         assert not any(ln.startswith(t) for t in TASKS[3:] for ln in block.splitlines()) or n == 30

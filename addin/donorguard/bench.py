@@ -205,6 +205,22 @@ def measure(p: dict, repeat: int, big: bool = False) -> list:
     return [(name, runs[name]) for name, *_ in todo]
 
 
+def pairs(p: dict, n: int) -> str:
+    """The check's headline ratio from n more pairs, each a read then a check of the sealed list back to back:
+    the median of the n ratios (a pair shares the machine's speed of that moment, which drifts)."""
+    env = {**os.environ, "DONORGUARD_AUDIT_LOG": str(p["audit"]), "PYTHONDONTWRITEBYTECODE": "1"}
+    read, check = (cmd for _, _, cmd, _ in tasks(p)[:2])
+    ratios = []
+    for i in range(n):
+        (r, _, _), (c, _, code) = (run_once(cmd, env, p["work"] / "last-output.txt") for cmd in (read, check))
+        if code:
+            raise RuntimeError(f"donorguard check: exit {code}, expected 0")
+        ratios.append(c / r)
+        say(f"  pair {i + 1}/{n}  read {r:.2f} s  check {c:.2f} s  ×{c / r:.2f}")
+    return (f"check ÷ read, {n} pairs back to back: median {statistics.median(ratios):.2f}× "
+            f"(from {min(ratios):.2f}× to {max(ratios):.2f}×)")
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -287,6 +303,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rows", type=int, default=100_000, help="rows of the list (default 100000)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each task; medians are shown (default 3)")
     ap.add_argument("--big", action="store_true", help="also a list ten times --rows (1M by default)")
+    ap.add_argument("--pairs", type=int, default=9, help="then this many read-then-check pairs of --rows, for "
+                                                         "the check's ratio (default 9)")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "donorguard-bench",
                     help="folder for the generated workbooks (default ~/.cache/donorguard-bench)")
@@ -302,6 +320,9 @@ def main(argv=None) -> int:
         p = prepare(a.cache, n, a.seed, kosai=n == a.rows)
         say(f"measuring {n} rows, {a.repeat} runs each, alternating …")
         tables.append(table(n, p, measure(p, a.repeat, big=n != a.rows)))
+        if n == a.rows and a.pairs:
+            say(f"then {a.pairs} read-then-check pairs of {n} rows …")
+            tables[-1] += "\n" + pairs(p, a.pairs)
     print("\n\n".join(tables))
     print(machine())
     return 0
