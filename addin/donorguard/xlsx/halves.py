@@ -31,17 +31,16 @@ def cut(zf, part: str, bodies: list, others_limit: int = 1 << 24) -> Cut | None:
     """Cut `part` (its XML in the pieces package._bodies gave: none splits a tag) before a row near its
     middle; None if there is no such row, or the rest of the package is large or unusual. The marks go in
     the column of that row's first cell."""
-    bodies = [memoryview(b) for b in bodies if b]
+    bodies = [memoryview(b) for b in bodies if len(b)]
     if not bodies:
         return None
-    first, last = bodies[0].obj, len(bodies) - 1
-    start = first.find(b"<sheetData>") + len(b"<sheetData>")
-    while last >= 0 and bodies[last].obj.rfind(b"</sheetData>") < 0:
+    start, last, close = bytes(bodies[0]).find(b"<sheetData>") + len(b"<sheetData>"), len(bodies), -1
+    while close < 0 and last > 0:
         last -= 1
+        close = bytes(bodies[last]).rfind(b"</sheetData>")
     k = len(bodies) // 2                        # the piece to cut, near the middle
-    xml = bodies[k].obj
+    xml = bytes(bodies[k])
     at = xml.find(b"<row", len(xml) // 2)
-    close = bodies[last].obj.rfind(b"</sheetData>") if last >= 0 else -1
     while at >= 0 and (k, at) < (last, close):  # a row element whose first child is a cell
         gt = xml.find(b">", at)
         cell = _CELL.match(xml, gt + 1)

@@ -169,7 +169,7 @@ def _extent(zf, part: str, where: str, keep: list | None = None) -> tuple:
     if keep is not None:
         keep.clear()
     rows = cols = numbered = counted = 0
-    for body in _bodies(zf, part, where):
+    for body in map(bytes, _bodies(zf, part, where)):
         for letters, digits in set(_CELL_REF.findall(body)):
             rows, cols = max(rows, int(digits)), max(cols, col_index(letters.decode().upper()))
         t = body.translate(_SHAPE)
@@ -215,12 +215,12 @@ def _ahead(items, depth: int = 2):
         stop.set()
 
 
-def _plain_cells(body: bytes, order: list | None = None) -> bool:
+def _plain_cells(body, order: list | None = None) -> bool:
     """Is every cell element written `<c r="A1"` (one capital letter, a row up to Excel's last), and none with
     a namespace prefix (`<x:c`)? Then the cells lie within column Z and row 1,048,576 (27 million at most).
     numpy, not a regex: it releases the GIL. Each cell's first 15 bytes are read as two 8-byte words.
     An `order` [last row key, in order so far] is carried from body to body: are the cells' rows ascending?"""
-    a = np.frombuffer(b"\0" + body + b"\0" * 16, np.uint8)
+    a = _padded(body)
     c = np.flatnonzero(a[1:-16] == ord("c"))          # every c, then those that end an element name
     c = c[_TAG_END[a[c + 2]]]
     before = a[c]
@@ -258,19 +258,32 @@ def _ascending(w, end, first, order: list) -> bool:
     return ok
 
 
+_PAD = 16
+
+
+def _padded(body) -> np.ndarray:
+    """The bytes of `body` with a zero byte before and _PAD bytes after, as _plain_cells reads them. A piece
+    from _bodies lies so in its buffer already (memoryview(buffer)[1:n]); bytes are copied."""
+    if isinstance(body, memoryview):
+        return np.frombuffer(body.obj, np.uint8)[:len(body) + 1 + _PAD]
+    return np.frombuffer(b"\0" + body + b"\0" * _PAD, np.uint8)
+
+
 def _cells(t: bytes) -> int:
     return t.count(b"<c ") + t.count(b"<c>") + t.count(b"<c/>")
 
 
 def _bodies(zf, part: str, where: str):
-    """A sheet part inflated in chunks of about 4 MB, each ending between tags."""
+    """A sheet part inflated in chunks of about 4 MB, each ending between tags, as memoryview(buffer)[1:n] of
+    a buffer with a zero byte before the piece and _PAD bytes after it (see _padded): one copy per chunk."""
     tail = b""
     try:
         for chunk in _inflate(zf, zf.getinfo(part), where):
-            buf = tail + chunk
-            lt = buf.rfind(b"<")
-            cut = lt if chunk and lt >= 0 and buf.find(b">", lt) < 0 else len(buf)
-            body, tail = buf[:cut], buf[cut:]
+            buf = b"".join((b"\0", tail, chunk, b"\0" * _PAD))
+            end = len(buf) - _PAD
+            lt = buf.rfind(b"<", 1, end)
+            cut = lt if chunk and lt >= 1 and buf.find(b">", lt, end) < 0 else end
+            body, tail = memoryview(buf)[1:cut], buf[cut:end]
             if len(tail) > 1 << 20:
                 raise NotAWorkbook(path=where, why=f"part {part} has a tag longer than 1 MB")
             yield body
