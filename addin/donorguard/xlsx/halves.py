@@ -83,7 +83,7 @@ def _package(infos, part: str, pieces: list, raw: dict) -> bytes:
             data = [raw[info.filename]]
         fields = (method, 0, 0x21, crc, stored, size, len(name))         # time 0:00, date 1980-01-01
         out += [struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x800, *fields, 0), name, *data]
-        directory.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, *fields, 0, 0, 0, 0, 0, at) + name)
+        directory += [struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, *fields, 0, 0, 0, 0, 0, at), name]
         at += 30 + len(name) + stored
     d = b"".join(directory)
     return b"".join(out + [d, struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(infos), len(infos), len(d), at, 0)])

@@ -31,9 +31,10 @@ NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 def open_zip(path, keep: int = 0) -> zipfile.ZipFile:
     """A ZipFile of an .xlsx, or one clear error: missing, a folder, not a zip, encrypted, a bomb.
     Its `extents` say how far each sheet part's cells reach (see _extent). With `keep`, its `kept` holds the
-    XML (in pieces, as _bodies gives it) the checks inflated of sheet parts (in workbook order, up to `keep` bytes in all) whose every cell
-    is written `<c r="A1"` within column Z and in row order; only when this version of the file is
-    inspected for the first time in this process. Its `ident` is the file's identity() then."""
+    XML the checks inflated (in pieces, as _bodies gives it) of sheet parts, in workbook order and up to
+    `keep` bytes in all, whose every cell is written `<c r="A1"` within column Z and in row order; only when
+    this version of the file is inspected for the first time in this process. Its `ident` is the file's
+    identity() then."""
     p = Path(path)
     if not p.exists():
         raise NotAWorkbook(path=str(path), why="no such file")

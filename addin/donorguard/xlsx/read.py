@@ -102,7 +102,8 @@ def _columns(reader, name, path, wanted, parsed=None) -> tuple:
     early parse of the sheet if there is one, else read column by column."""
     if parsed is not None and parsed.name == name and all(c - 1 in parsed.columns for c in wanted):
         import pyarrow as pa
-        return max(parsed.columns), pa.table([parsed.columns[c - 1] for c in wanted], names=list(map(str, wanted))).to_pandas()
+        table = pa.table([parsed.columns[c - 1] for c in wanted], names=list(map(str, wanted)))
+        return max(parsed.columns), table.to_pandas()
     return _read_columns(reader, name, path, wanted)
 
 
