@@ -697,7 +697,7 @@ def _overlapping_bomb(src, dst, copies: int):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
+    if len(argv) != 1 or argv[0].startswith("-"):          # --help is not a folder to write into
         print("usage: make_corpus.py FOLDER", file=sys.stderr)
         return 2
     cases = build(argv[0])
