@@ -183,8 +183,12 @@ def compiled() -> None:
         pass
 
 
+def _env(p: dict) -> dict:
+    return {**os.environ, "DONORGUARD_AUDIT_LOG": str(p["audit"]), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
 def measure(p: dict, repeat: int, big: bool = False) -> list:
-    env = {**os.environ, "DONORGUARD_AUDIT_LOG": str(p["audit"]), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = _env(p)
     compiled()
     todo = tasks(p, big)
     runs = {name: [] for name, *_ in todo}
@@ -208,7 +212,7 @@ def measure(p: dict, repeat: int, big: bool = False) -> list:
 def pairs(p: dict, n: int) -> str:
     """The check's headline ratio from n more pairs, each a read then a check of the sealed list back to back:
     the median of the n ratios (a pair shares the machine's speed of that moment, which drifts)."""
-    env = {**os.environ, "DONORGUARD_AUDIT_LOG": str(p["audit"]), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = _env(p)
     read, check = (cmd for _, _, cmd, _ in tasks(p)[:2])
     ratios = []
     for i in range(n):

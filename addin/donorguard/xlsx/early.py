@@ -66,8 +66,7 @@ def start(path) -> None:
             return None
         if cut:
             return halves.join(cut, *(p[0] for p in parses))
-        sheet, batch = parses[0][0]
-        return {c.absolute_index: batch.column(j) for j, c in enumerate(sheet.selected_columns)}
+        return halves.columns(*parses[0][0])
 
     threads = [threading.Thread(target=parse, args=a, name="donorguard-read", daemon=True)
                for a in zip(sources, parses)]

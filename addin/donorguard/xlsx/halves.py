@@ -89,6 +89,11 @@ def _package(infos, part: str, pieces: list, raw: dict) -> bytes:
     return b"".join(out + [d, struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(infos), len(infos), len(d), at, 0)])
 
 
+def columns(sheet, batch) -> dict:
+    """{Excel column (0-based): Arrow column} of a fastexcel sheet and its Arrow batch."""
+    return {c.absolute_index: batch.column(j) for j, c in enumerate(sheet.selected_columns)}
+
+
 def join(where: Cut, top, bottom) -> dict | None:
     """{Excel column (0-based): Arrow column of every row}, as a parse of the whole would give them, from
     the halves' fastexcel sheets and Arrow batches; None if a mark is not where it must be, a half holds
@@ -96,7 +101,7 @@ def join(where: Cut, top, bottom) -> dict | None:
     import pyarrow as pa
     halves, besides = [], 0
     for (sheet, batch), at in ((top, -1), (bottom, 0)):
-        cols = {c.absolute_index: batch.column(j) for j, c in enumerate(sheet.selected_columns)}
+        cols = columns(sheet, batch)
         mark, n = cols.get(where.col), batch.num_rows
         if mark is None or n < 2 or mark[at].as_py() != MARK:       # n < 2: the mark alone, the half empty
             return None

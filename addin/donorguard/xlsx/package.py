@@ -222,7 +222,7 @@ def _plain_cells(body, order: list | None = None) -> bool:
     numpy, not a regex: it releases the GIL. Each cell's first 15 bytes are read as two 8-byte words.
     An `order` [last row key, in order so far] is carried from body to body: are the cells' rows ascending?"""
     a = _padded(body)
-    c = np.flatnonzero(a[1:-16] == ord("c"))          # every c, then those that end an element name
+    c = np.flatnonzero(a[1:-_PAD] == ord("c"))          # every c, then those that end an element name
     c = c[_TAG_END[a[c + 2]]]
     before = a[c]
     if (before == ord(":")).any():
