@@ -37,27 +37,38 @@ def workbook(path, rows) -> bytes:
                                               for c, kind, text in row) + "</row>" for r, row in rows)
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats'
            f'.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>').encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in TEMPLATE.items():
-            z.writestr(name, xml if name == PART else data)
+    write(path, xml)
     return xml
 
 
-def whole(source) -> dict:
+def write(path, xml: bytes) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in TEMPLATE.items():
+            z.writestr(name, xml if name == PART else data)
+
+
+def parse(source) -> tuple:
+    """fastexcel's sheet and Arrow batch, read as early.py reads them."""
     sheet = fastexcel.read_excel(source).load_sheet(0, header_row=None, dtypes="string")
-    batch = sheet.to_arrow()
+    return sheet, sheet.to_arrow()
+
+
+def whole(source) -> dict:
+    sheet, batch = parse(source)
     return {c.absolute_index: batch.column(j).to_pylist() for j, c in enumerate(sheet.selected_columns)}
 
 
-def in_halves(path, pieces):
+def cut_and_parse(path, pieces) -> tuple:
+    """(where halves.cut cut the sheet, the two halves parsed), or (None, None)."""
     with zipfile.ZipFile(path) as zf:
         where = halves.cut(zf, PART, pieces)
+    return (where, [parse(where.package(i)) for i in (0, 1)]) if where else (None, None)
+
+
+def in_halves(path, pieces):
+    where, parts = cut_and_parse(path, pieces)
     if where is None:
         return None
-    parts = []
-    for i in (0, 1):
-        sheet = fastexcel.read_excel(where.package(i)).load_sheet(0, header_row=None, dtypes="string")
-        parts.append((sheet, sheet.to_arrow()))
     joined = halves.join(where, *parts)
     return None if joined is None else {c: a.to_pylist() for c, a in joined.items()}
 
@@ -112,12 +123,7 @@ def test_the_checks_keep_the_xml_only_of_rows_in_order(tmp_path):
 def test_a_mark_out_of_place_refuses_the_join(tmp_path, mark_at):
     rows = [(r, [(0, "s", "x"), (1, "n", str(r))]) for r in range(1, 300)]
     xml = workbook(tmp_path / "m.xlsx", rows)
-    with zipfile.ZipFile(tmp_path / "m.xlsx") as zf:
-        where = halves.cut(zf, PART, [xml])
-    parts = []
-    for i in (0, 1):
-        sheet = fastexcel.read_excel(where.package(i)).load_sheet(0, header_row=None, dtypes="string")
-        parts.append((sheet, sheet.to_arrow()))
+    where, parts = cut_and_parse(tmp_path / "m.xlsx", [xml])
     assert halves.join(where, *parts) is not None
     i, at = mark_at
     sheet, batch = parts[i]
@@ -137,8 +143,6 @@ def test_a_cell_filed_under_the_row_before_the_cut_is_not_lost(tmp_path):
     cell = f'<c r="B{n}" t="inlineStr"><is><t>filed early</t></is></c>'.encode()
     xml = xml[:cut - len(b"</row>")] + cell + xml[cut - len(b"</row>"):]
     assert xml.index(b"<row", len(xml) // 2) == cut + len(cell)            # still cut at row n
-    with zipfile.ZipFile(tmp_path / "f.xlsx", "w") as z:
-        for name, data in TEMPLATE.items():
-            z.writestr(name, xml if name == PART else data)
+    write(tmp_path / "f.xlsx", xml)
     assert "filed early" in whole(str(tmp_path / "f.xlsx"))[1]
     assert in_halves(tmp_path / "f.xlsx", [xml]) is None
