@@ -1,4 +1,4 @@
-"""Shared helpers for the tests: real workbooks from donorguard.synth, the CLI as a subprocess."""
+"""Shared helpers for the tests: real workbooks from donorguard.tools.synth, the CLI as a subprocess."""
 import os
 import re
 import subprocess
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from donorguard import keys, synth
+from donorguard.store import keys
+from donorguard.tools import synth
 
 ID_RE = re.compile(r"(?<!\d)\d{12}(?!\d)")
 

@@ -1,4 +1,4 @@
-"""The Excel add-in addin/donorguard.xlam and its builder (addin/excel/)."""
+"""The Excel add-in addin/donorguard.xlam and its builder (addin/vba/)."""
 from __future__ import annotations
 
 import importlib.util
@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
 ROOT = Path(__file__).resolve().parents[1]
-EXCEL = ROOT / "addin" / "excel"
+EXCEL = ROOT / "addin" / "vba"
 COMMITTED = ROOT / "addin" / "donorguard.xlam"
 sys.path.insert(0, str(EXCEL))
 from vba_project import _cfb, compress, decompress, encrypt  # noqa: E402
 
-# addin/excel/build.py under a name that cannot meet PyPA's "build" package
+# addin/vba/build.py under a name that cannot meet PyPA's "build" package
 _spec = importlib.util.spec_from_file_location("donorguard_addin_build", EXCEL / "build.py")
 build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
@@ -60,9 +60,9 @@ def test_build_is_reproducible_and_matches_committed(built, tmp_path):
     again = tmp_path / "again.xlam"
     build.build(again)
     assert again.read_bytes() == built.read_bytes()
-    assert COMMITTED.exists(), "run: python3 addin/excel/build.py"
+    assert COMMITTED.exists(), "run: python3 addin/vba/build.py"
     assert COMMITTED.read_bytes() == built.read_bytes(), (
-        "addin/donorguard.xlam is stale: run python3 addin/excel/build.py and commit it")
+        "addin/donorguard.xlam is stale: run python3 addin/vba/build.py and commit it")
 
 
 def test_package_layout(built):

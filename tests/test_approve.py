@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from donorguard.approve import approve
-from donorguard.check import check
-from donorguard.errors import NotApprovable
+from donorguard.core.approve import approve
+from donorguard.core.check import check
+from donorguard.core.errors import NotApprovable
 from test_core_property import HEADER, KEY, State, op_insert, sealed
 
 

@@ -1,7 +1,7 @@
 """The benchmark runs end to end on a tiny list. Performance is measured, never asserted."""
 import re
 
-from donorguard import bench
+from donorguard.tools import bench
 
 TASKS = ["read: fastexcel → pandas (baseline)", "donorguard check (sealed)",
          "donorguard seal (fresh unsealed copy)",

@@ -5,11 +5,11 @@ import hashlib
 import pandas as pd
 import pytest
 
-from donorguard import kinds
-from donorguard.fingerprint import Sealer, parse
-from donorguard.keys import Key
-from donorguard.kinds import lgcode, mynumber
-from donorguard.kinds.values import KINDS
+from donorguard.core import kinds
+from donorguard.core.fingerprint import Sealer, parse
+from donorguard.store.keys import Key
+from donorguard.core.kinds import lgcode, mynumber
+from donorguard.core.kinds.values import KINDS
 
 
 def canon(kind, values):

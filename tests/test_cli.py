@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from donorguard import synth
+from donorguard.tools import synth
 from support import book, cli, ids_in, leaked, new_key
 
 

@@ -9,12 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from stdnum.jp import in_
 
-from donorguard import repair, rules as rules_mod, synth
-from donorguard.check import check
-from donorguard.fingerprint import canonical
-from donorguard.keys import Key
-from donorguard.seal import seal
-from donorguard.table import Table
+from donorguard.core import repair
+from donorguard.store import rulesets as rules_mod
+from donorguard.tools import synth
+from donorguard.core.check import check
+from donorguard.core.fingerprint import canonical
+from donorguard.store.keys import Key
+from donorguard.core.seal import seal
+from donorguard.core.table import Table
 
 RULES = rules_mod.load()
 KEY = Key(bytes(range(1, 33)), "<test>")

@@ -9,8 +9,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from donorguard import files, rules as rules_mod
-from donorguard.errors import NotAWorkbook
+from donorguard.cli import ops as files
+from donorguard.store import rulesets as rules_mod
+from donorguard.core.errors import NotAWorkbook
 from donorguard.xlsx import early, package, read
 from donorguard.xlsx.read import open_book
 from support import book, new_key
@@ -94,7 +95,7 @@ def test_a_wide_sheet_is_left_to_open_book(tmp_path, monkeypatch):
 
 
 def test_the_manifest_sheet_is_named_as_the_manifest_names_it():
-    from donorguard import manifest
+    from donorguard.core import manifest
     assert early.MANIFEST_SHEET == manifest.SHEET
 
 

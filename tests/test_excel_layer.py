@@ -19,7 +19,11 @@ import openpyxl
 import pytest
 from openpyxl.styles import PatternFill
 
-from donorguard import __version__, files, keys, rules as rules_mod, synth
+from donorguard import __version__
+from donorguard.cli import ops as files
+from donorguard.store import keys
+from donorguard.store import rulesets as rules_mod
+from donorguard.tools import synth
 from donorguard.excel.host import RemoteHost
 
 try:
@@ -218,7 +222,7 @@ def ids_leaked(book, ids, exempt=lambda a: False) -> set:
 # -- workbooks ------------------------------------------------------------------------------------
 
 def rules_with(tmp, on_save) -> Path:
-    src = rules_mod.RULES_DIR / "furusato-onestop.yaml"
+    src = rules_mod.find("furusato-onestop")
     text = src.read_text(encoding="utf-8").replace("on_save: confirm", f"on_save: {on_save}")
     p = tmp / f"rules-{on_save}.yaml"
     p.write_text(text, encoding="utf-8")
@@ -716,7 +720,8 @@ def test_approve_a_deleted_row(xw, env):
 
 def test_modules_from_the_workbook_folder_are_refused(tmp_path, monkeypatch):
     import types
-    from donorguard.excel import _guard_folder, texts
+    from donorguard.excel import _guard_folder
+    from donorguard.text import excel as texts
     folder = tmp_path / "received"
     (folder / "yaml").mkdir(parents=True)
     fake = types.ModuleType("yaml")
@@ -809,11 +814,11 @@ def test_english_on_request(xw, env):
 
 
 def test_every_call_the_vba_makes_exists():
-    """The names and keywords in addin/excel/*.bas|.cls are the functions' own."""
+    """The names and keywords in addin/vba/*.bas|.cls are the functions' own."""
     import inspect
     import donorguard.excel as dg
     vba = ""
-    for p in (Path(__file__).resolve().parents[1] / "addin" / "excel").glob("*.[bc][al][ss]"):
+    for p in (Path(__file__).resolve().parents[1] / "addin" / "vba").glob("*.[bc][al][ss]"):
         vba += p.read_text(encoding="utf-8")
     calls = re.findall(r'(?:RunDonorGuard "|dg\.)(\w+)\((.*)', vba)
     assert {name for name, _ in calls} == set(dg.__all__)

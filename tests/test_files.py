@@ -6,8 +6,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from donorguard import files, rules as rules_mod, synth
-from donorguard.errors import UnfitToSeal
+from donorguard.cli import ops as files
+from donorguard.store import rulesets as rules_mod
+from donorguard.tools import synth
+from donorguard.core.errors import UnfitToSeal
 from donorguard.xlsx import package
 from donorguard.xlsx.read import open_book
 from support import book, new_key

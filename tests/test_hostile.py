@@ -38,8 +38,11 @@ import pytest
 from crash import kill_trials
 from hostile import harness, make_corpus as mc
 
-from donorguard import files, keys, rules as rules_mod, synth
-from donorguard.errors import DonorGuardError
+from donorguard.cli import ops as files
+from donorguard.store import keys
+from donorguard.store import rulesets as rules_mod
+from donorguard.tools import synth
+from donorguard.core.errors import DonorGuardError
 from donorguard.xlsx import sheetxml
 
 # -- the corpus, built once when this module is collected (parametrization needs the names) --------
@@ -381,22 +384,13 @@ def test_two_exports_at_once(tmp_path):
 
 def test_refuses_while_another_process_holds_the_workbook(tmp_path):
     """The lock is held (as a long seal would hold it): after its 10 s wait, seal refuses, changing nothing."""
-    from filelock import FileLock
+    from donorguard.store.fsio import lock
     book = _sealed_copy(tmp_path, sealed=False)
     before = harness.sha256(book)
     env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
-    old = tempfile.tempdir
-    tempfile.tempdir = env["TMPDIR"]                 # the child's lock folder, as files._lock computes it
-    try:
-        lock = files._lock(str(book))
-    finally:
-        tempfile.tempdir = old
-    try:
+    with lock(book):                                 # the lock file sits beside the workbook: the child's too
         r = harness.run(["seal", book, "--key", KEY], env)
-    finally:
-        lock.release()
     OUTPUTS.append(("busy seal", r.stdout + r.stderr))
-    assert isinstance(lock, FileLock)
     assert r.rc == 2 and len(r.stderr.splitlines()) == 1, r.describe()
     assert _said(SAYS["busy"], r), r.describe()
     assert harness.sha256(book) == before

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from donorguard.launch import BOOK_COMMANDS, TAKES_VALUE, books
+from donorguard.cli.launch import BOOK_COMMANDS, TAKES_VALUE, books
 from support import env
 
 
@@ -27,7 +27,7 @@ def test_every_option_that_takes_a_value_is_known():
     """launch.py cannot import the CLI (that would load pandas first), so it names the options itself."""
     import click
 
-    from donorguard.cli import main
+    from donorguard.cli.command import main
     for name in BOOK_COMMANDS & set(main.commands):
         for p in main.commands[name].params:
             if isinstance(p, click.Option) and not p.is_flag:

@@ -31,7 +31,8 @@ from click.testing import CliRunner
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
-from donorguard import cli as dg_cli, synth
+from donorguard.cli import command as dg_cli
+from donorguard.tools import synth
 
 try:
     from lo.fixtures import office  # noqa: F401  (pytest puts tests/ on sys.path)

@@ -4,7 +4,7 @@ import time
 import openpyxl
 import pytest
 
-from donorguard import synth
+from donorguard.tools import synth
 
 try:
     from lo.fixtures import office  # noqa: F401  (pytest puts tests/ on sys.path)

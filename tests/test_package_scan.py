@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from hypothesis import given, strategies as st
 
-from donorguard.errors import NotAWorkbook
+from donorguard.core.errors import NotAWorkbook
 from donorguard.xlsx import package
 
 WORKBOOK = ('<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '

@@ -4,7 +4,7 @@ import openpyxl
 import pandas as pd
 from stdnum.jp import in_ as mynumber
 
-from donorguard import synth
+from donorguard.tools import synth
 
 
 def test_check_digits_and_ids():

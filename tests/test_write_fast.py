@@ -10,11 +10,12 @@ import pyarrow as pa
 import pytest
 from stdnum.jp import cn, in_
 
-from donorguard import files, rules as rules_mod
-from donorguard.fingerprint import canonical
-from donorguard.kinds import corpnum, digits, lgcode, mynumber
-from donorguard.repair import Edit
-from donorguard.seal import problems
+from donorguard.cli import ops as files
+from donorguard.store import rulesets as rules_mod
+from donorguard.core.fingerprint import canonical
+from donorguard.core.kinds import corpnum, digits, lgcode, mynumber
+from donorguard.core.repair import Edit
+from donorguard.core.seal import problems
 from donorguard.xlsx import sheetxml
 from donorguard.xlsx.read import open_book
 from donorguard.xlsx.write import write_edits
@@ -67,7 +68,7 @@ def test_vectorised_problems_equal_problem(mod):
 
 def reference_problems(canon, rows, rules, positions) -> list:
     """seal.problems' per-value loop as it was before vectorising (two_owners left out)."""
-    from donorguard import kinds
+    from donorguard.core import kinds
     out = []
     for c in rules.columns:
         mod = kinds.checked(c.kind)
@@ -85,7 +86,7 @@ def reference_problems(canon, rows, rules, positions) -> list:
 
 
 def test_seal_problems_equal_the_per_value_loop():
-    from donorguard import synth
+    from donorguard.tools import synth
     df = synth.make_people(400, seed=3).astype(object)
     rng = random.Random(5)
     ids, codes = junk(mynumber, rng, 400), junk(lgcode, rng, 400)

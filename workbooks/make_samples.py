@@ -17,7 +17,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "addin"))
 
-from donorguard import files, keys, rules, synth  # noqa: E402
+from donorguard.cli import ops as files  # noqa: E402
+from donorguard.store import keys  # noqa: E402
+from donorguard.store import rulesets as rules  # noqa: E402
+from donorguard.tools import synth  # noqa: E402
 
 ROWS, SEED = 3000, 2017
 

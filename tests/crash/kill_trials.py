@@ -96,7 +96,7 @@ def people_seed() -> int:
 def prepare(workdir: Path, rows: int) -> dict:
     """The inputs: unsealed (seal), sealed (export), IDs moved after sealing (repair), an address
     corrected after sealing (approve)."""
-    from donorguard import keys
+    from donorguard.store import keys
     workdir.mkdir(parents=True, exist_ok=True)
     key = workdir / "team.key"
     if not key.exists():
@@ -108,7 +108,9 @@ def prepare(workdir: Path, rows: int) -> dict:
 def _prepare(workdir: Path, rows: int, key: Path) -> dict:
     import openpyxl
 
-    from donorguard import files, rules as rules_mod, synth
+    from donorguard.cli import ops as files
+    from donorguard.store import rulesets as rules_mod
+    from donorguard.tools import synth
     unsealed = workdir / "donors.xlsx"
     synth.write_workbook(synth.make_people(rows, seed=SEED), unsealed)
     sealed = workdir / "donors-sealed.xlsx"
@@ -141,7 +143,8 @@ def command(op: str, book: Path, folder: Path, key: Path) -> list:
 
 
 def is_clean(path, key) -> bool:
-    from donorguard import files, rules as rules_mod
+    from donorguard.cli import ops as files
+    from donorguard.store import rulesets as rules_mod
     try:
         return files.check_file(path, rules_mod.load(), str(key))[1].clean
     except Exception:

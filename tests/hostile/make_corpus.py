@@ -31,8 +31,11 @@ import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))       # tests/, for hostile.harness
 
-from donorguard import files, keys, rules as rules_mod, synth  # noqa: E402
-from donorguard.seal import seals_for  # noqa: E402
+from donorguard.cli import ops as files  # noqa: E402
+from donorguard.store import keys  # noqa: E402
+from donorguard.store import rulesets as rules_mod  # noqa: E402
+from donorguard.tools import synth  # noqa: E402
+from donorguard.core.seal import seals_for  # noqa: E402
 from donorguard.xlsx import sheetxml  # noqa: E402
 from donorguard.xlsx.read import open_book  # noqa: E402
 from donorguard.xlsx.write import write_seals  # noqa: E402
@@ -656,7 +659,7 @@ def _sst(strings) -> bytes:
 
 
 def _canon(book, rules):
-    from donorguard.fingerprint import canonical
+    from donorguard.core.fingerprint import canonical
     return canonical(book.table.values, rules)
 
 

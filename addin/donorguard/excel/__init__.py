@@ -1,6 +1,6 @@
 """DonorGuard's Excel buttons: small functions on an open xlwings Book.
 
-The add-in's VBA (addin/excel/DonorGuardRibbon.bas, DonorGuardEvents.cls) runs, through xlwings'
+The add-in's VBA (addin/vba/DonorGuardRibbon.bas, DonorGuardEvents.cls) runs, through xlwings'
 RunPython, exactly:
 
     import donorguard.excel as dg; dg.seal_book(version='0.1.0')
@@ -44,19 +44,22 @@ _harden_sys_path()
 
 import functools  # noqa: E402
 import inspect  # noqa: E402
-import hashlib  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
-import tempfile  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
-from .. import __version__, approve as approve_core, audit, keys, outbound, repair as repair_core  # noqa: E402
-from ..check import check  # noqa: E402
-from ..errors import AlreadySealed, DonorGuardError, ManifestTampered, NotSealed  # noqa: E402
-from ..messages import row_ranges  # noqa: E402
-from ..seal import seal  # noqa: E402
-from .. import rules as rules_mod  # noqa: E402
-from . import host as hostmod, marks, report_sheet, texts, workbook  # noqa: E402
+from .. import __version__  # noqa: E402
+from ..core import approve as approve_core, repair as repair_core  # noqa: E402
+from ..store import rulesets as rules_mod  # noqa: E402
+from ..store import audit, keys  # noqa: E402
+from ..store.fsio import sha256_file, write_atomic  # noqa: E402
+from ..xlsx import outbound  # noqa: E402
+from ..core.check import check  # noqa: E402
+from ..core.errors import AlreadySealed, DonorGuardError, ManifestTampered, NotSealed  # noqa: E402
+from ..text.messages import row_ranges  # noqa: E402
+from ..core.seal import seal  # noqa: E402
+from ..text import excel as texts  # noqa: E402
+from . import host as hostmod, marks, report_sheet, workbook  # noqa: E402
 from .workbook import REPORT_SHEET, find_sheet  # noqa: E402
 
 __all__ = ["seal_book", "check_book", "repair_book", "approve_book", "export_book", "status_book", "on_save"]
@@ -200,8 +203,7 @@ def _disk_sha(book) -> str:
     try:
         full = book.fullname
         if _os.path.isfile(full) and bool(book.api.Saved):
-            with open(full, "rb") as f:
-                return hashlib.sha256(f.read()).hexdigest()
+            return sha256_file(full)
     except Exception:
         pass
     return ""
@@ -485,14 +487,7 @@ def _write_verdict(path, verdict: str):
     path = _os.path.abspath(path)
     if not _VERDICT_NAME.match(_os.path.basename(path)):
         raise ValueError("not a DonorGuard verdict file name")
-    fd, tmp = tempfile.mkstemp(dir=_os.path.dirname(path), prefix=".dg-verdict-", suffix=".tmp")
-    try:
-        with _os.fdopen(fd, "w", encoding="ascii", newline="") as f:
-            f.write(verdict + "\r\n")
-        _os.replace(tmp, path)
-    finally:
-        if _os.path.exists(tmp):
-            _os.unlink(tmp)
+    write_atomic(path, (verdict + "\r\n").encode("ascii"))
 
 
 def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):

@@ -5,8 +5,8 @@ Written in one call (the links are HYPERLINK formulas in the same block), after 
 """
 import datetime as dt
 
-from ..messages import Messages, row_ranges
-from . import texts
+from ..text.messages import Messages, row_ranges
+from ..text import excel as texts
 from .host import a1
 from .workbook import REPORT_SHEET, add_sheet, cell_value, find_sheet, text_of
 

@@ -11,12 +11,13 @@ from typing import Callable
 
 import pandas as pd
 
-from .. import rules as rules_mod
-from ..errors import MissingColumns
-from ..locate import find_header, table as make_table
-from ..manifest import FIELDS, SEAL_HEADER, SHEET as MANIFEST_SHEET
-from ..rules import Rules
-from ..table import Table
+from ..core import rules as rules_mod
+from ..store import rulesets
+from ..core.errors import MissingColumns
+from ..core.locate import find_header, table as make_table
+from ..core.manifest import FIELDS, SEAL_HEADER, SHEET as MANIFEST_SHEET
+from ..core.rules import Rules
+from ..core.table import Table
 
 REPORT_SHEET = "検査結果"
 MARKS_SHEET = "_DonorGuard_marks"
@@ -187,7 +188,7 @@ def read(book, host, rules: Rules | None = None) -> ListView:
             rules = rules_mod.from_snapshot(manifest["rules_snapshot"])
         except Exception:
             pass  # the manifest check reports the tampering
-    rules = rules or rules_mod.load()
+    rules = rules or rulesets.load()
     if manifest is not None and find_sheet(book, manifest.get("sheet")) is not None:
         candidates = [find_sheet(book, manifest["sheet"])]
     elif rules.sheet:

@@ -1,20 +1,17 @@
-"""The .xlsx package: open it safely, find its parts, replace it atomically."""
-import glob
+"""The .xlsx package: open it safely (the safety scan), find its parts."""
 import os
 import posixpath
 import queue
 import re
-import tempfile
 import threading
 import zipfile
 import zlib
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from defusedxml import ElementTree as SafeET
 
-from ..errors import NotAWorkbook, WorkbookUnreadable
+from ..core.errors import NotAWorkbook, WorkbookUnreadable
 from .sheetxml import col_index
 
 MAX_PART = 1 << 30          # 1 GiB inflated for one part
@@ -358,48 +355,3 @@ def sheet_parts(zf) -> dict:
         part = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
         out[s.get("name")] = (part, s.get("state") or "visible")
     return out
-
-
-@contextmanager
-def atomic_write(path):
-    """Yield a temporary path beside `path`; on success it replaces `path` in one step, and the folder
-    entry is flushed to disk. Callers hold the file's lock, so a temporary file of the same name pattern
-    already there was left by a write that was killed: it is removed first."""
-    path = Path(path)
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.dgtmp"):
-        stale.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".dgtmp")
-    os.close(fd)
-    try:
-        yield tmp
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-        _sync_folder(path.parent)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _sync_folder(folder: Path) -> None:
-    """fsync a folder so a rename in it survives a power cut (POSIX; Windows cannot open folders)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _umask() -> int:
-    m = os.umask(0)
-    os.umask(m)
-    return m

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 import fastexcel
 import pandas as pd
 
-from ..errors import MissingColumns, WorkbookUnreadable
-from ..locate import aliases, find_header, norm, table as make_table
-from ..manifest import SHEET as MANIFEST_SHEET
-from ..rules import Rules
-from ..table import Table
+from ..core.errors import MissingColumns, WorkbookUnreadable
+from ..core.locate import aliases, find_header, norm, table as make_table
+from ..core.manifest import SHEET as MANIFEST_SHEET
+from ..core.rules import Rules
+from ..core.table import Table
 from . import early, package, sheetxml
 
 
@@ -63,7 +63,7 @@ def open_book(path, rules: Rules) -> Book:
             raise WorkbookUnreadable(path=path, why="the workbook structure could not be parsed") from None
         manifest = read_manifest(reader, path)
         if manifest is not None and manifest.get("rules_snapshot"):
-            from ..rules import from_snapshot
+            from ..core.rules import from_snapshot
             try:
                 rules = from_snapshot(manifest["rules_snapshot"])
             except Exception:

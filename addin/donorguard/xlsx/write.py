@@ -4,7 +4,8 @@ import re
 import shutil
 import zipfile
 
-from ..manifest import FIELDS, SEAL_HEADER, SHEET as MANIFEST_SHEET
+from ..core.manifest import FIELDS, SEAL_HEADER, SHEET as MANIFEST_SHEET
+from ..store.fsio import atomic_write
 from . import package, sheetxml
 from .read import Book
 
@@ -52,7 +53,7 @@ def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> N
 
 def _rewrite(book: Book, dst, sheet_fn, manifest) -> None:
     existing = book.sheet_parts.get(MANIFEST_SHEET, (None,))[0]
-    with package.atomic_write(dst) as tmp:
+    with atomic_write(dst) as tmp:
         with package.open_zip(book.path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
             for info in zin.infolist():
                 name = info.filename

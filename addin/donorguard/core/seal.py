@@ -9,7 +9,7 @@ from .errors import UnfitToSeal
 from .fingerprint import Sealer, canonical
 from .kinds import digits
 from .kinds.values import arrow
-from .messages import problems_text
+from ..text.messages import problems_text
 from .rules import Rules
 from .table import Table
 

@@ -2,7 +2,6 @@
 check it against the values the check verified against the seals, then move the folder into place in
 one step, with a receipt."""
 import csv
-import hashlib
 import io
 import json
 import os
@@ -16,9 +15,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from . import __version__, export
-from .errors import ExportVerifyFailed
-from .manifest import now
+from .. import __version__
+from ..core import export
+from ..core.errors import ExportVerifyFailed
+from ..core.manifest import now
+from ..store.fsio import sha256_file, umask
 
 
 def _file_name(pattern: str, dest: str, rules_name: str, stamp: str, fmt: str) -> str:
@@ -90,10 +91,6 @@ def _read_back(path: Path, fmt: str, encoding: str) -> pa.Table:
                                 names=sheet.schema.names)
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def write_all(book, report, key, to, fmt=None, encoding=None, workbook_sha256=""):
     """The export folder (created whole or not at all) and its receipt."""
     m, rules = book.manifest, book.rules
@@ -119,22 +116,17 @@ def write_all(book, report, key, to, fmt=None, encoding=None, workbook_sha256=""
         bad = export.verify(batches, back, book.table, report, checked)
         if bad is not None:
             raise ExportVerifyFailed(file=paths[bad].name)
-        files = [{"file": p.name, "destination": b.destination, "rows": len(b.positions), "sha256": sha256(p)}
+        files = [{"file": p.name, "destination": b.destination, "rows": len(b.positions), "sha256": sha256_file(p)}
                  for b, p in zip(batches, paths)]
         receipt = {"created_at": now(), "workbook": os.path.basename(book.path),
                    "workbook_sha256": workbook_sha256, "rules": rules.name, "key_id": key.id,
                    "tool_version": __version__, "format": fmt, "encoding": encoding if fmt == "csv" else None,
                    "rows": sum(f["rows"] for f in files), "files": files}
         (tmp / "receipt.json").write_text(json.dumps(receipt, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.chmod(tmp, 0o777 & ~_umask())
+        os.chmod(tmp, 0o777 & ~umask())
         os.replace(tmp, final)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return final, receipt
 
-
-def _umask() -> int:
-    m = os.umask(0)
-    os.umask(m)
-    return m

@@ -15,15 +15,14 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-from filelock import FileLock
 
-from . import __version__
-from .manifest import now, user
+from .. import __version__
+from ..core.manifest import now, user
+from .fsio import lock, write_atomic
+from .places import log_dir
 
 GENESIS = "0" * 64
 _MACED = re.compile(rb'^(\{.*), "mac": "([0-9a-f]{64})"\}$')
@@ -31,19 +30,11 @@ _MACED = re.compile(rb'^(\{.*), "mac": "([0-9a-f]{64})"\}$')
 
 def default_path(rules=None) -> Path:
     p = os.environ.get("DONORGUARD_AUDIT_LOG") or (rules.audit_log if rules else None)
-    return Path(p) if p else Path(platformdirs.user_log_dir("donorguard", appauthor=False)) / "audit.jsonl"
+    return Path(p) if p else log_dir() / "audit.jsonl"
 
 
 def head_path(log) -> Path:
     return Path(str(log) + ".head")
-
-
-def file_sha256(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def audit_key(key) -> bytes:
@@ -121,16 +112,7 @@ def _head_note(log: Path, tail: list, last_n: int, key):
 
 def _write_head(log: Path, lines: int, last: bytes, key) -> None:
     data = _sealed({"lines": lines, "last": hashlib.sha256(last).hexdigest(), "mac_key": key.id}, key, b"head")
-    fd, tmp = tempfile.mkstemp(dir=log.parent, prefix=log.name + ".", suffix=".dgtmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data + b"\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, head_path(log))
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_atomic(head_path(log), data + b"\n")
 
 
 def _number(tail: list, log: Path) -> int:
@@ -153,7 +135,7 @@ def record(event: str, path=None, rules=None, key=None, **fields) -> dict:
     Without a key the line has no MAC (as before the log was keyed) and `audit verify` will say so."""
     log = default_path(rules)
     log.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(log) + ".lock", timeout=30):
+    with lock(log, timeout=30):
         tail = _tail(log)
         n = _number(tail, log) + 1
         entry = {"time": now(), "event": event, "user": user(), "tool_version": __version__, "line": n,

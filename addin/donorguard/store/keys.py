@@ -10,9 +10,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
-from .errors import KeyFileInsecure, KeyFileInvalid, NoKey
+from ..core.errors import KeyFileInsecure, KeyFileInvalid, NoKey
+from .places import data_dir
 
 HEADER = "donorguard-key v1"
 
@@ -32,7 +31,7 @@ class Key:
 
 
 def default_path() -> Path:
-    return Path(platformdirs.user_data_dir("donorguard", appauthor=False)) / "donorguard.key"
+    return data_dir() / "donorguard.key"
 
 
 def create(path) -> Key:

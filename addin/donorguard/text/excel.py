@@ -3,8 +3,8 @@
 The core's sentences (findings, causes, status) come from messages.py, already masked; these only
 frame them. Nothing here is ever given a whole ID number.
 """
-from ..errors import DonorGuardError
-from ..messages import error_text
+from ..core.errors import DonorGuardError
+from .messages import error_text
 
 TEXT = {
     "ja": {

@@ -10,9 +10,13 @@ from contextlib import contextmanager
 
 import click
 
-from . import __version__, audit, files, keys, report as fmt, rules as rules_mod
-from .errors import DonorGuardError, ExportBlocked
-from .messages import error_text, row_ranges
+from .. import __version__
+from ..store import rulesets as rules_mod
+from ..store import audit, keys
+from ..text import report as fmt
+from . import ops as files
+from ..core.errors import DonorGuardError, ExportBlocked
+from ..text.messages import error_text, row_ranges
 
 LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default=lambda: os.environ.get("DONORGUARD_LANG", "ja"),
                     show_default="ja", help="Language of messages.")

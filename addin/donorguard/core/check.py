@@ -14,7 +14,7 @@ from . import diagnose, manifest as mf
 from .fingerprint import TAG_CHARS, Sealer, canonical, parse, quick, serial_numbers
 from .kinds import digits
 from .kinds.values import arrow
-from .messages import Messages
+from ..text.messages import Messages
 from .rules import Rules
 from .table import Table
 

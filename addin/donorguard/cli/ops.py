@@ -2,33 +2,22 @@
 
 The CLI and the demo call these; they never compute a seal themselves.
 """
-import hashlib
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 
-from . import approve as approve_core, audit, keys, outbound, repair as repair_core
-from .check import check
-from .errors import AlreadySealed, Busy, ExportBlocked, NotAWorkbook, NotSealed, TooWide
-from .seal import seal
-from .xlsx.package import atomic_write
-from .xlsx.read import open_book
-from .xlsx.write import write_edits, write_seals
+from ..core import approve as approve_core, repair as repair_core
+from ..store import audit, keys
+from ..store.fsio import atomic_write, lock, sha256_file
+from ..xlsx import outbound
+from ..core.check import check
+from ..core.errors import AlreadySealed, ExportBlocked, NotAWorkbook, NotSealed, TooWide
+from ..core.seal import seal
+from ..xlsx.read import open_book
+from ..xlsx.write import write_edits, write_seals
 
 MAX_COLUMN = 16384  # XFD: Excel has no column beyond it
-
-
-def _lock(path):
-    digest = hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:16]
-    lock = FileLock(os.path.join(tempfile.gettempdir(), f"donorguard-{digest}.lock"), timeout=10)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise Busy(path=str(path)) from None
-    return lock
 
 
 def _key(book, explicit, create=False, notice=None):
@@ -36,8 +25,7 @@ def _key(book, explicit, create=False, notice=None):
 
 
 def seal_file(path, rules, key_file=None, notice=None):
-    lock = _lock(path)
-    try:
+    with lock(path):
         book = open_book(path, rules)
         if book.manifest is not None:
             raise AlreadySealed(path=str(path))
@@ -45,14 +33,12 @@ def seal_file(path, rules, key_file=None, notice=None):
             raise TooWide(path=str(path))
         key = _key(book, key_file, create=True, notice=notice)
         seals, m = seal(book.table, book.rules, key, book.sheet, book.header_row)
-        before = audit.file_sha256(path)
+        before = sha256_file(path)
         write_seals(book, dict(enumerate(seals)), m, path)
         audit.record("seal", rules=book.rules, key=key, workbook=os.path.basename(path),
-                     workbook_sha256_before=before, workbook_sha256=audit.file_sha256(path), rows=len(book.table),
+                     workbook_sha256_before=before, workbook_sha256=sha256_file(path), rows=len(book.table),
                      key_id=key.id)
         return book, m, key
-    finally:
-        lock.release()
 
 
 def check_file(path, rules, key_file=None, lang="ja"):
@@ -69,43 +55,36 @@ def repair_file(path, out, rules, key_file=None, lang="ja"):
         raise NotAWorkbook(path=str(out), why="repair writes a copy: give another --out file")
     book, before, key = check_file(path, rules, key_file, lang)
     edits = repair_core.edits(before, book.table.rows)
-    lock = _lock(out)
-    try:
+    with lock(out):
         if edits:
             write_edits(book, edits, out)
         else:
             with atomic_write(out) as tmp:
                 shutil.copyfile(path, tmp)
-    finally:
-        lock.release()
     _, after, _ = check_file(out, rules, key_file, lang)
     audit.record("repair", rules=book.rules, key=key, workbook=os.path.basename(path),
-                 workbook_sha256=audit.file_sha256(path), out_sha256=audit.file_sha256(out),
+                 workbook_sha256=sha256_file(path), out_sha256=sha256_file(out),
                  cells_written=len(edits), findings_before=len(before.findings), findings_after=len(after.findings))
     return before, after, repair_core.reentry(before, book.table.rows)
 
 
 def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja"):
-    lock = _lock(path)
-    try:
+    with lock(path):
         book, report, key = check_file(path, rules, key_file, lang)
         seals, m = approve_core.approve(book.table, book.manifest, key, report, rows, reason, list(removed))
-        before = audit.file_sha256(path)
+        before = sha256_file(path)
         write_seals(book, seals, m, path)
         audit.record("approve", rules=book.rules, key=key, workbook=os.path.basename(path),
-                     workbook_sha256_before=before, workbook_sha256=audit.file_sha256(path),
+                     workbook_sha256_before=before, workbook_sha256=sha256_file(path),
                      rows_approved=len(seals), rows_removed=len(removed))
         return seals, m
-    finally:
-        lock.release()
 
 
 def export_file(path, to, rules, key_file=None, fmt=None, encoding=None, lang="ja"):
     """(folder, receipt, report). A blocked list raises ExportBlocked with the report attached."""
-    lock = _lock(path)
-    try:
+    with lock(path):
         book, report, key = check_file(path, rules, key_file, lang)
-        sha = audit.file_sha256(path)
+        sha = sha256_file(path)
         if not report.clean:
             audit.record("export_blocked", rules=book.rules, key=key, workbook=os.path.basename(path),
                          workbook_sha256=sha, findings=len(report.findings))
@@ -116,5 +95,3 @@ def export_file(path, to, rules, key_file=None, fmt=None, encoding=None, lang="j
         audit.record("export", rules=book.rules, key=key, workbook=os.path.basename(path), workbook_sha256=sha,
                      folder=str(folder), files=len(receipt["files"]), rows=receipt["rows"])
         return folder, receipt, report
-    finally:
-        lock.release()

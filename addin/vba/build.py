@@ -1,6 +1,6 @@
-"""Build addin/donorguard.xlam from the texts in addin/excel/.
+"""Build addin/donorguard.xlam from the texts in addin/vba/.
 
-    python addin/excel/build.py [OUT]        (default: addin/donorguard.xlam)
+    python addin/vba/build.py [OUT]        (default: addin/donorguard.xlam)
 
 Inputs: ribbon.xml, DonorGuardRibbon.bas, DonorGuardEvents.cls (this folder),
 ``__version__`` of addin/donorguard/__init__.py, and xlwings' own VBA taken
@@ -48,7 +48,7 @@ CONF_SHEET = "_donorguard.conf"  # xlwings' template style: rename to activate
 _PATCHES = [
     # 0. Mark the module, and check the upstream version we audited.
     ("'Version: %s\n" % XLWINGS_PIN,
-     "'Version: %s\n'Patched for DonorGuard by addin/excel/build.py; do not edit here.\n"
+     "'Version: %s\n'Patched for DonorGuard by addin/vba/build.py; do not edit here.\n"
      % XLWINGS_PIN, 1),
     # 1. Own settings namespace: add-in sheet "donorguard.conf" and the user's
     #    %USERPROFILE%\.donorguard\donorguard.conf (Mac: ~/Library/Containers/

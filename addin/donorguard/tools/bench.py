@@ -62,7 +62,7 @@ def prepare(cache: Path, rows: int, seed: int, kosai: bool = True) -> dict:
         os.replace(tmp, p["plain"])
         say(f"  {time.perf_counter() - t:.1f} s")
     if not p["key"].exists():
-        from . import keys
+        from ..store import keys
         keys.create(p["key"])
         for k in ("sealed", "kosai"):
             p[k].unlink(missing_ok=True)
@@ -92,10 +92,10 @@ def kosai_copy(sealed: Path, out: Path) -> None:
     import fastexcel
     import numpy as np
 
-    from . import rules as rules_mod
-    from .repair import Edit
-    from .xlsx.read import open_book
-    from .xlsx.write import write_edits
+    from ..store import rulesets as rules_mod
+    from ..core.repair import Edit
+    from ..xlsx.read import open_book
+    from ..xlsx.write import write_edits
 
     book = open_book(sealed, rules_mod.load())
     ids = book.table.values[ID_COL].astype(object).where(book.table.values[ID_COL].notna(), "").astype(str)
@@ -274,7 +274,7 @@ def table(rows: int, p: dict, results: list) -> str:
 
 def profile(command: str, p: dict, top: int = 25) -> str:
     """cProfile of one command in this process (imports done beforehand), top entries by cumulative time."""
-    from . import cli
+    from ..cli import command as cli
     if command == "seal":
         shutil.copyfile(p["plain"], p["work"] / "unsealed.xlsx")
         args = ["seal", str(p["work"] / "unsealed.xlsx"), "--key", str(p["key"])]

@@ -1,18 +1,16 @@
 """Rule sets: YAML data naming registered kinds and policies. Nothing in a rule is executed.
+Finding and reading rule files is store/rulesets.py's; this module parses text.
 
 An unknown key or kind fails at load time, naming the file, the key and its line.
 """
 import json
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 
 from . import kinds
 from .errors import RulesError
 
-RULES_DIR = Path(os.environ.get("DONORGUARD_RULES_DIR") or Path(__file__).resolve().parents[2] / "rules")
 DEFAULT = "furusato-onestop"
 ON_SAVE = ("confirm", "block", "warn")
 FORMATS = ("csv", "xlsx")
@@ -165,23 +163,15 @@ def from_dict(data, src: str) -> Rules:
                  policies=policies, export=export, source=src)
 
 
-def load(name_or_path: str | os.PathLike | None = None) -> Rules:
-    """A rule set by name (rules/NAME.yaml) or by path; the default is furusato-onestop."""
-    target = str(name_or_path or DEFAULT)
-    path = Path(target)
-    if not (target.endswith((".yaml", ".yml")) or path.exists()):
-        path = RULES_DIR / f"{target}.yaml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        raise RulesError(file=str(path), key="(file)", problem="no such rule set") from None
+def parse(text: str, src: str) -> Rules:
+    """A rule set from its YAML text; `src` names it in errors (a file path, or "manifest")."""
     try:
         data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise RulesError(file=str(path), key=f"(line {mark.line + 1})" if mark else "(file)",
+        raise RulesError(file=src, key=f"(line {mark.line + 1})" if mark else "(file)",
                          problem="not valid YAML") from None
-    return from_dict(data, str(path))
+    return from_dict(data, src)
 
 
 def from_snapshot(snapshot: str | dict) -> Rules:

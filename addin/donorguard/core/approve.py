@@ -8,7 +8,7 @@ from . import manifest as mf
 from .check import Report
 from .errors import NotApprovable
 from .fingerprint import parse
-from .messages import REFUSALS, problems_text, row_ranges
+from ..text.messages import REFUSALS, problems_text, row_ranges
 from .seal import problems, seals_for
 
 REFUSED = ("separated", "duplicate")

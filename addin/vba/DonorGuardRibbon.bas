@@ -3,7 +3,7 @@ Attribute VB_Name = "DonorGuardRibbon"
 ' ASCII only: every user-facing Japanese text lives in the Python package.
 ' Each button runs one function of donorguard.excel through xlwings' RunPython
 ' and passes the add-in version so Python can refuse a mismatched add-in.
-' Built into donorguard.xlam by addin/excel/build.py; edit this file, not the .xlam.
+' Built into donorguard.xlam by addin/vba/build.py; edit this file, not the .xlam.
 Option Explicit
 
 Public Const DG_VERSION As String = "{{VERSION}}"

@@ -7,7 +7,7 @@ import json
 import secrets
 from datetime import datetime, timezone
 
-from . import __version__
+from .. import __version__
 from .errors import ManifestTampered, WrongKey
 from .fingerprint import VERSION, Sealer, same
 from .rules import Rules, from_snapshot

@@ -4,9 +4,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import files, keys, report, rules as rules_mod, synth
+from . import ops as files
+from ..store import rulesets as rules_mod
+from ..store import keys
+from ..store.places import bundled
+from ..text import report
+from ..tools import synth
 
-SAMPLE = Path(__file__).resolve().parents[2] / "workbooks" / "donors.xlsx"
+SAMPLE = bundled("workbooks", "donors.xlsx")
 SAY = {
     "ja": ["作業フォルダ", "1. 正しい一覧を封印", "2. 個人番号の列だけを並べ替える（2017 年湖西市の誤り）",
            "3. 検査", "4. 修復（封印だけから元の行に戻す）", "5. 修復したファイルを検査", "6. 住所地市町村ごとに書き出し",

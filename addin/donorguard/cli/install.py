@@ -4,9 +4,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from .errors import DonorGuardError
+from ..core.errors import DonorGuardError
+from ..store.places import bundled
 
-ADDIN = Path(__file__).resolve().parents[1] / "donorguard.xlam"
+ADDIN = bundled("addin", "donorguard.xlam")
 
 
 def startup_folder() -> Path | None:
@@ -29,7 +30,7 @@ def install(folder=None) -> tuple:
     if target is None:
         raise DonorGuardError("Excel's startup folder is unknown on this system; pass --dir FOLDER.")
     if not ADDIN.exists():
-        raise DonorGuardError(f"{ADDIN} is missing; run `python addin/excel/build.py` first.")
+        raise DonorGuardError(f"{ADDIN} is missing; run `python addin/vba/build.py` first.")
     target.mkdir(parents=True, exist_ok=True)
     dest = target / ADDIN.name
     shutil.copyfile(ADDIN, dest)

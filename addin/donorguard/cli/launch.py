@@ -24,9 +24,9 @@ def books(args: list) -> list:
 
 
 def main():
-    from .xlsx import early
+    from ..xlsx import early
     for path in books(sys.argv[1:]):
         early.start(path)
     early.load_arrow()
-    from .cli import main as command
+    from .command import main as command
     return command(prog_name="donorguard")

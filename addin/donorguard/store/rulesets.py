@@ -1,0 +1,48 @@
+"""Rule sets on disk: find one by name or path and parse it (core/rules.py does the parsing).
+
+Names are looked up in the team's rules folder (settings), then among the rule sets DonorGuard ships.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..core.errors import RulesError
+from ..core.rules import DEFAULT, Rules, parse
+from .places import bundled
+
+
+def folders() -> list:
+    """Where rule sets are looked up by name, in order."""
+    extra = os.environ.get("DONORGUARD_RULES_DIR")
+    return ([Path(extra)] if extra else []) + [bundled("rules")]
+
+
+def available() -> list:
+    """The names of the rule sets that can be given by name, sorted."""
+    names = set()
+    for d in folders():
+        if d.is_dir():
+            names.update(p.stem for p in d.glob("*.yaml"))
+    return sorted(names)
+
+
+def find(name_or_path: str | os.PathLike | None = None) -> Path:
+    target = str(name_or_path or DEFAULT)
+    path = Path(target)
+    if target.endswith((".yaml", ".yml")) or path.exists():
+        return path
+    for d in folders():
+        if (d / f"{target}.yaml").is_file():
+            return d / f"{target}.yaml"
+    return bundled("rules", f"{target}.yaml")
+
+
+def load(name_or_path: str | os.PathLike | None = None) -> Rules:
+    """A rule set by name (NAME.yaml in a rules folder) or by path; the default is furusato-onestop."""
+    path = find(name_or_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        raise RulesError(file=str(path), key="(file)", problem="no such rule set") from None
+    return parse(text, str(path))
