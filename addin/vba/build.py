@@ -23,8 +23,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vba_project import (BASE_WORKBOOK, BASE_WORKSHEET, Module,  # noqa: E402
-                         build_vba_project, class_code, document_code)
+from vba_project import BASE_WORKBOOK, BASE_WORKSHEET, Module, build_vba_project, class_code, document_code  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ADDIN = HERE.parent
@@ -69,9 +68,11 @@ _PATCHES = [
     ("    ' Directory Config\n"
      '    If source = "" Or source = "directory" Then\n'
      '        #If App = "Microsoft Excel" Then\n'
-     "            If GetFullName(ActiveWorkbook) <> \"\" Then ' Empty if local dir can't be figured out (e.g. SharePoint)\n"
+     "            If GetFullName(ActiveWorkbook) <> \"\" Then "
+     "' Empty if local dir can't be figured out (e.g. SharePoint)\n"
      "        #Else\n"
-     '            If InStr(GetDirectoryPath(), "://") = 0 Then \' Other Office apps: skip for synced SharePoint/OneDrive files\n'
+     '            If InStr(GetDirectoryPath(), "://") = 0 Then '
+     "' Other Office apps: skip for synced SharePoint/OneDrive files\n"
      "        #End If\n"
      "            If FileExists(GetDirectoryConfigFilePath()) = True Then\n"
      "                If GetConfigFromFile(GetDirectoryConfigFilePath(), configKey, configValue) Then\n"

@@ -89,7 +89,8 @@ def run(args, env, cwd=None, timeout=TIMEOUT, capture_dir=None) -> Run:
 # environment, working folder, stdout/stderr files, exit code and the same 30-second kill. Set
 # DONORGUARD_TEST_EXEC=subprocess to run every command through the installed console script instead.
 
-PRELOAD = ["donorguard.cli.command", "donorguard.cli.launch", "donorguard.cli.ops", "donorguard.xlsx.outbound", "fastexcel", "openpyxl", "pandas"]
+PRELOAD = ["donorguard.cli.command", "donorguard.cli.launch", "donorguard.cli.ops", "donorguard.xlsx.outbound",
+           "fastexcel", "openpyxl", "pandas"]
 _ctx = None
 
 
@@ -117,7 +118,7 @@ def _child(args, env, cwd, out, err):                      # runs in the forked 
     sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", line_buffering=True)
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", line_buffering=True)
     sys.argv = ["donorguard", *args]
-    from donorguard.cli.launch import main      # as the console script: the workbook is inspected early
+    from donorguard.cli.launch import main  # as the console script: the workbook is inspected early
     code = 1                                # an exception other than SystemExit: Python exits with 1
     try:
         main()

@@ -32,10 +32,12 @@ import openpyxl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))       # tests/, for hostile.harness
 
 from donorguard.cli import ops as files  # noqa: E402
-from donorguard.store import keys  # noqa: E402
-from donorguard.store import rulesets as rules_mod  # noqa: E402
-from donorguard.tools import synth  # noqa: E402
 from donorguard.core.seal import seals_for  # noqa: E402
+from donorguard.store import (
+    keys,  # noqa: E402
+    rulesets as rules_mod,  # noqa: E402
+)
+from donorguard.tools import synth  # noqa: E402
 from donorguard.xlsx import sheetxml  # noqa: E402
 from donorguard.xlsx.read import open_book  # noqa: E402
 from donorguard.xlsx.write import write_seals  # noqa: E402

@@ -11,17 +11,18 @@ from contextlib import contextmanager
 import click
 
 from .. import __version__
-from ..store import rulesets as rules_mod
-from ..store import audit, keys
-from ..text import report as fmt
-from . import ops as files
 from ..core.errors import DonorGuardError, ExportBlocked
+from ..text import lang as pick_lang, ranges, t
 from ..text.messages import error_text, row_ranges
+
+# Commands import what they use (ops, rulesets, report, ...) when they run: those load pandas, and neither
+# --help nor the launcher, which reads the options below before anything heavy is loaded, should wait for it.
 
 LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default=lambda: os.environ.get("DONORGUARD_LANG", "ja"),
                     show_default="ja", help="Language of messages.")
 KEY = click.option("--key", "key_file", type=click.Path(dir_okay=False), help="Seal key file.")
-RULES = click.option("--rules", "rules_name", default=None, help="Rule set name or YAML path (default furusato-onestop).")
+RULES = click.option("--rules", "rules_name", default=None,
+                     help="Rule set name or YAML path (default furusato-onestop).")
 
 
 @contextmanager
@@ -50,13 +51,14 @@ def step(text: str):
 @contextmanager
 def guarded(lang=None):
     """Named errors become one sentence in the chosen language and their exit code."""
+    lang = pick_lang(lang)
     try:
         yield
     except DonorGuardError as e:
-        click.echo(f"donorguard: {error_text(e, lang or os.environ.get('DONORGUARD_LANG', 'ja'))}", err=True)
+        click.echo(f"donorguard: {error_text(e, lang)}", err=True)
         sys.exit(e.code)
     except KeyboardInterrupt:
-        click.echo("donorguard: interrupted; nothing was changed.", err=True)
+        click.echo(f"donorguard: {t(lang)['cli']['interrupted']}", err=True)
         sys.exit(2)
     except click.ClickException as e:  # a bad --rows inside the command: one sentence, not "unexpected"
         click.echo(f"donorguard: {e.format_message()}", err=True)
@@ -66,23 +68,21 @@ def guarded(lang=None):
             raise
         where = str(e.filename or "")
         where = os.path.dirname(where) if where.endswith(".dgtmp") else where     # our temporary file's folder
-        click.echo(f"donorguard: {e.strerror or type(e).__name__}: {where}; nothing was changed.", err=True)
+        click.echo("donorguard: " + t(lang)["cli"]["os_error"].format(why=e.strerror or type(e).__name__, where=where),
+                   err=True)
         sys.exit(2)
     except Exception as e:  # the contract: one sentence, never a traceback
         if os.environ.get("DONORGUARD_DEBUG"):
             raise
-        click.echo(f"donorguard: unexpected {type(e).__name__}; set DONORGUARD_DEBUG=1 for details.", err=True)
+        click.echo("donorguard: " + t(lang)["cli"]["unexpected"].format(kind=type(e).__name__), err=True)
         sys.exit(2)
 
 
 def parse_rows(text: str) -> list:
-    out = []
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        a, _, b = part.partition("-")
-        if not a.isdigit() or (b and not b.isdigit()):
-            raise click.BadParameter(f"{part!r} is not a row or a range like 12-15", param_hint="--rows")
-        out.extend(range(int(a), int(b or a) + 1))
-    return out
+    try:
+        return ranges.decode(text)
+    except ValueError as e:
+        raise click.BadParameter(t(None)["cli"]["bad_rows"].format(part=e.args[0]), param_hint="--rows") from None
 
 
 @click.group()
@@ -104,8 +104,9 @@ def key():
 def key_new(path):
     """Create a key file (mode 0600) and print its id."""
     with guarded():
+        from ..store import keys
         if os.path.exists(path):
-            raise DonorGuardError(f"{path} already exists; a key is never overwritten.")
+            raise DonorGuardError(t(None)["cli"]["key_exists"].format(path=path))
         k = keys.create(path)
         click.echo(k.id)
 
@@ -118,15 +119,16 @@ def key_new(path):
 def seal(book, rules_name, key_file, lang):
     """Seal BOOK in place: a fingerprint per row binding its ID to its owner."""
     with guarded(lang):
-        rules = rules_mod.load(rules_name)
+        from ..store import rulesets
+        from . import ops
+        rules = rulesets.load(rules_name)
+        T = t(lang)["cli"]
 
         def notice(path, k):
-            click.echo(f"New seal key {k.id[:4]}… created at {path}; keep a copy where your team can reach it.",
-                       err=True)
+            click.echo(T["new_key"].format(key=k.id[:4], path=path), err=True)
         with step("sealing"):
-            b, m, k = files.seal_file(book, rules, key_file, notice)
-        click.echo(("封印しました" if lang == "ja" else "Sealed") +
-                   f": {book} — {len(b.table)} rows, rules {m['rules']}, key {k.id[:4]}…")
+            b, m, k = ops.seal_file(book, rules, key_file, notice)
+        click.echo(T["sealed"].format(book=book, rows=len(b.table), rules=m["rules"], key=k.id[:4]))
 
 
 @main.command()
@@ -138,9 +140,12 @@ def seal(book, rules_name, key_file, lang):
 def check(book, as_json, rules_name, key_file, lang):
     """Check BOOK against its seals: exit 0 clean, 1 blocked, 2 cannot check."""
     with guarded(lang):
+        from ..store import rulesets
+        from ..text import report
+        from . import ops
         with step("checking"):
-            _, rep, _ = files.check_file(book, rules_mod.load(rules_name), key_file, lang)
-        click.echo(fmt.as_json(rep) if as_json else fmt.as_text(rep, lang))
+            _, rep, _ = ops.check_file(book, rulesets.load(rules_name), key_file, lang)
+        click.echo(report.as_json(rep) if as_json else report.as_text(rep, lang))
         sys.exit(0 if rep.clean else 1)
 
 
@@ -153,18 +158,19 @@ def check(book, as_json, rules_name, key_file, lang):
 def repair(book, out, rules_name, key_file, lang):
     """Put moved values back in their sealed rows, into a copy (--out)."""
     with guarded(lang):
+        from ..store import rulesets
+        from ..text import report
+        from . import ops
         with step("repairing"):
-            before, after, reentry = files.repair_file(book, out, rules_mod.load(rules_name), key_file, lang)
+            before, after, reentry = ops.repair_file(book, out, rulesets.load(rules_name), key_file, lang)
+        T = t(lang)["cli"]
         moved = len(before.plan.moves) + len(before.plan.set_text)
-        if lang == "ja":
-            click.echo(f"修復しました: {moved} セルを封印どおりの行に戻し、{out} に書き出しました。")
-        else:
-            click.echo(f"Repaired: {moved} cells put back in their sealed rows, written to {out}.")
+        click.echo(T["repaired"].format(n=moved, out=out))
         if not reentry.empty:
-            click.echo("原本から入力し直してください:" if lang == "ja" else "Re-enter from the source documents:")
+            click.echo(T["reentry_head"])
             for r in reentry.itertuples(index=False):
-                click.echo(f"  {'行' if lang == 'ja' else 'row'} {r.row}: {', '.join(r.column)}")
-        click.echo(fmt.as_text(after, lang))
+                click.echo(T["reentry_line"].format(row=r.row, cols=", ".join(r.column)))
+        click.echo(report.as_text(after, lang))
         sys.exit(0 if after.clean else 1)
 
 
@@ -179,13 +185,15 @@ def repair(book, out, rules_name, key_file, lang):
 def approve(book, rows_text, removed_text, reason, rules_name, key_file, lang):
     """Re-seal chosen rows (added or corrected) with a reason; other seals stay."""
     with guarded(lang):
+        from ..store import rulesets
+        from . import ops
         rows, removed = parse_rows(rows_text), parse_rows(removed_text)
         if not rows and not removed:
-            raise click.UsageError("give --rows or --removed")
-        seals, m = files.approve_file(book, rows, reason, rules_mod.load(rules_name), key_file, removed, lang)
-        what = row_ranges([r for r in rows], lang=lang) or "-"
-        click.echo(("承認しました" if lang == "ja" else "Approved") + f": {what}" +
-                   (f" / removed {row_ranges(removed, lang=lang)}" if removed else ""))
+            raise click.UsageError(t(lang)["cli"]["give_rows"])
+        seals, m = ops.approve_file(book, rows, reason, rulesets.load(rules_name), key_file, removed, lang)
+        T = t(lang)["cli"]
+        click.echo(T["approved"].format(rows=row_ranges(rows, lang=lang) or "-") +
+                   (T["approved_removed"].format(rows=row_ranges(removed, lang=lang)) if removed else ""))
 
 
 @main.command()
@@ -199,17 +207,20 @@ def approve(book, rows_text, removed_text, reason, rules_name, key_file, lang):
 def export(book, to, fmt_, encoding, rules_name, key_file, lang):
     """Write one file per destination, only from a clean list: 0 written, 1 blocked, 2 cannot check."""
     with guarded(lang):
+        from ..store import rulesets
+        from ..text import report
+        from . import ops
         try:
             with step("exporting"):
-                folder, receipt, _ = files.export_file(book, to, rules_mod.load(rules_name), key_file,
+                folder, receipt, _ = ops.export_file(book, to, rulesets.load(rules_name), key_file,
                                                        fmt_, encoding, lang)
         except ExportBlocked as e:
-            click.echo(fmt.as_text(e.report, lang))
-            click.echo(("何も書き出していません。" if lang == "ja" else "Nothing was written."))
+            click.echo(report.as_text(e.report, lang))
+            click.echo(t(lang)["cli"]["nothing_written"])
             sys.exit(1)
-        head = "書き出しました" if lang == "ja" else "Exported"
-        click.echo(f"{head}: {receipt['rows']} rows, {len(receipt['files'])} files → {folder}")
-        click.echo(f"  receipt: {folder / 'receipt.json'}")
+        T = t(lang)["cli"]
+        click.echo(T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=folder))
+        click.echo(T["receipt"].format(path=folder / "receipt.json"))
 
 
 @main.group("audit")
@@ -224,9 +235,10 @@ def audit_group():
 def audit_verify(log, key_files):
     """Prove the audit log intact (chain, each line's MAC, head), or name the first broken line."""
     with guarded():
+        from ..store import audit, keys
         path = log or str(audit.default_path())
         if not os.path.isfile(path):
-            raise DonorGuardError(f"{path} does not exist.")
+            raise DonorGuardError(t(None)["cli"]["no_log"].format(path=path))
         found, no_key = [keys.read(k) for k in key_files], None
         if not found:
             try:
@@ -249,12 +261,13 @@ def install_addin(folder):
     from . import install
     with guarded():
         dest, conf = install.install(folder)
-        click.echo(f"Installed {dest}\nInterpreter set in {conf}: {sys.executable}")
+        click.echo(t(None)["cli"]["installed"].format(dest=dest, conf=conf, python=sys.executable))
 
 
 @main.command()
 @LANG
-@click.option("--keep", type=click.Path(file_okay=False), default=None, help="Folder to work in (default: a new temporary one).")
+@click.option("--keep", type=click.Path(file_okay=False), default=None,
+              help="Folder to work in (default: a new temporary one).")
 def demo(lang, keep):
     """Seal the bundled sample, make the Kosai mistake, check, repair, check, export."""
     from . import demo as demo_mod

@@ -1,22 +1,28 @@
 """The donorguard command as installed: the workbook named on the command line is checked for safety
 first, then its list is parsed on another thread while Python loads pandas and the rest (about a second):
-see xlsx/early.py."""
+see xlsx/early.py. The command line is read with click's own parameters (command.py loads nothing heavy)."""
 import sys
 
-BOOK_COMMANDS = {"check", "seal", "repair", "approve", "export", "status"}
-TAKES_VALUE = {"--key", "--rules", "--out", "--to", "--lang", "--format", "--encoding", "--rows", "--reason",
-               "--removed", "--dir", "--keep"}
+import click
 
 
-def books(args: list) -> list:
-    """The workbook arguments of a command line (options and their values skipped)."""
-    if not args or args[0] not in BOOK_COMMANDS:
+def books(args: list, group=None) -> list:
+    """The workbook argument (BOOK) of a command line, as click will parse it; [] if the command has none."""
+    if group is None:
+        from .command import main as group
+    cmd = group.commands.get(args[0]) if args else None
+    if not isinstance(cmd, click.Command) or isinstance(cmd, click.Group) or \
+            not any(isinstance(p, click.Argument) and p.name == "book" for p in cmd.params):
         return []
+    takes_value = {o for p in cmd.params if isinstance(p, click.Option) and not p.is_flag and not p.count
+                   for o in p.opts}
     out, skip = [], False
     for a in args[1:]:
         if skip:
             skip = False
-        elif a in TAKES_VALUE:
+        elif a == "--":
+            continue
+        elif a in takes_value:
             skip = True
         elif not a.startswith("-"):
             out.append(a)
@@ -25,8 +31,8 @@ def books(args: list) -> list:
 
 def main():
     from ..xlsx import early
-    for path in books(sys.argv[1:]):
+    from .command import main as command
+    for path in books(sys.argv[1:], command):
         early.start(path)
     early.load_arrow()
-    from .command import main as command
     return command(prog_name="donorguard")

@@ -6,14 +6,14 @@ import os
 import shutil
 from pathlib import Path
 
-
 from ..core import approve as approve_core, repair as repair_core
-from ..store import audit, keys
-from ..store.fsio import atomic_write, lock, sha256_file
-from ..xlsx import outbound
 from ..core.check import check
 from ..core.errors import AlreadySealed, ExportBlocked, NotAWorkbook, NotSealed, TooWide
 from ..core.seal import seal
+from ..store import audit, keys
+from ..store.fsio import atomic_write, lock, sha256_file
+from ..store.stamp import stamp
+from ..xlsx import outbound
 from ..xlsx.read import open_book
 from ..xlsx.write import write_edits, write_seals
 
@@ -32,7 +32,7 @@ def seal_file(path, rules, key_file=None, notice=None):
         if book.seal_col > MAX_COLUMN:
             raise TooWide(path=str(path))
         key = _key(book, key_file, create=True, notice=notice)
-        seals, m = seal(book.table, book.rules, key, book.sheet, book.header_row)
+        seals, m = seal(book.table, book.rules, key, book.sheet, book.header_row, stamp=stamp())
         before = sha256_file(path)
         write_seals(book, dict(enumerate(seals)), m, path)
         audit.record("seal", rules=book.rules, key=key, workbook=os.path.basename(path),
@@ -71,7 +71,8 @@ def repair_file(path, out, rules, key_file=None, lang="ja"):
 def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja"):
     with lock(path):
         book, report, key = check_file(path, rules, key_file, lang)
-        seals, m = approve_core.approve(book.table, book.manifest, key, report, rows, reason, list(removed))
+        seals, m = approve_core.approve(book.table, book.manifest, key, report, rows, reason, list(removed),
+                                        stamp=stamp())
         before = sha256_file(path)
         write_seals(book, seals, m, path)
         audit.record("approve", rules=book.rules, key=key, workbook=os.path.basename(path),

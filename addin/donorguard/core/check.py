@@ -10,11 +10,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..text import ranges
+from ..text.messages import Messages
 from . import diagnose, manifest as mf
 from .fingerprint import TAG_CHARS, Sealer, canonical, parse, quick, serial_numbers
 from .kinds import digits
 from .kinds.values import arrow
-from ..text.messages import Messages
 from .rules import Rules
 from .table import Table
 
@@ -42,6 +43,12 @@ class Report:
     @property
     def clean(self) -> bool:
         return self.status == "clean"
+
+    @property
+    def problem_rows(self) -> int:
+        """How many rows have problems: rows with findings, and sealed rows that are gone."""
+        f = self.findings
+        return int(f["row"].dropna().nunique() + (f["kind"] == "missing").sum())
 
 
 def check(table: Table, manifest: dict, key, path: str = "workbook", lang: str = "ja") -> Report:
@@ -86,7 +93,7 @@ class Checker:
             self._explain(seals, clean, sealed, self.canon.ne("").any(axis=1).to_numpy())
 
     def _all_serials_present(self, serials) -> bool:
-        expected = mf.decode_ranges(self.m["serials"])
+        expected = ranges.decode(self.m["serials"])
         return len(serials) == len(expected) and np.array_equal(np.sort(serials), np.asarray(expected))
 
     # -- where something is wrong -----------------------------------------------------
@@ -99,7 +106,7 @@ class Checker:
         idx = np.flatnonzero(sealed & ~clean)
         if len(idx):
             seal_ok[idx] = self.sealer.seals_intact(seals["head"].iloc[idx], seals["seal_mac"].iloc[idx])
-        known = np.unique(np.asarray(mf.decode_ranges(self.m["serials"]), dtype=np.int64))
+        known = np.unique(np.asarray(ranges.decode(self.m["serials"]), dtype=np.int64))
         seal_ok &= np.isin(serial, known)
         self.tampered = (sealed & ~seal_ok) | (~sealed & ~blank)
         bad = np.flatnonzero(self.tampered)

@@ -1,4 +1,5 @@
-"""Named errors. Each has a default one-sentence message; shells print it and exit with `code`.
+"""Named errors. Each has a default one-sentence message (English); shells print the catalogue's sentence
+for it (text/, by class name) and exit with `code`.
 
 Messages never contain a whole ID number.
 """
@@ -10,6 +11,7 @@ class DonorGuardError(Exception):
 
     def __init__(self, message: str | None = None, **details):
         self.details = details
+        self.custom = message is not None      # a sentence of its own, not the catalogue's
         super().__init__(message or self.message.format(**details))
 
 
@@ -87,3 +89,11 @@ class ExportVerifyFailed(DonorGuardError):
 
 class Busy(DonorGuardError):
     message = "{path} is being changed by another DonorGuard process; try again when it has finished."
+
+
+class NoSuchWorkbook(DonorGuardError):
+    message = "No open workbook is named {name}."
+
+
+class UnsafeImport(DonorGuardError):
+    message = "Stopped: {module} was loaded from the workbook's folder {folder}."

@@ -2,12 +2,12 @@
 
 Stored as text in a hidden sheet (key/value rows). Every value is a string.
 """
-import getpass
 import json
 import secrets
-from datetime import datetime, timezone
+from dataclasses import dataclass
 
 from .. import __version__
+from ..text import ranges
 from .errors import ManifestTampered, WrongKey
 from .fingerprint import VERSION, Sealer, same
 from .rules import Rules, from_snapshot
@@ -19,46 +19,21 @@ FIELDS = ("format", "rules", "rules_snapshot", "key_id", "nonce", "sheet", "head
           "approvals", "mac")
 
 
-def encode_ranges(numbers) -> str:
-    """[4,5,6,9] -> "4-6,9"."""
-    out, nums = [], sorted(set(int(n) for n in numbers))
-    i = 0
-    while i < len(nums):
-        j = i
-        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
-            j += 1
-        out.append(str(nums[i]) if i == j else f"{nums[i]}-{nums[j]}")
-        i = j + 1
-    return ",".join(out)
+@dataclass(frozen=True)
+class Stamp:
+    """When and by whom (the shell reads the clock and the login name; the core does no I/O)."""
+    at: str
+    by: str
 
 
-def decode_ranges(text: str) -> list:
-    out = []
-    for part in filter(None, text.split(",")):
-        a, _, b = part.partition("-")
-        out.extend(range(int(a), int(b or a) + 1))
-    return out
-
-
-def user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name on some service accounts
-        return "unknown"
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
-
-
-def new(rules: Rules, key, sheet: str, header_row: int, serials, nonce: str | None = None) -> dict:
+def new(rules: Rules, key, sheet: str, header_row: int, serials, stamp: Stamp, nonce: str | None = None) -> dict:
     m = {
         "format": VERSION, "rules": rules.name,
         "rules_snapshot": json.dumps(rules.snapshot(), ensure_ascii=False, sort_keys=True),
         "key_id": key.id, "nonce": nonce or secrets.token_hex(16), "sheet": sheet,
-        "header_row": str(header_row), "rows": str(len(serials)), "serials": encode_ranges(serials),
+        "header_row": str(header_row), "rows": str(len(serials)), "serials": ranges.encode(serials),
         "sealed_rows": "{}", "next_serial": str(max(serials, default=0) + 1),
-        "sealed_at": now(), "sealed_by": user(), "tool_version": __version__, "approvals": "[]",
+        "sealed_at": stamp.at, "sealed_by": stamp.by, "tool_version": __version__, "approvals": "[]",
     }
     return sign(m, key)
 

@@ -4,12 +4,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..text.messages import problems_text
 from . import kinds, manifest as mf
 from .errors import UnfitToSeal
 from .fingerprint import Sealer, canonical
 from .kinds import digits
 from .kinds.values import arrow
-from ..text.messages import problems_text
 from .rules import Rules
 from .table import Table
 
@@ -47,13 +47,13 @@ def problems(canon: pd.DataFrame, rows, rules: Rules, positions=None) -> list:
     return out
 
 
-def seal(table: Table, rules: Rules, key, sheet: str, header_row: int):
+def seal(table: Table, rules: Rules, key, sheet: str, header_row: int, *, stamp: mf.Stamp):
     """Seal strings (aligned with the table) and the signed manifest. Raises UnfitToSeal."""
     canon = canonical(table.values, rules)
     found = problems(canon, table.rows, rules)
     if found:
         raise UnfitToSeal(problems=problems_text(found, "en"), items=found)
-    m = mf.new(rules, key, sheet, header_row, table.rows.tolist())
+    m = mf.new(rules, key, sheet, header_row, table.rows.tolist(), stamp)
     return seals_for(m, key, rules, table.rows, canon), m
 
 

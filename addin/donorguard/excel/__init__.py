@@ -42,25 +42,25 @@ def _harden_sys_path(argv=None, path=None):
 
 _harden_sys_path()
 
-import functools  # noqa: E402
-import inspect  # noqa: E402
-import json  # noqa: E402
-import re  # noqa: E402
-from types import SimpleNamespace  # noqa: E402
+import functools
+import inspect
+import json
+import re
+from types import SimpleNamespace
 
-from .. import __version__  # noqa: E402
-from ..core import approve as approve_core, repair as repair_core  # noqa: E402
-from ..store import rulesets as rules_mod  # noqa: E402
-from ..store import audit, keys  # noqa: E402
-from ..store.fsio import sha256_file, write_atomic  # noqa: E402
-from ..xlsx import outbound  # noqa: E402
-from ..core.check import check  # noqa: E402
-from ..core.errors import AlreadySealed, DonorGuardError, ManifestTampered, NotSealed  # noqa: E402
-from ..text.messages import row_ranges  # noqa: E402
-from ..core.seal import seal  # noqa: E402
-from ..text import excel as texts  # noqa: E402
-from . import host as hostmod, marks, report_sheet, workbook  # noqa: E402
-from .workbook import REPORT_SHEET, find_sheet  # noqa: E402
+from .. import __version__
+from ..core import approve as approve_core, repair as repair_core
+from ..core.check import check
+from ..core.errors import AlreadySealed, DonorGuardError, ManifestTampered, NoSuchWorkbook, NotSealed, UnsafeImport
+from ..core.seal import seal
+from ..store import audit, keys, rulesets as rules_mod
+from ..store.fsio import sha256_file, write_atomic
+from ..store.stamp import stamp
+from ..text import lang as pick_lang, ranges, t
+from ..text.messages import error_text, row_ranges
+from ..xlsx import outbound
+from . import host as hostmod, marks, report_sheet, workbook
+from .workbook import REPORT_SHEET, find_sheet
 
 __all__ = ["seal_book", "check_book", "repair_book", "approve_book", "export_book", "status_book", "on_save"]
 
@@ -86,7 +86,7 @@ def _guard_folder(book):
         here = _os.path.dirname(_os.path.abspath(f))
         root = _os.path.dirname(here) if _os.path.basename(f).startswith("__init__.") else here
         if _norm(root) == folder:
-            raise texts.UnsafeImport(module=name, folder=_os.path.dirname(full))
+            raise UnsafeImport(module=name, folder=_os.path.dirname(full))
 
 
 def _resolve(book):
@@ -108,26 +108,20 @@ def _resolve(book):
             for b in app.books:
                 if book.casefold() in (b.name.casefold(), str(b.fullname).casefold()):
                     return b
-        raise texts.NoSuchWorkbook(name=book)
+        raise NoSuchWorkbook(name=book)
     return book
 
 
 def _version_ok(version, host, lang) -> bool:
     if version is None or str(version) == __version__:
         return True
-    host.alert(texts.t(lang)["version_mismatch"].format(addin=version, python=__version__),
-               title=texts.t(lang)["title"], mode="critical")
+    host.alert(t(lang)["excel"]["version_mismatch"].format(addin=version, python=__version__),
+               title=t(lang)["excel"]["title"], mode="critical")
     return False
 
 
-def _lang(lang):
-    """Japanese unless asked otherwise (lang=, or DONORGUARD_LANG as for the command line)."""
-    lang = lang or _os.environ.get("DONORGUARD_LANG") or "ja"
-    return lang if lang in texts.TEXT else "ja"
-
-
 def _alert(host, lang, text, buttons="ok", mode="info"):
-    return host.alert(text, title=texts.t(lang)["title"], buttons=buttons, mode=mode)
+    return host.alert(text, title=t(lang)["excel"]["title"], buttons=buttons, mode=mode)
 
 
 def _command(fn):
@@ -135,7 +129,7 @@ def _command(fn):
     add-in, show every error as one sentence in a dialog (never a traceback), reset the status bar."""
     @functools.wraps(fn)
     def run(book=None, *, version=None, lang=None, host=None, **kw):
-        h, lang = None, _lang(lang)
+        h, lang = None, pick_lang(lang)
         try:
             book = _resolve(book)
             h = host or hostmod.for_book(book)
@@ -147,12 +141,12 @@ def _command(fn):
         except DonorGuardError as e:
             if h is None:
                 raise
-            _alert(h, lang, texts.error(e, lang), mode="critical")
+            _alert(h, lang, error_text(e, lang), mode="critical")
             return None
         except Exception as e:
             if h is None or _os.environ.get("DONORGUARD_DEBUG"):
                 raise
-            _alert(h, lang, texts.t(lang)["unexpected"].format(kind=type(e).__name__), mode="critical")
+            _alert(h, lang, t(lang)["excel"]["unexpected"].format(kind=type(e).__name__), mode="critical")
             return None
         finally:
             if h is not None:
@@ -181,7 +175,7 @@ def _checked(view, lang):
 
 def _publish(view, host, report, lang, reason_text=None, create_report=True):
     """Colours and the report sheet say what the check found; staff see the report when blocked."""
-    T = texts.t(lang)
+    T = t(lang)["excel"]
     host.status(T["writing"])
     marks.update(view, host, marks.targets(report, view))
     sheet = None
@@ -191,7 +185,7 @@ def _publish(view, host, report, lang, reason_text=None, create_report=True):
 
 
 def _explain(report, lang):
-    T = texts.t(lang)
+    T = t(lang)["excel"]
     text = report_sheet.summary(report, lang)
     if not report.clean:
         text += "\n\n" + T["see_report"].format(sheet=REPORT_SHEET) + "\n" + T["colour_note"]
@@ -221,31 +215,12 @@ def _active_sheet_name(book):
         return None
 
 
-def _parse_rows(spec) -> list:
-    """'3:5,8:8' (the VBA's selection), '$12:$15,$40:$40', '12-15,40' or a list of numbers."""
-    if spec is None:
-        return []
-    if isinstance(spec, (list, tuple, set)):
-        return sorted({int(r) for r in spec})
-    out = set()
-    for part in str(spec).split(","):
-        part = re.sub(r"[A-Za-z$\s]", "", part)
-        if not part:
-            continue
-        a, _, b = part.replace("-", ":").partition(":")
-        if not a.isdigit() or (b and not b.isdigit()):
-            continue
-        lo, hi = sorted((int(a), int(b or a)))
-        out.update(range(lo, hi + 1))
-    return sorted(out)
-
-
 # -- the buttons ----------------------------------------------------------------------------------
 
 @_command
 def seal_book(book, host, lang, rules=None):
     """封印: seal the list as it stands (refused when already sealed or unfit). Returns the manifest."""
-    T = texts.t(lang)
+    T = t(lang)["excel"]
     host.status(T["reading"])
     view = workbook.read(book, host, rules_mod.load(rules) if rules else None)
     if view.manifest is not None:
@@ -253,7 +228,7 @@ def seal_book(book, host, lang, rules=None):
     created = []
     key = _key(view.rules, create=True, notice=lambda path, k: created.append(path))
     host.status(T["sealing"])
-    seals, m = seal(view.table, view.rules, key, view.name, view.header_row)
+    seals, m = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp())
     workbook.write_seal_column(view, {int(r): s for r, s in zip(view.table.rows, seals)})
     workbook.write_manifest(book, m)
     view.sheet.activate()
@@ -268,7 +243,7 @@ def seal_book(book, host, lang, rules=None):
 @_command
 def check_book(book, host, lang):
     """検査: colour what moved or changed, write the 検査結果 sheet, say it in a dialog. Returns the Report."""
-    T = texts.t(lang)
+    T = t(lang)["excel"]
     host.status(T["reading"])
     view = workbook.read(book, host)
     host.status(T["checking"])
@@ -282,7 +257,7 @@ def check_book(book, host, lang):
 def repair_book(book, host, lang, confirmed=False):
     """修復: after an OK, put moved values back in their sealed rows, re-check, list cells to re-enter.
     Returns (report before, report after, re-entry table), or None when nothing was written."""
-    T = texts.t(lang)
+    T = t(lang)["excel"]
     host.status(T["reading"])
     view = workbook.read(book, host)
     host.status(T["checking"])
@@ -335,8 +310,8 @@ def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=Non
     rows are approved too when staff say so (or `removed`: sealed row numbers, or "all").
     `rows` are rows of `sheet` (default: the active sheet), which must be the list's.
     Returns the new manifest, or None."""
-    T = texts.t(lang)
-    selected = _parse_rows(rows)
+    T = t(lang)["excel"]
+    selected = ranges.selection(rows)
     host.status(T["reading"])
     view = workbook.read(book, host)
     if selected:
@@ -351,15 +326,11 @@ def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=Non
     flagged = {int(r) for r in f["row"].dropna()}
     chosen = sorted(r for r in selected if r in in_list and r in flagged)
     missing = sorted({int(r) for r in f.loc[f["kind"] == "missing", "sealed_row"].dropna()})
-    for kind, key_text in (("separated", "approve_separated"), ("duplicate", "approve_duplicate")):
-        bad = sorted({int(r) for r in f.loc[(f["kind"] == kind) & f["row"].isin(chosen), "row"]})
-        if bad:
-            _alert(host, lang, T[key_text].format(rows=row_ranges(bad, lang=lang)), mode="critical")
-            return None
+    approve_core.refuse_rows(report, chosen)      # raised: the dialog says which rows and why
     if removed == "all":
         gone = missing
     elif removed is not None:
-        gone = [r for r in _parse_rows(removed) if r in missing]
+        gone = [r for r in ranges.selection(removed) if r in missing]
     elif missing and (chosen or not selected):
         answer = _alert(host, lang, T["approve_removed_ask"].format(rows=row_ranges(missing, lang=lang)),
                         buttons="yes_no")
@@ -391,7 +362,7 @@ def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=Non
         _alert(host, lang, T["reason_missing"].format(sheet=REPORT_SHEET, cell=hostmod.a1(r, r, c, c)))
         return None
     host.status(T["approving"])
-    seals, m = approve_core.approve(view.table, view.manifest, key, report, chosen, str(text), gone)
+    seals, m = approve_core.approve(view.table, view.manifest, key, report, chosen, str(text), gone, stamp=stamp())
     new = {int(view.table.rows[p]): s for p, s in seals.items()}
     workbook.write_column(view.sheet, view.seal_col, new)
     workbook.write_manifest(book, m)
@@ -414,7 +385,7 @@ def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=Non
 def export_book(book, host, lang, to=None):
     """書き出し: check, then write one file per destination into a new folder next to the workbook
     (or in `to`). A blocked list is refused with the reasons. Returns (folder, receipt), or None."""
-    T = texts.t(lang)
+    T = t(lang)["excel"]
     host.status(T["reading"])
     view = workbook.read(book, host)
     host.status(T["checking"])
@@ -444,7 +415,7 @@ def export_book(book, host, lang, to=None):
 @_command
 def status_book(book, host, lang):
     """ヘルプ/状態: the seal, the current state, the version, how to use the buttons. Changes nothing."""
-    T = texts.t(lang)
+    T = t(lang)["excel"]
     host.status(T["reading"])
     view = workbook.read(book, host)
     lines = [T["status_version"].format(version=__version__)]
@@ -461,7 +432,7 @@ def status_book(book, host, lang):
             _, report = _checked(view, lang)
             lines.append(T["status_now"].format(status=report_sheet.status_line(report, lang)))
         except DonorGuardError as e:
-            lines.append(T["status_now"].format(status=texts.error(e, lang)))
+            lines.append(T["status_now"].format(status=error_text(e, lang)))
     lines += ["", T["help"]]
     text = "\n".join(lines)
     _alert(host, lang, text)
@@ -497,8 +468,8 @@ def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
     warn explain and save. Writes "ok", "cancel" or, when the engine cannot return the button
     pressed, "ask" (the VBA then asks) to `verdict`, and returns it. Work is never lost to a failure:
     anything that stops the check saves, with a dialog saying it was not checked."""
-    lang = _lang(lang)
-    T = texts.t(lang)
+    lang = pick_lang(lang)
+    T = t(lang)["excel"]
     result, h = "ok", None
     try:
         book = _resolve(book)
@@ -517,7 +488,7 @@ def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
                 return result
             text = T["save_problems"] + "\n" + report_sheet.summary(report, lang)
         except ManifestTampered as e:
-            text = texts.error(e, lang)   # the snapshot cannot be trusted: its policy neither
+            text = error_text(e, lang)   # the snapshot cannot be trusted: its policy neither
         if _sys.platform == "darwin":
             _alert(h, lang, text + "\n\n" + T["save_mac"], mode="critical")
         elif policy == "warn":
@@ -532,7 +503,7 @@ def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
     except DonorGuardError as e:
         if h is None:
             raise
-        _alert(h, lang, T["save_unchecked"].format(why=texts.error(e, lang)), mode="critical")
+        _alert(h, lang, T["save_unchecked"].format(why=error_text(e, lang)), mode="critical")
         return result
     except Exception as e:
         if h is None or _os.environ.get("DONORGUARD_DEBUG"):

@@ -5,8 +5,8 @@ Written in one call (the links are HYPERLINK formulas in the same block), after 
 """
 import datetime as dt
 
+from ..text import t
 from ..text.messages import Messages, row_ranges
-from ..text import excel as texts
 from .host import a1
 from .workbook import REPORT_SHEET, add_sheet, cell_value, find_sheet, text_of
 
@@ -37,7 +37,7 @@ def reason(book) -> str:
 def write(view, report, lang: str, reason_text: str | None = None) -> object:
     """Write (or refresh) the report sheet; returns it. The reason cell keeps what staff typed unless
     reason_text is given ("" clears it)."""
-    T = texts.t(lang)
+    T = t(lang)["excel"]
     book, name = view.book, view.name
     sheet = find_sheet(book, REPORT_SHEET)
     if reason_text is None:
@@ -99,8 +99,7 @@ def write(view, report, lang: str, reason_text: str | None = None) -> object:
 
 
 def status_line(report, lang: str) -> str:
-    bad = report.findings["row"].dropna().nunique() + int((report.findings["kind"] == "missing").sum())
-    return Messages(lang).status(report.clean, report.rows, bad)
+    return Messages(lang).status(report.clean, report.rows, report.problem_rows)
 
 
 def _num(v):
@@ -115,7 +114,7 @@ def _cell(v):
 
 def summary(report, lang: str, limit: int = 3) -> str:
     """A few lines for a dialog: the status, the first causes, where the details are."""
-    T = texts.t(lang)
+    T = t(lang)["excel"]
     out = [status_line(report, lang)]
     if report.clean:
         return out[0]
@@ -128,7 +127,7 @@ def summary(report, lang: str, limit: int = 3) -> str:
 
 
 def reentry_text(reentry, lang: str, limit: int = 10) -> str:
-    T = texts.t(lang)
+    T = t(lang)["excel"]
     if reentry is None or reentry.empty:
         return ""
     lines = [T["reentry_head"]]

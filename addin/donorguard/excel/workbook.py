@@ -12,12 +12,12 @@ from typing import Callable
 import pandas as pd
 
 from ..core import rules as rules_mod
-from ..store import rulesets
 from ..core.errors import MissingColumns
 from ..core.locate import find_header, table as make_table
 from ..core.manifest import FIELDS, SEAL_HEADER, SHEET as MANIFEST_SHEET
 from ..core.rules import Rules
 from ..core.table import Table
+from ..store import rulesets
 
 REPORT_SHEET = "検査結果"
 MARKS_SHEET = "_DonorGuard_marks"

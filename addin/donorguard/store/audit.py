@@ -18,11 +18,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from .. import __version__
-from ..core.manifest import now, user
 from .fsio import lock, write_atomic
 from .places import log_dir
+from .stamp import now, user
 
 GENESIS = "0" * 64
 _MACED = re.compile(rb'^(\{.*), "mac": "([0-9a-f]{64})"\}$')

@@ -4,14 +4,8 @@ import math
 import unicodedata
 from json.encoder import encode_basestring
 
-from .messages import TEXT, Messages
-
-HEAD = {
-    "ja": {"causes": "原因", "findings": "所見", "shown": "（先頭 {k} 件／全 {n} 件。すべては --json で）",
-           "cols": ("行", "種類", "列", "本来の行", "封印時の行", "内容")},
-    "en": {"causes": "Causes", "findings": "Findings", "shown": " (first {k} of {n}; all with --json)",
-           "cols": ("row", "kind", "columns", "belongs", "sealed", "message")},
-}
+from . import t
+from .messages import Messages
 
 
 def _plain(v):
@@ -78,9 +72,8 @@ def as_json(report) -> str:
 
 
 def as_text(report, lang: str = "ja", limit: int = 20) -> str:
-    h, msg = HEAD[lang], Messages(lang)
-    bad = report.findings["row"].dropna().nunique() + int((report.findings["kind"] == "missing").sum())
-    out = [msg.status(report.clean, report.rows, bad)]
+    h, msg = t(lang)["report"], Messages(lang)
+    out = [msg.status(report.clean, report.rows, report.problem_rows)]
     if report.clean:
         return "\n".join(out)
     out += ["", h["causes"]]
@@ -90,7 +83,7 @@ def as_text(report, lang: str = "ja", limit: int = 20) -> str:
     out += ["", h["findings"] + (h["shown"].format(k=limit, n=len(f)) if len(f) > limit else "")]
     out.append("  " + _line(h["cols"]))
     for r in f.head(limit).itertuples(index=False):
-        out.append("  " + _line([_dash(r.row), r.kind, TEXT[lang]["and"].join(r.columns) or "-",
+        out.append("  " + _line([_dash(r.row), r.kind, msg.join(r.columns) or "-",
                                  _dash(r.belongs_at_row), _dash(r.sealed_row), r.message]))
     return "\n".join(out)
 

@@ -92,8 +92,8 @@ def kosai_copy(sealed: Path, out: Path) -> None:
     import fastexcel
     import numpy as np
 
-    from ..store import rulesets as rules_mod
     from ..core.repair import Edit
+    from ..store import rulesets as rules_mod
     from ..xlsx.read import open_book
     from ..xlsx.write import write_edits
 

@@ -18,8 +18,8 @@ import pyarrow.csv as pa_csv
 from .. import __version__
 from ..core import export
 from ..core.errors import ExportVerifyFailed
-from ..core.manifest import now
 from ..store.fsio import sha256_file, umask
+from ..store.stamp import now
 
 
 def _file_name(pattern: str, dest: str, rules_name: str, stamp: str, fmt: str) -> str:

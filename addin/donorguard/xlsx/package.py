@@ -1,5 +1,4 @@
 """The .xlsx package: open it safely (the safety scan), find its parts."""
-import os
 import posixpath
 import queue
 import re

@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 
 from donorguard.cli import ops as files
+from donorguard.core.errors import UnfitToSeal
 from donorguard.store import rulesets as rules_mod
 from donorguard.tools import synth
-from donorguard.core.errors import UnfitToSeal
 from donorguard.xlsx import package
 from donorguard.xlsx.read import open_book
 from support import book, new_key

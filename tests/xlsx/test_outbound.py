@@ -8,12 +8,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from donorguard.core import export
 from donorguard.cli import ops as files
-from donorguard.xlsx import outbound
+from donorguard.core import export
+from donorguard.core.errors import ExportVerifyFailed
 from donorguard.store import rulesets as rules_mod
 from donorguard.tools import synth
-from donorguard.core.errors import ExportVerifyFailed
+from donorguard.xlsx import outbound
 from support import new_key
 
 RULES = rules_mod.load()

@@ -10,15 +10,15 @@ import pandas as pd
 import pytest
 
 from donorguard.cli import ops as files
-from donorguard.store import rulesets as rules_mod
 from donorguard.core.errors import NotAWorkbook
+from donorguard.store import rulesets as rules_mod
 from donorguard.xlsx import early, package, read
 from donorguard.xlsx.read import open_book
 from support import book, new_key
 
 RULES = rules_mod.load()
 _read_columns = read._read_columns
-SAMPLES = os.path.join(os.path.dirname(__file__), "..", "workbooks")
+SAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "workbooks")
 
 
 def same(a, b):

@@ -21,10 +21,9 @@ from openpyxl.styles import PatternFill
 
 from donorguard import __version__
 from donorguard.cli import ops as files
-from donorguard.store import keys
-from donorguard.store import rulesets as rules_mod
-from donorguard.tools import synth
 from donorguard.excel.host import RemoteHost
+from donorguard.store import keys, rulesets as rules_mod
+from donorguard.tools import synth
 
 try:
     from support import ID_RE
@@ -274,6 +273,7 @@ def test_cell_texts_as_the_core_expects():
 def test_cell_texts_match_the_file_reader(tmp_path):
     """Whatever a number or date cell holds, Excel's value and fastexcel's text agree."""
     import fastexcel
+
     from donorguard.excel.workbook import text_of
     values = [1 / 3, 123.456, 2.5e-10, 1234567.891, 0.1 + 0.2, -0.5, 1.5e20, 1234567890123.0, 10000.0,
               123456789012.0, True, dt.datetime(2020, 1, 2), dt.datetime(2020, 1, 2, 9, 30), "０１２"]
@@ -287,7 +287,7 @@ def test_cell_texts_match_the_file_reader(tmp_path):
 
 
 def test_rows_from_the_selection():
-    from donorguard.excel import _parse_rows
+    from donorguard.text.ranges import selection as _parse_rows
     assert _parse_rows("3:5,8:8") == [3, 4, 5, 8]
     assert _parse_rows("$12:$15,$40:$40") == [12, 13, 14, 15, 40]
     assert _parse_rows("12-13, 40") == [12, 13, 40] and _parse_rows("") == [] and _parse_rows([7, 7]) == [7]
@@ -659,7 +659,8 @@ def test_unsealed_list_is_not_checked(xw, env):
     client = Client(path)
     book = client.book(xw)
     assert dg.check_book(book, host=Staff(book, client)) is None
-    assert alerts(book)[0][0].endswith("はまだ封印されていません。正しい一覧であることを確かめてから封印してください。") and alerts(book)[0][3] == "critical"
+    assert alerts(book)[0][0].endswith("はまだ封印されていません。正しい一覧であることを確かめてから封印してください。")
+    assert alerts(book)[0][3] == "critical"
 
 
 def test_list_away_from_a1(xw, env):
@@ -720,15 +721,16 @@ def test_approve_a_deleted_row(xw, env):
 
 def test_modules_from_the_workbook_folder_are_refused(tmp_path, monkeypatch):
     import types
+
+    from donorguard.core.errors import UnsafeImport
     from donorguard.excel import _guard_folder
-    from donorguard.text import excel as texts
     folder = tmp_path / "received"
     (folder / "yaml").mkdir(parents=True)
     fake = types.ModuleType("yaml")
     fake.__file__ = str(folder / "yaml" / "__init__.py")
     monkeypatch.setitem(__import__("sys").modules, "yaml", fake)
     monkeypatch.setattr(__import__("sys"), "path", ["/usr/lib", str(folder)])
-    with pytest.raises(texts.UnsafeImport):
+    with pytest.raises(UnsafeImport):
         _guard_folder(types.SimpleNamespace(fullname=str(folder / "list.xlsx")))
     assert __import__("sys").path == ["/usr/lib"]
 
@@ -816,9 +818,10 @@ def test_english_on_request(xw, env):
 def test_every_call_the_vba_makes_exists():
     """The names and keywords in addin/vba/*.bas|.cls are the functions' own."""
     import inspect
+
     import donorguard.excel as dg
     vba = ""
-    for p in (Path(__file__).resolve().parents[1] / "addin" / "vba").glob("*.[bc][al][ss]"):
+    for p in (Path(__file__).resolve().parents[2] / "addin" / "vba").glob("*.[bc][al][ss]"):
         vba += p.read_text(encoding="utf-8")
     calls = re.findall(r'(?:RunDonorGuard "|dg\.)(\w+)\((.*)', vba)
     assert {name for name, _ in calls} == set(dg.__all__)

@@ -10,16 +10,18 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from stdnum.jp import in_
 
 from donorguard.core import repair
-from donorguard.store import rulesets as rules_mod
-from donorguard.tools import synth
 from donorguard.core.check import check
 from donorguard.core.fingerprint import canonical
-from donorguard.store.keys import Key
+from donorguard.core.manifest import Stamp
 from donorguard.core.seal import seal
 from donorguard.core.table import Table
+from donorguard.store import rulesets as rules_mod
+from donorguard.store.keys import Key
+from donorguard.tools import synth
 
 RULES = rules_mod.load()
 KEY = Key(bytes(range(1, 33)), "<test>")
+STAMP = Stamp("2026-01-01T00:00:00+09:00", "tester")
 COLS = RULES.names
 HEADER = 3
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
@@ -33,7 +35,7 @@ def as_text(df: pd.DataFrame) -> pd.DataFrame:
 def _sealed(n: int, seed: int):
     vals = as_text(synth.make_people(n, seed=seed))
     rows = np.arange(n) + HEADER + 1
-    seals, m = seal(Table(vals, rows, pd.Series([None] * n, dtype=object)), RULES, KEY, "S", HEADER)
+    seals, m = seal(Table(vals, rows, pd.Series([None] * n, dtype=object)), RULES, KEY, "S", HEADER, stamp=STAMP)
     return vals, list(seals), m
 
 
@@ -159,7 +161,7 @@ def truth(s, orig_canon):
             flagged.add(i)
         else:
             by_origin.setdefault(o, []).append(i)
-    for o, q in by_origin.items():
+    for q in by_origin.values():
         owner = next((i for i in q if not broken[i]), q[0])
         flagged |= set(q) - {owner}
         if broken[owner]:

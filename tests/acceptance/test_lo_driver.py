@@ -15,7 +15,7 @@ pytestmark = pytest.mark.libreoffice
 
 N = 30
 FIRST, LAST = 4, 3 + N  # data rows; title row 1, header row 3, 備考 in column L
-H, I = 8, 9  # 個人番号, 住所地市町村コード
+H, LG = 8, 9  # 個人番号, 住所地市町村コード
 NEW_ID = "000000000019"
 
 OPS = {
@@ -100,7 +100,7 @@ def test_plain_round_trip_keeps_text_ids_dates_format(lo_run):
 def test_sort_single_column_leaves_others(lo_run):
     base, ws = lo_run["base"], lo_run["sort_col"]
     assert col(ws, H) == sorted(col(base, H))
-    for c in (1, 2, I, 12):
+    for c in (1, 2, LG, 12):
         assert col(ws, c) == col(base, c)
 
 

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import olefile
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXCEL = ROOT / "addin" / "vba"
 COMMITTED = ROOT / "addin" / "donorguard.xlam"
 sys.path.insert(0, str(EXCEL))
@@ -50,7 +49,7 @@ def modules():
 
 def strip_attributes(code: str) -> str:
     # module attributes (Attribute VB_Name ...) and member ones (Attribute Item.VB_UserMemId ...)
-    lines = [l for l in code.replace("\r\n", "\n").split("\n") if not l.startswith("Attribute ")]
+    lines = [x for x in code.replace("\r\n", "\n").split("\n") if not x.startswith("Attribute ")]
     return "\n".join(lines).strip("\n")
 
 
@@ -361,8 +360,8 @@ def test_xlwings_module_is_patched(modules):
     assert "GetConfigFromFile(GetConfigFilePath()" in get_config  # the user's file
     assert "ADD_WORKBOOK_TO_PYTHONPATH" not in xl
     assert xl.count('AddExcelDir = "false" \' DonorGuard') == 2
-    pythonpath = [l.strip() for l in xl.split("\r\n")
-                  if re.match(r"\s*PYTHONPATH = (?!Replace\()", l)]
+    pythonpath = [x.strip() for x in xl.split("\r\n")
+                  if re.match(r"\s*PYTHONPATH = (?!Replace\()", x)]
     assert len(pythonpath) == 4  # RunPython (Mac, Win), XLPyCommand (Excel, other apps)
     for line in pythonpath:
         assert line.startswith(('PYTHONPATH = AddExcelDir & ";;;" & GetConfig("ONEDRIVE',

@@ -2,11 +2,11 @@
 import json
 
 import pytest
+from test_properties import HEADER, KEY, STAMP, State, op_insert, sealed
 
 from donorguard.core.approve import approve
 from donorguard.core.check import check
 from donorguard.core.errors import NotApprovable
-from test_core_property import HEADER, KEY, State, op_insert, sealed
 
 
 def test_corrected_added_and_removed_rows_approved():
@@ -26,7 +26,7 @@ def test_corrected_added_and_removed_rows_approved():
     rep = check(t, m, KEY)
     assert set(rep.findings["kind"]) == {"owner_changed", "unsealed", "missing"}
     rows = sorted(rep.findings["row"].dropna().astype(int))
-    new_seals, m2 = approve(t, m, KEY, rep, rows, "原本と照合 番号123456789012は誤記", [sealed_row_gone])
+    new_seals, m2 = approve(t, m, KEY, rep, rows, "原本と照合 番号123456789012は誤記", [sealed_row_gone], stamp=STAMP)
     assert set(new_seals) == {int(r) - HEADER - 1 for r in rows}
     untouched = [i for i in range(len(s.seals)) if i not in new_seals]
     for i, v in new_seals.items():
@@ -44,8 +44,8 @@ def test_approve_refuses_moved_values_and_missing_reason():
     t = s.table()
     rep = check(t, m, KEY)
     with pytest.raises(NotApprovable, match="run repair first"):
-        approve(t, m, KEY, rep, [4, 5], "ok")
+        approve(t, m, KEY, rep, [4, 5], "ok", stamp=STAMP)
     with pytest.raises(NotApprovable, match="a reason is required"):
-        approve(t, m, KEY, rep, [4], "  ")
+        approve(t, m, KEY, rep, [4], "  ", stamp=STAMP)
     with pytest.raises(NotApprovable, match="not missing sealed rows"):
-        approve(t, m, KEY, rep, [], "x", [5])
+        approve(t, m, KEY, rep, [], "x", [5], stamp=STAMP)

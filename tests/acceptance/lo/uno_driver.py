@@ -21,8 +21,8 @@ import traceback
 
 import uno
 from com.sun.star.beans import PropertyValue
-from com.sun.star.table import CellAddress, TableSortField
 from com.sun.star.sheet import TableFilterField
+from com.sun.star.table import CellAddress, TableSortField
 
 CONNECT_SECONDS = 30
 MAX_COL = 1023  # LibreOffice 7.4 sheets have 1024 columns

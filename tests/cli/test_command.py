@@ -45,11 +45,13 @@ def test_kosai_mistake_blocked_with_explanation(sealed):
     lines = r.stdout.splitlines()
     n = int(re.match(r"送付できません: 40 行中 (\d+) 行に問題があります。", lines[0]).group(1))
     assert n >= 30
-    assert lines[3].startswith(f"  1. [column_sorted_alone] 個人番号 の列だけが並べ替えられ、{n} 行で値が別の人の行に移っています（行 ")
+    assert lines[3].startswith(
+        f"  1. [column_sorted_alone] 個人番号 の列だけが並べ替えられ、{n} 行で値が別の人の行に移っています（行 ")
     assert lines[3].endswith("元に戻す（Ctrl+Z）か、「修復」で封印どおりの行に戻してください。")
     en = cli(tmp, "check", bad, "--key", key, "--lang", "en")
     assert en.stdout.splitlines()[0] == f"Blocked: {n} of 40 rows have problems."
-    assert f"1. [column_sorted_alone] Only the column(s) 個人番号 were sorted, moving values into other people's rows in {n} rows" in en.stdout
+    assert (f"1. [column_sorted_alone] Only the column(s) 個人番号 were sorted, moving values into other people's "
+            f"rows in {n} rows") in en.stdout
     assert re.search(r"Row \d+: 個人番号 \(\*\*\*\*-\*\*\*\*-\d{4}\) belongs to row \d+ \(.+\)\.", en.stdout)
     assert not leaked(r.stdout + en.stdout + r.stderr, ids_in(df))
 
@@ -208,7 +210,7 @@ def test_audit_log_chain(sealed):
 
 def test_every_command_has_help_and_is_in_the_readme(tmp_path):
     from pathlib import Path
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     for cmd in ["key new", "seal", "check", "repair", "approve", "export", "audit verify", "demo", "install-addin"]:
         r = cli(tmp_path, *cmd.split(), "--help")
         assert r.returncode == 0 and "Usage:" in r.stdout
@@ -220,7 +222,7 @@ def test_install_addin_copies_the_built_addin_and_sets_the_interpreter(tmp_path)
     from pathlib import Path
     r = cli(tmp_path, "install-addin", "--dir", tmp_path / "XLSTART", HOME=str(tmp_path), USERPROFILE=str(tmp_path))
     assert r.returncode == 0, r.stderr
-    built = Path(__file__).parents[1] / "addin" / "donorguard.xlam"
+    built = Path(__file__).parents[2] / "addin" / "donorguard.xlam"
     assert (tmp_path / "XLSTART" / "donorguard.xlam").read_bytes() == built.read_bytes()
     conf = (tmp_path / ".donorguard" / "donorguard.conf").read_text(encoding="utf-8")
     assert conf == f'"INTERPRETER_WIN","{sys.executable}"\n'

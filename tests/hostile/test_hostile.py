@@ -36,14 +36,12 @@ from pathlib import Path
 import pytest
 
 from crash import kill_trials
-from hostile import harness, make_corpus as mc
-
 from donorguard.cli import ops as files
-from donorguard.store import keys
-from donorguard.store import rulesets as rules_mod
-from donorguard.tools import synth
 from donorguard.core.errors import DonorGuardError
+from donorguard.store import keys, rulesets as rules_mod
+from donorguard.tools import synth
 from donorguard.xlsx import sheetxml
+from hostile import harness, make_corpus as mc
 
 # -- the corpus, built once when this module is collected (parametrization needs the names) --------
 _CORPUS_ROOT = Path(tempfile.mkdtemp(prefix="donorguard-hostile-"))
@@ -65,7 +63,7 @@ KNOWN_BUGS: dict = {}
 
 def _params():
     out = []
-    for name, case in CASES.items():
+    for name in CASES:
         for cmd in mc.COMMANDS:
             bug = KNOWN_BUGS.get((name, cmd))
             marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
@@ -254,7 +252,8 @@ def test_hostile_input(matrix, name, command):
         assert len(o.export_sets) == (1 if r.rc == 0 else 0), f"export folders {o.export_sets}: {ctx}"
         assert not o.receipt_problems, f"{o.receipt_problems}: {ctx}"
     if command == "check" and case.check_kinds:
-        assert case.check_kinds <= o.kinds, f"finding kinds {sorted(o.kinds)}, expected {sorted(case.check_kinds)}: {ctx}"
+        assert case.check_kinds <= o.kinds, \
+            f"finding kinds {sorted(o.kinds)}, expected {sorted(case.check_kinds)}: {ctx}"
     if command == "check" and case.stderr_has:
         assert _said(case.stderr_has, r), f"stderr does not say {case.stderr_has!r}: {ctx}"
     assert r.seconds < harness.TIMEOUT
@@ -613,7 +612,7 @@ def test_audit_verify_rechained_without_the_key(audit_log, tmp_path):
             out.append(json.dumps(d, ensure_ascii=False, sort_keys=True))
             prev = hashlib.sha256(out[-1].encode()).hexdigest()
         forged = tmp_path / "audit.jsonl"
-        _rewrite(log, forged, lambda _: [x + "\n" for x in out])
+        _rewrite(log, forged, lambda _, out=out: [x + "\n" for x in out])
         r = _verify(forged, env)
         said = "broken at line 5: head mismatch" if drop_macs else "broken at line 1: edited (its MAC does not match)"
         assert r.rc == 1 and r.stdout.startswith(said), r.describe()

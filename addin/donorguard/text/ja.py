@@ -1,0 +1,240 @@
+"""The catalogue in Japanese (the default): every sentence staff, IT and auditors read.
+
+Sections: finding (one per finding), why, cause (one per diagnosed cause), words, status, problems (why a list
+cannot be sealed), refusals (why rows cannot be approved), errors (by exception class), report (the terminal
+report), excel (dialogs, status bar, the report sheet), demo. en.py has exactly the same keys.
+"""
+
+TEXT = {
+    "finding": {
+        "separated": "{row} 行目の {cols}{masked} は {belongs} 行目{name}のものです。",
+        "separated_nowhere": "{row} 行目の {cols}{masked} は別の人のものです。",
+        "name": "（{name} さん）",
+        "edited": "{row} 行目の {cols}{masked} が封印後に書き換えられています。",
+        "leading_zero": "{row} 行目の個人番号{masked} は先頭の 0 が失われています。",
+        "unsealed": "{row} 行目は封印後に追加された行です。",
+        "unsealed_from": "{row} 行目は封印後に追加された行で、{cols} は {belongs} 行目の人のものです。",
+        "duplicate": "この行は {of} 行目と同じ封印を持つ複製です。",
+        "missing": "封印時の {row} 行目の人が見当たりません（行が削除されました）。",
+        "tampered": "封印の文字列が書き換えられているか、別のブック・別の行からコピーされています。",
+        "invalid_id": "{row} 行目の個人番号{masked} は正しい番号ではありません（{why}）。",
+    },
+    "why": {
+        "blank": "空欄",
+        "not_digits": "数字以外を含む",
+        "length": "桁数が違う",
+        "check_digit": "検査用数字が合わない",
+        "leading_zero_lost": "先頭の 0 が失われている",
+    },
+    "cause": {
+        "column_sorted_alone": "{cols} の列だけが並べ替えられ、{n} 行で値が別の人の行に移っています（{rows}）。"
+                               "元に戻す（Ctrl+Z）か、「修復」で封印どおりの行に戻してください。",
+        "paste_shifted": "{cols} が {k} 行{dir}にずれて貼り付けられています（{rows}）。元に戻す（Ctrl+Z）か、"
+                         "「修復」で封印どおりの行に戻してください。",
+        "paste_into_hidden_rows": "フィルターで非表示の行にも {cols} が貼り付けられています（{rows}）。"
+                                  "元に戻す（Ctrl+Z）か、「修復」で封印どおりの行に戻してください。",
+        "cells_edited": "{cols} が封印後に書き換えられています（{rows}）。原本と照合し、"
+                        "正しい訂正なら「承認」（理由を記入）、誤りなら元の値に戻してください。",
+        "leading_zeros_lost": "個人番号の先頭の 0 が失われています（{rows}）。「修復」で戻すか、"
+                              "セルを文字列にして入力し直してください。",
+        "rows_added": "封印後に追加された行があります（{rows}）。正しい追加なら「承認」（理由を記入）、"
+                      "誤りなら行を削除してください。",
+        "rows_duplicated": "同じ人の行が複製されています（{rows}）。不要な複製の行を削除してください。",
+        "rows_removed": "封印時の行が削除されています（{rows}）。元に戻すか、"
+                        "削除が正しければ「承認」で削除を確定してください。",
+        "tampered": "封印が書き換えられています（{rows}）。この一覧は送付できません。"
+                    "封印した時点のファイルから作業をやり直してください。",
+        "other": "{cols} の値が別の人の行に移っています（{rows}）。「修復」で封印どおりの行に戻してください。",
+        "swapped": "{cols} の値が 2 人の間で入れ替わっています（{rows}）。「修復」で封印どおりに戻してください。",
+    },
+    "words": {
+        "and": "、",
+        "more": "ほか {n} 行",
+        "row": "行 {rows}",
+        "sealed_row": "封印時の行 {rows}",
+        "down": "下",
+        "up": "上",
+    },
+    "status": {
+        "clean": "問題ありません: {n} 行すべてが封印どおりです。",
+        "blocked": "送付できません: {n} 行中 {bad} 行に問題があります。",
+    },
+    "problems": {
+        "item": "{col}が{why}（行 {rows}）",
+        "two_owners": "同じ{col}が別の人の行にもあります（行 {rows}）",
+    },
+    "refusals": {
+        "separated": "別の人の値が入っています（先に「修復」を実行してください）",
+        "duplicate": "他の行の複製です（不要な行は削除してください）",
+        "reason_required": "理由が必要です",
+        "not_rows": "一覧の行ではありません",
+        "not_missing": "削除された封印行ではありません",
+    },
+    "errors": {
+        "AlreadySealed": "{path} はすでに封印されています。変更した行は「承認」してください。",
+        "Busy": "{path} は別の DonorGuard の処理中です。終わってからもう一度実行してください。",
+        "DuplicateColumns": "見出し行に {columns} が 2 回あります。封印する列は 1 回だけにしてください。",
+        "ExportBlocked": "書き出しませんでした: この一覧には問題があります。",
+        "ExportVerifyFailed": "書き出しませんでした: 書き出したファイル {file} を読み直したところ、"
+                              "封印と一致しませんでした。",
+        "KeyFileInsecure": "封印鍵 {path} がほかの利用者から読める状態です（chmod 600 {path} で直せます）。",
+        "KeyFileInvalid": "{path} は DonorGuard の封印鍵ではありません。",
+        "ManifestTampered": "{path} の DonorGuard 管理シートが書き換えられているか、"
+                            "別のブックからコピーされています。",
+        "MissingColumns": "{path} のどのシートにも、最初の {rows} 行以内に {missing} の列見出しがありません。",
+        "NoKey": "封印鍵が見つかりません（{where}）。--key で鍵ファイルを指定するか、"
+                 "封印した人から鍵を受け取ってください。",
+        "NoSuchWorkbook": "ブック {name} が見つかりません。",
+        "NotAWorkbook": "{path} は Excel の .xlsx ブックとして扱えません（{why}）。",
+        "NotApprovable": "行 {rows} は承認できません: {why}。",
+        "NotSealed": "{path} はまだ封印されていません。正しい一覧であることを確かめてから封印してください。",
+        "RulesError": "規則 {file} の {key} に誤りがあります: {problem}",
+        "TooWide": "{path} はシートの最後の列まで使われているため、封印を書く列がありません。",
+        "UnfitToSeal": "この一覧は封印できません: {problems}。",
+        "UnsafeImport": "安全のため中止しました: {module} がブックのフォルダー（{folder}）から読み込まれています。"
+                        "管理者に連絡してください。",
+        "WorkbookUnreadable": "{path} を読めませんでした（{why}）。",
+        "WrongKey": "この一覧は別の封印鍵（{sealed}…）で封印されています。このパソコンの鍵は {have}… です。"
+                    "封印した鍵を使ってください。",
+    },
+    "report": {
+        "causes": "原因",
+        "findings": "所見",
+        "shown": "（先頭 {k} 件／全 {n} 件。すべては --json で）",
+        "cols": ("行", "種類", "列", "本来の行", "封印時の行", "内容"),
+    },
+    "excel": {
+        "title": "DonorGuard",
+        "version_mismatch": "DonorGuard のアドイン（版 {addin}）と Python 側（版 {python}）の版が一致しないため、"
+                            "何もしませんでした。\n同じ版のアドインと Python パッケージを入れ直してください。",
+        "reading": "DonorGuard: 一覧を読み込んでいます…",
+        "checking": "DonorGuard: 封印と照合しています…",
+        "writing": "DonorGuard: 結果を書き込んでいます…",
+        "sealing": "DonorGuard: 封印しています…",
+        "repairing": "DonorGuard: 修復しています…",
+        "approving": "DonorGuard: 承認しています…",
+        "exporting": "DonorGuard: 書き出しています…",
+        "see_report": "詳しくは「{sheet}」シートを見てください（行番号をクリックするとその行へ移動します）。",
+        "more_causes": "ほか {n} 件の原因",
+        "colour_note": "問題のあるセルに色を付けました。問題がなくなると元の色に戻ります。",
+        "sealed": "封印しました: {rows} 行（規則 {rules}、鍵 {key}…）。\n"
+                  "これ以降に行や列を動かしたり書き換えたりすると、「検査」で見つかります。",
+        "new_key": "新しい封印鍵を作りました: {path}\nこの鍵がないと検査も書き出しもできません。"
+                   "チームが使える場所に控えを保管してください。",
+        "repair_nothing": "修復の必要はありません。",
+        "repair_none_possible": "自動で戻せる値はありません。",
+        "repair_confirm": "{n} 個のセルを封印どおりの行に戻します。\n（この操作は Excel "
+                          "の「元に戻す」では取り消せません。）\nよろしいですか？",
+        "repair_cancelled": "修復を取りやめました。何も変更していません。",
+        "repaired": "{n} 個のセルを封印どおりの行に戻しました。",
+        "reentry_head": "次のセルは元の値がシートのどこにもないため、原本から入力し直してください:",
+        "reentry_line": "  {row} 行目: {cols}",
+        "approve_no_rows": "承認する行を選んでから「承認」を押してください（行番号をクリックすると行全体を選べます）"
+                           "。",
+        "approve_wrong_sheet": "承認する行は一覧のシート「{sheet}」で選んでください（行番号をクリックすると行全体を選"
+                               "べます）。",
+        "approve_nothing": "選んだ行（{rows}）には承認が必要な変更がありません。",
+        "approve_removed_ask": "封印時の行 {rows} の人が一覧から削除されています。\n"
+                               "この削除も正しいものとして承認しますか？",
+        "reason_prompt": "行 {rows} を承認する理由を入力してください（例: 原本と照合して訂正）。\n"
+                         "理由は記録に残ります。個人番号は書かないでください。",
+        "reason_missing": "承認には理由が必要です。\n「{sheet}」シートの {cell} セルに理由を入力してから、"
+                          "もう一度行を選んで「承認」を押してください。",
+        "reason_cancelled": "承認を取りやめました。何も変更していません。",
+        "reason_label": "承認の理由（承認する前にここに記入）:",
+        "approved": "行 {rows} を承認して封印し直しました（理由: {reason}）。",
+        "approved_removed": "封印時の行 {rows} の削除を承認しました。",
+        "export_blocked": "書き出しませんでした: この一覧には問題があります。",
+        "export_unsaved": "書き出し先のフォルダーが分かりません。ブックをパソコン上のフォルダーに保存してから、"
+                          "もう一度「書き出し」を押してください。",
+        "exported": "書き出しました: {rows} 行、{files} ファイル\n書き出し先: {folder}",
+        "save_problems": "このブックには問題があります。",
+        "save_confirm": "このまま保存しますか？（問題のある一覧は書き出しできません。）",
+        "save_blocked": "このブックの設定により、問題のあるまま保存することはできません。保存を取り消しました。\n"
+                        "「修復」で直すか、正しい変更なら「承認」してから保存してください。",
+        "save_warned": "保存します。送付の前に必ず直してください（問題のある一覧は書き出しできません）。",
+        "save_mac": "Mac では保存のときに結果を待てないため、警告だけを表示しています。",
+        "save_unchecked": "DonorGuard は保存の前に検査できませんでした: {why}\nブックはそのまま保存されます。"
+                          "送付の前に「検査」を押してください。",
+        "status_unsealed": "この一覧はまだ封印されていません。",
+        "status_sealed": "封印: {rows} 行（{at}、{by}）\n規則: {rules}\u3000鍵: {key}…\u3000承認: {approvals} 回\n"
+                         "保存時の検査: {on_save}",
+        "status_now": "現在の状態: {status}",
+        "status_version": "DonorGuard 版 {version}",
+        "help": "使い方: 正しい一覧を「封印」→ 作業のあと「検査」→ 動いた値は「修復」、"
+                "正しい変更は行を選んで「承認」→ 問題がなければ「書き出し」。",
+        "on_save": {
+            "confirm": "問題があれば確認する",
+            "block": "問題があれば保存しない",
+            "warn": "警告のみ",
+        },
+        "report_title": "DonorGuard 検査結果",
+        "report_checked": "検査日時: {at}\u3000シート: {sheet}",
+        "causes": "原因",
+        "findings": "所見",
+        "reentry": "原本から入力し直すセル",
+        "cause_cols": ("行", "原因", "列", "内容"),
+        "finding_cols": ("行", "種類", "列", "本来の行", "封印時の行", "内容"),
+        "reentry_cols": ("行", "列"),
+        "truncated": "（ほか {n} 件は省略しました）",
+        "kinds": {
+            "separated": "別の人の値",
+            "id_changed": "番号の書き換え",
+            "owner_changed": "本人情報の書き換え",
+            "unsealed": "封印後の追加",
+            "duplicate": "複製",
+            "missing": "削除",
+            "tampered": "封印の改ざん",
+            "invalid_id": "不正な番号",
+        },
+        "cause_names": {
+            "column_sorted_alone": "列だけの並べ替え",
+            "paste_shifted": "ずれた貼り付け",
+            "paste_into_hidden_rows": "非表示行への貼り付け",
+            "cells_edited": "書き換え",
+            "leading_zeros_lost": "先頭の 0 の消失",
+            "rows_added": "行の追加",
+            "rows_duplicated": "行の複製",
+            "rows_removed": "行の削除",
+            "tampered": "封印の改ざん",
+            "other": "値の移動",
+        },
+        "and": "、",
+        "unexpected": "DonorGuard は予期しないエラー（{kind}）で止まりました。作業が途中で止まった可能性があります。"
+                      "もう一度「検査」を押して状態を確かめてください。",
+    },
+    "cli": {
+        "new_key": "New seal key {key}… created at {path}; keep a copy where your team can reach it.",
+        "sealed": "封印しました: {book} — {rows} rows, rules {rules}, key {key}…",
+        "repaired": "修復しました: {n} セルを封印どおりの行に戻し、{out} に書き出しました。",
+        "reentry_head": "原本から入力し直してください:",
+        "reentry_line": "  行 {row}: {cols}",
+        "approved": "承認しました: {rows}",
+        "approved_removed": " / removed {rows}",
+        "nothing_written": "何も書き出していません。",
+        "exported": "書き出しました: {rows} rows, {files} files → {folder}",
+        "receipt": "  receipt: {path}",
+        "installed": "Installed {dest}\nInterpreter set in {conf}: {python}",
+        "interrupted": "interrupted; nothing was changed.",
+        "os_error": "{why}: {where}; nothing was changed.",
+        "unexpected": "unexpected {kind}; set DONORGUARD_DEBUG=1 for details.",
+        "key_exists": "{path} already exists; a key is never overwritten.",
+        "no_log": "{path} does not exist.",
+        "give_rows": "give --rows or --removed",
+        "bad_rows": "{part!r} is not a row or a range like 12-15",
+    },
+    "demo": {
+        "folder": "作業フォルダ",
+        "seal": "1. 正しい一覧を封印",
+        "sort": "2. 個人番号の列だけを並べ替える（2017 年湖西市の誤り）",
+        "check": "3. 検査",
+        "repair": "4. 修復（封印だけから元の行に戻す）",
+        "check_repaired": "5. 修復したファイルを検査",
+        "export": "6. 住所地市町村ごとに書き出し",
+        "exported_to": "書き出し先",
+        "blocked": "並べ替えたファイルの書き出しは止められました（何も書き出していません）。",
+        "sealed_line": "{rows} rows sealed, key {key}…",
+        "moved_back": "{n} cells moved back",
+        "export_line": "{rows} rows, {files} files",
+    },
+}
