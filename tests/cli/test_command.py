@@ -63,7 +63,8 @@ def test_check_json_contract(sealed):
     r = cli(tmp, "check", bad, "--json", "--key", key)
     assert r.returncode == 1
     doc = json.loads(r.stdout)
-    assert set(doc) == {"status", "rows", "findings", "diagnosis"} and doc["status"] == "blocked" and doc["rows"] == 40
+    assert set(doc) == {"status", "rows", "findings", "diagnosis", "notices"} and doc["status"] == "blocked"
+    assert doc["rows"] == 40 and doc["notices"] == []
     f = doc["findings"][0]
     assert set(f) == {"row", "kind", "columns", "belongs_at_row", "sealed_row", "message"}
     assert f["kind"] == "separated" and f["columns"] == ["個人番号"] and isinstance(f["belongs_at_row"], int)

@@ -20,6 +20,11 @@ from .rules import Rules
 from .table import Table
 
 FINDING_COLUMNS = ["row", "kind", "columns", "belongs_at_row", "sealed_row", "message"]
+NOTICE_COLUMNS = ["notice", "rows", "columns", "message"]   # worth knowing, not a separation: no effect on status
+
+
+def no_notices() -> pd.DataFrame:
+    return pd.DataFrame(columns=NOTICE_COLUMNS)
 
 
 @dataclass
@@ -39,6 +44,7 @@ class Report:
     diagnosis: pd.DataFrame
     plan: Plan
     canon: pd.DataFrame = None
+    notices: pd.DataFrame = field(default_factory=no_notices)
 
     @property
     def clean(self) -> bool:

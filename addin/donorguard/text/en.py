@@ -48,6 +48,8 @@ TEXT = {
         "down": "down",
         "up": "up",
     },
+    "notice": {
+    },
     "status": {
         "clean": "Clean: all {n} rows are as sealed.",
         "blocked": "Blocked: {bad} of {n} rows have problems.",
@@ -86,6 +88,7 @@ TEXT = {
         "WrongKey": "Sealed with key {sealed}…, this machine has {have}…: use the key the list was sealed with.",
     },
     "report": {
+        "notices": "Notices",
         "causes": "Causes",
         "findings": "Findings",
         "shown": " (first {k} of {n}; all with --json)",

@@ -33,6 +33,7 @@ def as_dict(report) -> dict:
         "rows": int(report.rows),
         "findings": _records(report.findings),
         "diagnosis": _records(report.diagnosis),
+        "notices": _records(report.notices),
     }
 
 
@@ -68,12 +69,15 @@ def _table(df, pad: str) -> str:
 def as_json(report) -> str:
     """as_dict(report) as json.dumps(..., ensure_ascii=False, indent=1) writes it."""
     return (f'{{\n "status": {_encode(report.status)},\n "rows": {int(report.rows)},\n'
-            f' "findings": {_table(report.findings, " ")},\n "diagnosis": {_table(report.diagnosis, " ")}\n}}')
+            f' "findings": {_table(report.findings, " ")},\n "diagnosis": {_table(report.diagnosis, " ")},\n'
+            f' "notices": {_table(report.notices, " ")}\n}}')
 
 
 def as_text(report, lang: str = "ja", limit: int = 20) -> str:
     h, msg = t(lang)["report"], Messages(lang)
     out = [msg.status(report.clean, report.rows, report.problem_rows)]
+    if len(report.notices):
+        out += ["", h["notices"]] + [f"  ・{n.message}" for n in report.notices.itertuples(index=False)]
     if report.clean:
         return "\n".join(out)
     out += ["", h["causes"]]
