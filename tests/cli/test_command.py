@@ -72,7 +72,7 @@ def test_check_json_contract(sealed):
     assert set(d) == {"cause", "rows", "columns", "shift", "message"} and d["cause"] == "column_sorted_alone"
     assert not leaked(r.stdout, ids_in(df))
     clean = json.loads(cli(tmp, "check", path, "--json", "--key", key).stdout)
-    assert clean == {"status": "clean", "rows": 40, "findings": [], "diagnosis": []}
+    assert clean == {"status": "clean", "rows": 40, "findings": [], "diagnosis": [], "notices": []}
 
 
 def test_repair_export_and_receipt(sealed):
