@@ -118,7 +118,7 @@ def test_a_refused_workbook_is_refused_once_with_the_same_words(tmp_path, monkey
         for name, data in parts.items():
             z.writestr(name, data)
     scans = []
-    monkeypatch.setattr(package, "_extent", lambda *a, real=package._extent: scans.append(a[1]) or real(*a))
+    monkeypatch.setattr(package, "extent", lambda *a, real=package.extent: scans.append(a[1]) or real(*a))
     early.start(p)                                  # finds it, says nothing
     assert str(p) not in early._started
     with pytest.raises(NotAWorkbook, match="too many cells") as first:

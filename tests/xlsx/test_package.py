@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from donorguard.core.errors import NotAWorkbook
-from donorguard.xlsx import package
+from donorguard.xlsx import limits, package
 
 WORKBOOK = ('<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
@@ -36,7 +36,7 @@ def book(tmp_path, rows: str, name="b.xlsx"):
 
 def extent(p):
     with zipfile.ZipFile(p) as z:
-        return package._extent(z, "xl/worksheets/sheet1.xml", str(p))
+        return package.extent(z, "xl/worksheets/sheet1.xml", str(p))
 
 
 @pytest.mark.parametrize("last", ['<row r="999999"><c r="Z999999"><v>1</v></c></row>',
@@ -63,7 +63,7 @@ def test_usual_sheet_passes_on_the_fast_path(tmp_path, last):
 def test_far_cells_are_refused(tmp_path, far):
     p = book(tmp_path, LIST + far)
     rows, cols = extent(p)
-    assert rows * cols > package.MAX_CELLS
+    assert rows * cols > limits.MAX_CELLS
     with pytest.raises(NotAWorkbook, match="too many cells"):
         package.open_zip(p)
 
@@ -76,7 +76,7 @@ def test_far_cells_are_refused(tmp_path, far):
 def test_near_cells_pass_the_slow_path(tmp_path, near):
     p = book(tmp_path, LIST + near)
     rows, cols = extent(p)
-    assert (rows, cols) != (0, 0) and rows * cols <= package.MAX_CELLS
+    assert (rows, cols) != (0, 0) and rows * cols <= limits.MAX_CELLS
     package.open_zip(p).close()
 
 
@@ -89,7 +89,7 @@ def oracle(body: bytes) -> bool:
     if re.search(rb":c[ \t\r\n>/]", body):
         return False
     plain = [int(r) for r in PLAIN.findall(body)]
-    return len(plain) == len(re.findall(rb"<c[ \t\r\n>/]", body)) and all(r <= package.MAX_ROW for r in plain)
+    return len(plain) == len(re.findall(rb"<c[ \t\r\n>/]", body)) and all(r <= limits.EXCEL_ROWS for r in plain)
 
 
 @given(st.lists(st.sampled_from(['<c r="A1">', '<c r="Z1048576"/>', '<c r="K1048577">', '<c r="B12"><v>c</v></c>',

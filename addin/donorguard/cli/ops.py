@@ -13,11 +13,9 @@ from ..core.seal import seal
 from ..store import audit, keys
 from ..store.fsio import atomic_write, lock, sha256_file
 from ..store.stamp import stamp
-from ..xlsx import outbound
+from ..xlsx import limits, outbound
 from ..xlsx.read import open_book
 from ..xlsx.write import write_edits, write_seals
-
-MAX_COLUMN = 16384  # XFD: Excel has no column beyond it
 
 
 def _key(book, explicit, create=False, notice=None):
@@ -29,7 +27,7 @@ def seal_file(path, rules, key_file=None, notice=None):
         book = open_book(path, rules)
         if book.manifest is not None:
             raise AlreadySealed(path=str(path))
-        if book.seal_col > MAX_COLUMN:
+        if book.seal_col > limits.EXCEL_COLUMNS:
             raise TooWide(path=str(path))
         key = _key(book, key_file, create=True, notice=notice)
         seals, m = seal(book.table, book.rules, key, book.sheet, book.header_row, stamp=stamp())

@@ -39,6 +39,11 @@ class TooWide(DonorGuardError):
     message = "{path} uses the last column of the sheet, so there is no free column for the seals."
 
 
+class TooLargeToWrite(DonorGuardError):
+    message = ("Nothing was written to {path}: {why} would reach {size:,}, above the {limit:,} DonorGuard reads, "
+               "so it could not be read back. Split the list into smaller workbooks.")
+
+
 class NotSealed(DonorGuardError):
     message = "{path} has not been sealed yet: run `donorguard seal` on the known-good list first."
 

@@ -59,6 +59,10 @@ TEXT = {
         "two_owners": "one {col} on two owners in rows {rows}",
     },
     "refusals": {
+        "part_bytes": "the unpacked bytes of one part",
+        "total_bytes": "the unpacked bytes of all parts",
+        "ratio": "the unpacked bytes of a part compressed over 200:1",
+        "cells": "the cells of the sheet's used range (rows × columns)",
         "separated": "they hold values that belong to other rows (run repair first)",
         "duplicate": "they are copies of other rows (delete them instead)",
         "reason_required": "a reason is required",
@@ -81,6 +85,8 @@ TEXT = {
         "NotApprovable": "Rows {rows} cannot be approved: {why}.",
         "NotSealed": "{path} has not been sealed yet: run `donorguard seal` on the known-good list first.",
         "RulesError": "{file}: {key}: {problem}",
+        "TooLargeToWrite": "Nothing was written to {path}: {why} would reach {size:,}, above the {limit:,} "
+                           "DonorGuard reads, so it could not be read back. Split the list into smaller workbooks.",
         "TooWide": "{path} uses the last column of the sheet, so there is no free column for the seals.",
         "UnfitToSeal": "The list cannot be sealed: {problems}.",
         "UnsafeImport": "Stopped: {module} was loaded from the workbook's folder {folder}.",

@@ -66,6 +66,10 @@ TEXT = {
         "two_owners": "同じ{col}が別の人の行にもあります（行 {rows}）",
     },
     "refusals": {
+        "part_bytes": "展開後の部品 1 つのバイト数",
+        "total_bytes": "展開後の全部品のバイト数",
+        "ratio": "200 倍を超えて圧縮された部品の展開後のバイト数",
+        "cells": "シートの使用範囲のセル数（行×列）",
         "separated": "別の人の値が入っています（先に「修復」を実行してください）",
         "duplicate": "他の行の複製です（不要な行は削除してください）",
         "reason_required": "理由が必要です",
@@ -91,6 +95,9 @@ TEXT = {
         "NotApprovable": "行 {rows} は承認できません: {why}。",
         "NotSealed": "{path} はまだ封印されていません。正しい一覧であることを確かめてから封印してください。",
         "RulesError": "規則 {file} の {key} に誤りがあります: {problem}",
+        "TooLargeToWrite": "{path} には何も書き込んでいません: 書き込むと{why}が {size:,} になり、"
+                           "DonorGuard が読める上限 {limit:,} を超えて読み直せなくなります。"
+                           "一覧をいくつかのブックに分けてください。",
         "TooWide": "{path} はシートの最後の列まで使われているため、封印を書く列がありません。",
         "UnfitToSeal": "この一覧は封印できません: {problems}。",
         "UnsafeImport": "安全のため中止しました: {module} がブックのフォルダー（{folder}）から読み込まれています。"

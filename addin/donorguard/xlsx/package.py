@@ -11,13 +11,9 @@ import numpy as np
 from defusedxml import ElementTree as SafeET
 
 from ..core.errors import NotAWorkbook, WorkbookUnreadable
+from . import limits
 from .sheetxml import col_index
 
-MAX_PART = 1 << 30          # 1 GiB inflated for one part
-MAX_TOTAL = 4 << 30
-MAX_RATIO = 200             # spreadsheets compress 3-30:1; a zip bomb far more (deflate reaches 1032:1)
-MAX_ROW = 1 << 20           # Excel's last row
-MAX_CELLS = 1 << 25         # rows x columns of one sheet's used range: the reader holds them all in memory
 MAX_PROLOG = 1 << 16        # bytes before an XML part's root element
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -26,7 +22,7 @@ NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 def open_zip(path, keep: int = 0) -> zipfile.ZipFile:
     """A ZipFile of an .xlsx, or one clear error: missing, a folder, not a zip, encrypted, a bomb.
-    Its `extents` say how far each sheet part's cells reach (see _extent). With `keep`, its `kept` holds the
+    Its `extents` say how far each sheet part's cells reach (see extent). With `keep`, its `kept` holds the
     XML the checks inflated (in pieces, as _bodies gives it) of sheet parts, in workbook order and up to
     `keep` bytes in all, whose every cell is written `<c r="A1"` within column Z and in row order; only when
     this version of the file is inspected for the first time in this process. Its `ident` is the file's
@@ -52,13 +48,10 @@ def open_zip(path, keep: int = 0) -> zipfile.ZipFile:
     if len(names) != len(infos):
         zf.close()
         raise NotAWorkbook(path=str(path), why="two parts have the same name, so programs may read different ones")
-    total = 0
-    for i in infos:
-        total += i.file_size
-        if i.file_size > MAX_PART or total > MAX_TOTAL or \
-                (i.file_size > (1 << 20) and i.file_size > MAX_RATIO * max(i.compress_size, 1)):
-            zf.close()
-            raise NotAWorkbook(path=str(path), why="a part inflates to an implausible size (zip bomb)")
+    excess = limits.excess(infos)
+    if excess:
+        zf.close()
+        raise NotAWorkbook(path=str(path), why=_TOO_LARGE[excess[0]].format(*excess[1:]))
     try:
         zf.extents, zf.kept, zf.ident = _inspect(zf, p, infos, keep)
     except BaseException:
@@ -67,6 +60,11 @@ def open_zip(path, keep: int = 0) -> zipfile.ZipFile:
     return zf
 
 
+_TOO_LARGE = {
+    "ratio": "a part inflates to an implausible size (zip bomb)",
+    "part_bytes": "part {0} unpacks to {1:,} bytes, more than the {2:,} DonorGuard reads; split the list",
+    "total_bytes": "its parts unpack to {1:,} bytes, more than the {2:,} DonorGuard reads; split the list",
+}
 _inspected = {}             # (path, size, mtime, inode) -> its extents, or why it was refused
 _UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError)
 _PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
@@ -83,7 +81,7 @@ def _inspect(zf, p: Path, infos, keep: int = 0) -> tuple:
     """Refuse parts no reader should be given: a DTD anywhere (entity expansion, external entities;
     the Open Packaging Conventions forbid DTDs), a part that will not unpack, a sheet whose used range
     the reader would have to hold in memory cell by cell (one stray value at XFD1048576 is 17 billion).
-    Returns {sheet part: (last row, last column)} as _extent gives them, the XML kept (see open_zip), and
+    Returns {sheet part: (last row, last column)} as extent gives them, the XML kept (see open_zip), and
     the file's identity when inspected.
     Each version of a file is inspected once per process: later calls return the same extents (and
     nothing kept) or raise the same refusal."""
@@ -117,8 +115,8 @@ def _inspect_parts(zf, where: str, infos, kept: dict, budget: int) -> dict:
             continue
         size = zf.getinfo(part).file_size
         keep = [] if size <= budget else None
-        rows, cols = extents[part] = _extent(zf, part, where, keep)
-        if rows * cols > MAX_CELLS:
+        rows, cols = extents[part] = extent(zf, part, where, keep)
+        if rows * cols > limits.MAX_CELLS:
             raise NotAWorkbook(path=where, why=f"part {part} has values out to row {rows:,} and column {cols:,}, "
                                                f"too many cells to read; delete the stray cells far from the list")
         if keep:
@@ -147,7 +145,7 @@ def _has_dtd(head: bytes) -> bool:
     return rest.startswith(b"<!") or (len(head) >= MAX_PROLOG and not rest.startswith(b"<"))
 
 
-def _extent(zf, part: str, where: str, keep: list | None = None) -> tuple:
+def extent(zf, part: str, where: str, keep: list | None = None) -> tuple:
     """(last row, last column) a sheet's cells reach: the reader holds that whole rectangle.
     Usually a vectorised look at every `<c` shows each cell is written `<c r="A1"` (one letter, a row Excel
     has), and (0, 0) is returned (within column Z); otherwise a second, slower pass reads every reference, and bounds
@@ -237,7 +235,7 @@ def _plain_cells(body, order: list | None = None) -> bool:
     if not (digit[:, 0] & (d[np.arange(len(d)), end] == ord('"'))).all():
         return False
     far = end == 7                           # seven digits: only up to Excel's last row, 1,048,576
-    if not ((d[far, :7].astype(np.int64) - ord("0")) @ 10 ** np.arange(6, -1, -1) <= MAX_ROW).all():
+    if not ((d[far, :7].astype(np.int64) - ord("0")) @ 10 ** np.arange(6, -1, -1) <= limits.EXCEL_ROWS).all():
         return False
     if order is not None and len(w) and order[1]:
         order[1] = _ascending(w, end, d[:, 0], order)

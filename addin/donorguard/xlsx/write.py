@@ -4,9 +4,11 @@ import re
 import shutil
 import zipfile
 
+from ..core.errors import TooLargeToWrite
 from ..core.manifest import FIELDS, SEAL_HEADER, SHEET as MANIFEST_SHEET
 from ..store.fsio import atomic_write
-from . import package, sheetxml
+from ..text import t
+from . import limits, package, sheetxml
 from .read import Book
 
 MANIFEST_PART = "xl/worksheets/donorguard-manifest.xml"
@@ -25,7 +27,7 @@ def write_seals(book: Book, seals: dict, manifest: dict, dst) -> None:
     def sheet(xml):
         return sheetxml.patch_rows(xml, edits, lambda head: sheetxml.widen_dimension(
             sheetxml.hide_column(head, col), col))
-    _rewrite(book, dst, sheet, manifest)
+    _rewrite(book, dst, sheet, manifest, col)
 
 
 def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> None:
@@ -48,13 +50,16 @@ def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> N
                 new = b'<c r="' + ref.encode() + b'"' + sheetxml.style_of(old) + b"/>"
             changes.setdefault(e.row, {})[c] = new
         return sheetxml.patch_rows(xml, changes)
-    _rewrite(book, dst, sheet, manifest)
+    _rewrite(book, dst, sheet, manifest, max((cols[e.column][0] for e in edits), default=0))
 
 
-def _rewrite(book: Book, dst, sheet_fn, manifest) -> None:
+def _rewrite(book: Book, dst, sheet_fn, manifest, widest: int) -> None:
+    """The workbook with its list's sheet rewritten by sheet_fn (which writes no cell right of column
+    `widest`) and the manifest written, to dst; refused, nothing replaced, if DonorGuard could not read it."""
     existing = book.sheet_parts.get(MANIFEST_SHEET, (None,))[0]
     with atomic_write(dst) as tmp:
         with package.open_zip(book.path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+            extent = zin.extents.get(book.part, (0, 0))
             for info in zin.infolist():
                 name = info.filename
                 if name == book.part:
@@ -71,6 +76,22 @@ def _rewrite(book: Book, dst, sheet_fn, manifest) -> None:
                 zout.writestr(_info(info), data)
             if manifest is not None and existing is None:
                 zout.writestr(_info(zipfile.ZipInfo(MANIFEST_PART, (1980, 1, 1, 0, 0, 0))), _manifest_xml(manifest))
+        _readable(tmp, dst, book.part, extent, widest)
+
+
+def _readable(tmp, dst, part: str, extent: tuple, widest: int) -> None:
+    """Raise TooLargeToWrite unless open_zip would read the written package: its parts' sizes, and its
+    sheet's used range. That range is scanned again only if the sheet was not plain (within column Z, as
+    package.extent says with (0, 0)) or something was written so far right that it might now be too large."""
+    with zipfile.ZipFile(tmp) as z:
+        found = limits.excess(z.infolist())
+        if found is None and (extent != (0, 0) or widest * limits.EXCEL_ROWS > limits.MAX_CELLS):
+            rows, cols = package.extent(z, part, str(dst))
+            if rows * cols > limits.MAX_CELLS:
+                found = "cells", part, rows * cols, limits.MAX_CELLS
+    if found:
+        reason, _, size, limit = found
+        raise TooLargeToWrite(path=str(dst), reason=reason, size=size, limit=limit, why=t("en")["refusals"][reason])
 
 
 def _info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
