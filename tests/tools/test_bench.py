@@ -15,7 +15,7 @@ def test_bench_table(tmp_path, capsys):
     print(out)
     assert re.search(r"check ÷ read, 2 pairs back to back: median \d+\.\d\d× \(from \d+\.\d\d× to", out)
     for n, tasks in ((30, TASKS), (300, TASKS[:3])):   # --big: a list ten times --rows, read/check/seal only
-        block = out.split(f"{n} rows × 11 columns", 1)[1].split("\n\n", 1)[0]
+        block = out.split(f"{n} rows × 13 columns", 1)[1].split("\n\n", 1)[0]
         assert not any(ln.startswith(t) for t in TASKS[3:] for ln in block.splitlines()) or n == 30
         for task in tasks:
             line = next(ln for ln in block.splitlines() if ln.startswith(task))

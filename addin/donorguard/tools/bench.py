@@ -4,8 +4,9 @@ Every task is a whole process (interpreter start and imports included), run alte
 times; the table shows medians and each process's peak resident memory (/usr/bin/time's %M).
 Performance is measured here, never asserted.
 
-Workbooks are generated once into a cache folder keyed by size and seed: a plain list, a sealed
-copy and a Kosai copy (the sealed list with only its 個人番号 column sorted).
+Workbooks are generated once into a cache folder keyed by size, columns and seed: a plain list, a sealed
+copy and a Kosai copy (the sealed list with only its 個人番号 column sorted). Thirteen columns: the eleven
+the rules bind, a reception number and notes, as a normal office list has; eleven: the bound ones alone.
 """
 import argparse
 import cProfile
@@ -24,6 +25,12 @@ from unittest import mock
 
 SEED = 2017
 ID_COL, JOIN_COL, HEADER = "個人番号", "寄附者番号", 2     # synth: title, blank row, header on row 3
+NOTES = ["", "電話で住所変更の連絡あり。新住所は申請書の記載どおりで確認済み（担当：窓口、2026年1月15日）",
+         "返礼品は辞退、寄附のみ希望とのこと。申請書の余白に本人の署名あり。受領書は郵送で送付済み",
+         "申請書を再送いただいた（2026年2月受付）。旧住所の書類は規程どおり破棄済み、台帳も更新済み",
+         "ワンストップ特例申請書を受理。本人確認書類の写し（表裏）を確認し、不備なしと判断した",
+         "本人確認書類として運転免許証の写しを受領。裏面に住所変更の記載あり、申請書の住所と一致",
+         "マイナンバーカードの写しで番号と本人を確認。有効期限内であることも確認済み（担当：試験係）"]
 
 READ = ("import sys, fastexcel; fastexcel.read_excel(sys.argv[1])"
         ".load_sheet(0, header_row=None, dtypes='string').to_pandas()")
@@ -46,19 +53,27 @@ def say(text):
 
 # -- the workbooks ------------------------------------------------------------------------------
 
-def prepare(cache: Path, rows: int, seed: int, kosai: bool = True) -> dict:
-    """plain / sealed / kosai workbooks and the key for one size, made once and reused."""
-    d = cache / f"{rows}rows-seed{seed}"
+def free_columns(rows: int, seed: int) -> dict:
+    """The two columns a list has besides the bound ones: a reception number (受付番号) and notes (備考)."""
+    import random
+    rng = random.Random(seed + 13)
+    return {"受付番号": [f"R8-{i + 1:07d}" for i in range(rows)], "備考": [rng.choice(NOTES) for _ in range(rows)]}
+
+
+def prepare(cache: Path, rows: int, seed: int, kosai: bool = True, columns: int = 13) -> dict:
+    """plain / sealed / kosai workbooks and the key for one size and width (11 or 13), made once and reused."""
+    d = cache / f"{rows}rows-{columns}cols-seed{seed}"
     d.mkdir(parents=True, exist_ok=True)
-    p = {"dir": d, "plain": d / "plain.xlsx", "sealed": d / "sealed.xlsx", "kosai": d / "kosai.xlsx",
-         "key": d / "bench.key", "audit": d / "audit.jsonl", "work": d / "work"}
+    p = {"dir": d, "columns": columns, "plain": d / "plain.xlsx", "sealed": d / "sealed.xlsx",
+         "kosai": d / "kosai.xlsx", "key": d / "bench.key", "audit": d / "audit.jsonl", "work": d / "work"}
     p["work"].mkdir(exist_ok=True)
     if not p["plain"].exists():
         from . import synth
         say(f"generating {rows} rows (seed {seed}) into {d} …")
         t = time.perf_counter()
         tmp = d / "plain.tmp.xlsx"
-        synth.write_workbook(synth.make_people(rows, seed=seed), tmp)
+        synth.write_workbook(synth.make_people(rows, seed=seed), tmp,
+                             free_columns=free_columns(rows, seed) if columns == 13 else None)
         os.replace(tmp, p["plain"])
         say(f"  {time.perf_counter() - t:.1f} s")
     if not p["key"].exists():
@@ -252,7 +267,7 @@ def machine() -> str:
 
 def table(rows: int, p: dict, results: list) -> str:
     mb = {k: p[k].stat().st_size / 2 ** 20 for k in ("plain", "sealed")}
-    out = [f"{rows} rows × 11 columns (.xlsx {mb['plain']:.1f} MB plain, {mb['sealed']:.1f} MB sealed), "
+    out = [f"{rows} rows × {p['columns']} columns (.xlsx {mb['plain']:.1f} MB plain, {mb['sealed']:.1f} MB sealed), "
            f"medians of {len(results[0][1])} runs",
            f"{'task':<40} {'median s':>9} {'× read':>7} {'peak MB':>8} {'× read':>7}"]
     base_s = statistics.median(s for s, _ in results[0][1])
@@ -309,6 +324,8 @@ def main(argv=None) -> int:
     ap.add_argument("--big", action="store_true", help="also a list ten times --rows (1M by default)")
     ap.add_argument("--pairs", type=int, default=9, help="then this many read-then-check pairs of --rows, for "
                                                          "the check's ratio (default 9)")
+    ap.add_argument("--columns", type=int, choices=[11, 13], default=13,
+                    help="13: the bound columns, a reception number and notes (default); 11: the bound ones alone")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "donorguard-bench",
                     help="folder for the generated workbooks (default ~/.cache/donorguard-bench)")
@@ -317,11 +334,11 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     sizes = [a.rows] + ([a.rows * 10] if a.big else [])
     if a.profile:
-        print(profile(a.profile, prepare(a.cache, a.rows, a.seed)))
+        print(profile(a.profile, prepare(a.cache, a.rows, a.seed, columns=a.columns)))
         return 0
     tables = []
     for n in sizes:
-        p = prepare(a.cache, n, a.seed, kosai=n == a.rows)
+        p = prepare(a.cache, n, a.seed, kosai=n == a.rows, columns=a.columns)
         say(f"measuring {n} rows, {a.repeat} runs each, alternating …")
         tables.append(table(n, p, measure(p, a.repeat, big=n != a.rows)))
         if n == a.rows and a.pairs:
