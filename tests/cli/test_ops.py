@@ -121,9 +121,10 @@ def test_failed_write_leaves_original(tmp_path, monkeypatch):
     before = path.read_bytes()
     from donorguard.xlsx import sheetxml
 
-    def boom(*a, **k):
+    def boom(pieces, *a, **k):          # the sheet half written, then the disk is full
+        yield next(iter(pieces))
         raise RuntimeError("disk full")
-    monkeypatch.setattr(sheetxml, "patch_rows", boom)
+    monkeypatch.setattr(sheetxml, "patch_stream", boom)
     with pytest.raises(RuntimeError):
         files.seal_file(path, RULES, new_key(tmp_path))
     assert path.read_bytes() == before

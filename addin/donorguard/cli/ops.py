@@ -13,7 +13,7 @@ from ..core.seal import seal
 from ..store import audit, keys
 from ..store.fsio import atomic_write, lock, sha256_file
 from ..store.stamp import stamp
-from ..xlsx import limits, outbound
+from ..xlsx import limits, outbound, readback
 from ..xlsx.read import open_book
 from ..xlsx.write import write_edits, write_seals
 
@@ -48,18 +48,21 @@ def check_file(path, rules, key_file=None, lang="ja"):
 
 
 def repair_file(path, out, rules, key_file=None, lang="ja"):
-    """Write the repaired copy to `out`; returns (report before, report of the copy, re-entry table)."""
+    """Write the repaired copy to `out`; returns (report before, report of the copy, re-entry table).
+    One read and one check of the list; the copy is checked from what was written (xlsx/readback.py), which
+    gives the report a fresh check of the copy gives (check_file(out) is the reference)."""
     if Path(out).resolve() == Path(path).resolve():
         raise NotAWorkbook(path=str(out), why="repair writes a copy: give another --out file")
     book, before, key = check_file(path, rules, key_file, lang)
     edits = repair_core.edits(before, book.table.rows)
     with lock(out):
         if edits:
-            write_edits(book, edits, out)
+            written = write_edits(book, edits, out)
+            after = check(readback.written_table(book, written, out), book.manifest, key, str(out), lang)
         else:
             with atomic_write(out) as tmp:
                 shutil.copyfile(path, tmp)
-    _, after, _ = check_file(out, rules, key_file, lang)
+            after = before                              # the copy is the list, byte for byte
     audit.record("repair", rules=book.rules, key=key, workbook=os.path.basename(path),
                  workbook_sha256=sha256_file(path), out_sha256=sha256_file(out),
                  cells_written=len(edits), findings_before=len(before.findings), findings_after=len(after.findings))

@@ -60,11 +60,15 @@ def table(grid: pd.DataFrame, h: int, found: dict, seal_j, first_excel_row: int,
         seals = seals.where(seals.notna() & seals.astype(str).str.strip().ne(""))
     else:
         seals = pd.Series([None] * len(data), dtype=object)
-    keys = [rules.id] + [c.name for c in rules.columns if c.owner]
-    present = np.zeros(len(data), dtype=bool)
-    for c in keys:
-        col = values[c]
-        present |= (col.notna() & col.astype(str).str.strip().ne("")).to_numpy(dtype=bool)
-    keep = present | seals.notna().to_numpy()
+    keep = belongs(values, seals, rules)
     rows = np.arange(len(data))[keep] + first_excel_row + h + 1
     return Table(values[keep], rows, seals[keep], hidden_rows)
+
+
+def belongs(values: pd.DataFrame, seals: pd.Series, rules: Rules) -> np.ndarray:
+    """Which rows belong to the list: those with a seal, an ID or an owner value."""
+    present = np.zeros(len(values), dtype=bool)
+    for c in [rules.id] + [c.name for c in rules.columns if c.owner]:
+        col = values[c]
+        present |= (col.notna() & col.astype(str).str.strip().ne("")).to_numpy(dtype=bool)
+    return present | seals.notna().to_numpy()

@@ -24,7 +24,7 @@ class Cut:
         self.part, self.infos, self.raw, self.halves, self.col = part, infos, raw, halves, col
 
     def package(self, i: int) -> bytes:
-        return _package(self.infos, self.part, self.halves[i], self.raw)
+        return zip_of(self.infos, self.part, self.halves[i], self.raw)
 
 
 def cut(zf, part: str, bodies: list, others_limit: int = 1 << 24) -> Cut | None:
@@ -68,7 +68,7 @@ def _mark(letter: bytes, row: int) -> bytes:
     return b'<row r="%d"><c r="%s%d" t="inlineStr"><is><t>%s</t></is></c></row>' % (row, letter, row, MARK.encode())
 
 
-def _package(infos, part: str, pieces: list, raw: dict) -> bytes:
+def zip_of(infos, part: str, pieces: list, raw: dict) -> bytes:
     """A zip of the parts of `infos`: `part` stored as the pieces joined, the others copied as stored."""
     out, directory, at = [], [], 0
     for info in infos:

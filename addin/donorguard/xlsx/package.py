@@ -287,49 +287,75 @@ def _bodies(zf, part: str, where: str):
 
 
 def _inflate(zf, info: zipfile.ZipInfo, where: str, size: int = 1 << 22):
-    """A part's bytes in pieces of `size`, then b"". Deflated data is inflated by zlib in large calls, each
-    without the GIL (zipfile's own reader takes it back every few kilobytes): so inflating runs on one core
-    while numpy checks the previous piece on the other. Never more than the part's declared size."""
+    """A part's bytes in pieces of `size`, then b"". Deflated data is read a megabyte at a time and inflated
+    by zlib in large calls, each without the GIL (zipfile's own reader takes it back every few kilobytes):
+    so inflating runs on one core while numpy checks the previous piece on the other. Never more than the
+    part's declared size."""
     if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         with zf.open(info) as f:                      # encrypted or unusual: zipfile says what is wrong
             yield from iter(lambda: f.read(size), b"")
         yield b""
         return
-    raw = raw_bytes(zf, info)
-    if info.compress_type == zipfile.ZIP_STORED:
-        for start in range(0, len(raw), size):
-            yield raw[start:start + size]
-        yield b""
-        return
-    inflater, done, pos, pending = zlib.decompressobj(-15), 0, 0, b""
-    raw = memoryview(raw)
-    while True:
-        if not pending:                       # input a megabyte at a time: what is left over stays small
-            pending, pos = raw[pos:pos + (1 << 20)], pos + (1 << 20)
-        piece = inflater.decompress(pending, size)
-        pending = inflater.unconsumed_tail
-        done += len(piece)
-        if done > info.file_size:
-            raise NotAWorkbook(path=where, why=f"part {info.filename} inflates beyond its declared size (zip bomb)")
-        if piece:
-            yield piece
-        elif inflater.eof or (pos >= len(raw) and not pending):
-            break
+    with _raw(zf, info) as f:
+        if info.compress_type == zipfile.ZIP_STORED:
+            yield from _read_exactly(f, info.compress_size, size)
+            yield b""
+            return
+        inflater, done, pending, more = zlib.decompressobj(-15), 0, b"", True
+        blocks = _read_exactly(f, info.compress_size, 1 << 20)
+        while True:
+            if not pending and more:              # input a megabyte at a time: what is left over stays small
+                pending = next(blocks, b"")
+                more = bool(pending)
+            piece = inflater.decompress(pending, size)
+            pending = inflater.unconsumed_tail
+            done += len(piece)
+            if done > info.file_size:
+                raise NotAWorkbook(path=where, why=f"part {info.filename} inflates beyond its declared size (zip bomb)")
+            if piece:
+                yield piece
+            elif inflater.eof or not (more or pending):
+                break
     yield b""
 
 
-def raw_bytes(zf, info: zipfile.ZipInfo) -> bytes:
-    """A part's bytes as stored in the zip (compressed, if it is)."""
-    with open(zf.filename, "rb") as f:
+def pieces(zf, part: str, where: str):
+    """A part's bytes in pieces of about 4 MB, inflated on another thread while the last is used."""
+    try:
+        yield from (piece for piece in _ahead(_inflate(zf, zf.getinfo(part), where)) if piece)
+    except _UNPACK_ERRORS:
+        raise NotAWorkbook(path=where, why=f"part {part} cannot be unpacked (damaged or encrypted)") from None
+
+
+def _raw(zf, info: zipfile.ZipInfo):
+    """The zip file, open at a part's bytes as stored (compressed, if it is)."""
+    f = open(zf.filename, "rb")
+    try:
         f.seek(info.header_offset)
         head = f.read(30)
         if len(head) < 30 or head[:4] != b"PK\x03\x04":
             raise zipfile.BadZipFile("bad local header")
         f.seek(info.header_offset + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little"))
-        raw = f.read(info.compress_size)
-    if len(raw) < info.compress_size:
-        raise zipfile.BadZipFile("truncated")
-    return raw
+    except BaseException:
+        f.close()
+        raise
+    return f
+
+
+def _read_exactly(f, n: int, size: int):
+    """n bytes of f in pieces of `size`; a file that ends sooner is truncated."""
+    while n > 0:
+        block = f.read(min(size, n))
+        if not block:
+            raise zipfile.BadZipFile("truncated")
+        n -= len(block)
+        yield block
+
+
+def raw_bytes(zf, info: zipfile.ZipInfo) -> bytes:
+    """A part's bytes as stored in the zip (compressed, if it is)."""
+    with _raw(zf, info) as f:
+        return b"".join(_read_exactly(f, info.compress_size, max(info.compress_size, 1)))
 
 
 def parse_xml(zf, name: str):

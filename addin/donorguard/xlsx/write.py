@@ -1,7 +1,9 @@
 """Write seals, repairs and the manifest into an .xlsx: only the sheet XML DonorGuard touches is
 rewritten; every other part is copied unchanged. Always to a temporary file, then replaced."""
+import queue
 import re
 import shutil
+import threading
 import zipfile
 
 from ..core.errors import TooLargeToWrite
@@ -24,38 +26,41 @@ def write_seals(book: Book, seals: dict, manifest: dict, dst) -> None:
     edits = {book.header_row: {col: sheetxml.inline_cell(f"{letter}{book.header_row}", SEAL_HEADER)}}
     edits.update((r, {col: c}) for r, c in zip(at, sheetxml.inline_cells(letter, at, list(seals.values()))))
 
-    def sheet(xml):
-        return sheetxml.patch_rows(xml, edits, lambda head: sheetxml.widen_dimension(
+    def sheet(pieces):
+        return sheetxml.patch_stream(pieces(), edits, lambda head: sheetxml.widen_dimension(
             sheetxml.hide_column(head, col), col))
     _rewrite(book, dst, sheet, manifest, col)
 
 
-def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> None:
-    """Repair edits (move / set / clear) applied all at once from the cells as they were."""
+def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> dict:
+    """Repair edits (move / set / clear) applied all at once from the cells as they were. Returns the cells
+    written: {row: {column index: the cell's bytes}}."""
     cols = {name: (c, sheetxml.col_letter(c)) for name, c in book.columns.items()}
+    changes = {}
 
-    def sheet(xml):
-        srcs = sheetxml.column_cells(xml, {cols[e.column][0] for e in edits})
-        changes = {}
+    def sheet(pieces):
+        wanted = {(e.src_row if e.op == "move" else e.row, cols[e.column][0]) for e in edits}
+        srcs = sheetxml.cells_of(pieces(), wanted)
         for e in edits:
             c, letter = cols[e.column]
             ref = f"{letter}{e.row}"
-            old = srcs.get((e.row, c), b"")
             if e.op == "move":
                 src = srcs.get((e.src_row, c))
                 new = sheetxml.moved_cell(src, ref) if src else f'<c r="{ref}"/>'.encode()
             elif e.op == "set":
-                new = sheetxml.inline_cell(ref, e.text, sheetxml.style_of(old))
+                new = sheetxml.inline_cell(ref, e.text, sheetxml.style_of(srcs.get((e.row, c), b"")))
             else:
-                new = b'<c r="' + ref.encode() + b'"' + sheetxml.style_of(old) + b"/>"
+                new = b'<c r="' + ref.encode() + b'"' + sheetxml.style_of(srcs.get((e.row, c), b"")) + b"/>"
             changes.setdefault(e.row, {})[c] = new
-        return sheetxml.patch_rows(xml, changes)
+        return sheetxml.patch_stream(pieces(), changes)
     _rewrite(book, dst, sheet, manifest, max((cols[e.column][0] for e in edits), default=0))
+    return changes
 
 
 def _rewrite(book: Book, dst, sheet_fn, manifest, widest: int) -> None:
-    """The workbook with its list's sheet rewritten by sheet_fn (which writes no cell right of column
-    `widest`) and the manifest written, to dst; refused, nothing replaced, if DonorGuard could not read it."""
+    """The workbook with its list's sheet rewritten by sheet_fn (given a function that inflates the sheet
+    anew in pieces, it gives the new sheet in pieces and writes no cell right of column `widest`) and the
+    manifest written, to dst; refused, nothing replaced, if DonorGuard could not read it."""
     existing = book.sheet_parts.get(MANIFEST_SHEET, (None,))[0]
     with atomic_write(dst) as tmp:
         with package.open_zip(book.path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -63,8 +68,10 @@ def _rewrite(book: Book, dst, sheet_fn, manifest, widest: int) -> None:
             for info in zin.infolist():
                 name = info.filename
                 if name == book.part:
-                    data = sheet_fn(zin.read(name))
-                elif manifest is not None and name == existing:
+                    with zout.open(_info(info), "w") as out:
+                        _pour(sheet_fn(lambda: package.pieces(zin, book.part, str(book.path))), out, dst)
+                    continue
+                if manifest is not None and name == existing:
                     data = _manifest_xml(manifest)
                 elif manifest is not None and existing is None and name in (
                         "[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
@@ -79,6 +86,39 @@ def _rewrite(book: Book, dst, sheet_fn, manifest, widest: int) -> None:
         _readable(tmp, dst, book.part, extent, widest)
 
 
+def _pour(chunks, out, dst) -> None:
+    """Write the chunks to `out`, a zip entry, on another thread (zlib deflates them without the GIL) while
+    the next are made; refuse a part larger than DonorGuard reads as soon as it is."""
+    q, failed, size = queue.Queue(4), [], 0
+
+    def drain():
+        while (chunk := q.get()) is not None:
+            if not failed:
+                try:
+                    out.write(chunk)
+                except BaseException as e:
+                    failed.append(e)
+    writer = threading.Thread(target=drain, name="donorguard-deflate", daemon=True)
+    writer.start()
+    try:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > limits.MAX_PART:
+                _too_large(dst, "part_bytes", size, limits.MAX_PART)
+            if failed:
+                break
+            q.put(chunk)
+    finally:
+        q.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
+
+
+def _too_large(dst, reason: str, size: int, limit: int):
+    raise TooLargeToWrite(path=str(dst), reason=reason, size=size, limit=limit, why=t("en")["refusals"][reason])
+
+
 def _readable(tmp, dst, part: str, extent: tuple, widest: int) -> None:
     """Raise TooLargeToWrite unless open_zip would read the written package: its parts' sizes, and its
     sheet's used range. That range is scanned again only if the sheet was not plain (within column Z, as
@@ -90,8 +130,7 @@ def _readable(tmp, dst, part: str, extent: tuple, widest: int) -> None:
             if rows * cols > limits.MAX_CELLS:
                 found = "cells", part, rows * cols, limits.MAX_CELLS
     if found:
-        reason, _, size, limit = found
-        raise TooLargeToWrite(path=str(dst), reason=reason, size=size, limit=limit, why=t("en")["refusals"][reason])
+        _too_large(dst, found[0], *found[2:])
 
 
 def _info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
