@@ -119,12 +119,12 @@ def test_blank_rows_and_alias_headers(tmp_path):
 def test_failed_write_leaves_original(tmp_path, monkeypatch):
     path, _ = book(tmp_path, n=10)
     before = path.read_bytes()
-    from donorguard.xlsx import sheetxml
+    from donorguard.xlsx import sheetstream
 
     def boom(pieces, *a, **k):          # the sheet half written, then the disk is full
         yield next(iter(pieces))
         raise RuntimeError("disk full")
-    monkeypatch.setattr(sheetxml, "patch_stream", boom)
+    monkeypatch.setattr(sheetstream, "patch_stream", boom)
     with pytest.raises(RuntimeError):
         files.seal_file(path, RULES, new_key(tmp_path))
     assert path.read_bytes() == before

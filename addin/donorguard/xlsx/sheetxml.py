@@ -137,78 +137,23 @@ def patch_rows(xml: bytes, edits: dict, head=None) -> bytes:
     """edits: row number -> {column index: new cell bytes or None (remove)}. Rows must exist.
     head: an optional function of the bytes before <sheetData> (column flags, dimension), so the whole
     part is joined only once. One pass over the row start tags; only the rows edited are touched.
-    The reference for patch_stream, which does the same to a sheet given in pieces."""
+    The reference for sheetstream.patch_stream, which does the same to a sheet given in pieces."""
     start = xml.find(b"<sheetData")
     end = xml.rfind(b"</sheetData>")
     if start < 0 or end < 0:
         raise ValueError("sheet has no sheetData")
     out, todo = [head(xml[:start]) if head else xml[:start]], dict(edits)
-    last = _patch_span(xml, start, end, todo, out)
+    last = patch_span(xml, start, end, todo, out)
     if todo:
         raise ValueError(f"rows {sorted(todo)[:5]} are not in the sheet")
     out.append(xml[last:])
     return b"".join(out)
 
 
-def patch_stream(pieces, edits: dict, head=None):
-    """patch_rows for a sheet given in pieces, yielded in pieces: the old and the new sheet are never held
-    whole, only about a piece of each (see row_chunks for the sheets where the two differ)."""
-    todo = dict(edits)
-    for kind, chunk in row_chunks(pieces):
-        if kind == "head":
-            yield head(chunk) if head else chunk
-        elif kind == "rows":
-            out = []
-            out.append(chunk[_patch_span(chunk, 0, len(chunk), todo, out):])
-            yield b"".join(out)
-        else:
-            if todo:
-                raise ValueError(f"rows {sorted(todo)[:5]} are not in the sheet")
-            yield chunk
-
-
-def row_chunks(pieces):
-    """A sheet given in pieces (split anywhere) as ("head", the bytes before <sheetData), then ("rows",
-    bytes) chunks from there up to the first </sheetData>, each ending where a <row starts, so that none
-    splits a row element, then ("tail", bytes) to the end. Patching or reading each chunk alone is the same
-    as the whole for a sheet with one <sheetData> and no "<row" inside a comment between rows (Excel,
-    LibreOffice and openpyxl write no other); for the rest the two may differ."""
-    buf, pieces = b"", iter(pieces)
-    for piece in pieces:
-        buf += piece
-        start = buf.find(b"<sheetData")
-        if start >= 0:
-            break
-    else:
-        raise ValueError("sheet has no sheetData")
-    yield "head", buf[:start]
-    buf = buf[start:]
-    for piece in _then_end(pieces):
-        buf += piece
-        end = buf.find(b"</sheetData>")
-        if end >= 0:
-            yield "rows", buf[:end]
-            yield "tail", buf[end:]
-            yield from (("tail", p) for p in pieces)
-            return
-        if not piece:
-            raise ValueError("sheet has no sheetData")
-        cut = buf.rfind(b"<row")
-        if cut > 0:
-            yield "rows", buf[:cut]
-            buf = buf[cut:]
-
-
-def _then_end(pieces):
-    """The pieces, then b"" (the end of the sheet)."""
-    yield from pieces
-    yield b""
-
-
-def _patch_span(xml: bytes, start: int, end: int, todo: dict, out: list) -> int:
+def patch_span(xml: bytes, start: int, end: int, todo: dict, out: list) -> int:
     """Patch the rows of `todo` (popped when done) whose start tags lie in xml[start:end], appending to `out`
     the new bytes from start on; returns where the bytes not yet in `out` begin (end, or past it)."""
-    last, find = start, xml.find
+    last = start
     for m in ROW_OPEN.finditer(xml, start, end):
         if not todo:
             break
@@ -216,26 +161,30 @@ def _patch_span(xml: bytes, start: int, end: int, todo: dict, out: list) -> int:
         if num is None:
             raise ValueError("row without a row number")
         changes = todo.pop(int(num), None)
-        if changes is None:
-            continue
-        i, j = m.span()
-        stop = j if closed else find(b"</row>", j) + 6
-        if stop < j:
-            raise ValueError("row without an end")
-        new = None if closed else _appended(xml, j, stop - 6, changes)
-        if new is not None:  # one cell added right of the row's cells: the row's own bytes are kept
-            if find(b"spans=", i, j) >= 0:
-                out += (xml[last:i], SPANS.sub(b"", xml[i:j]))
-                last = j
-            out += (xml[last:stop - 6], new)
-            last = stop - 6
-        else:
-            out += (xml[last:i], _patch_row(xml[i:j], xml[j:stop - 6] if not closed else b"", num, changes))
-            last = stop
+        if changes is not None:
+            last = patch_row_at(xml, *m.span(), num, bool(closed), changes, out, last)
     if end > last:
         out.append(xml[last:end])
         last = end
     return last
+
+
+def patch_row_at(xml: bytes, i: int, j: int, num: bytes, closed: bool, changes: dict, out: list, last: int) -> int:
+    """Patch the row whose start tag is xml[i:j] (`num` its number as written): append to `out` the bytes from
+    `last` to the row's end, changed; returns the row's end."""
+    find = xml.find
+    stop = j if closed else find(b"</row>", j) + 6
+    if stop < j:
+        raise ValueError("row without an end")
+    new = None if closed else _appended(xml, j, stop - 6, changes)
+    if new is not None:  # one cell added right of the row's cells: the row's own bytes are kept
+        if find(b"spans=", i, j) >= 0:
+            out += (xml[last:i], SPANS.sub(b"", xml[i:j]))
+            last = j
+        out += (xml[last:stop - 6], new)
+        return stop - 6
+    out += (xml[last:i], _patch_row(xml[i:j], xml[j:stop - 6] if not closed else b"", num, changes))
+    return stop
 
 
 def _appended(xml: bytes, lo: int, hi: int, changes: dict) -> bytes | None:
@@ -254,7 +203,7 @@ def _patch_row(head: bytes, body: bytes, num: bytes, changes: dict) -> bytes:
     if b"spans=" in head:
         head = SPANS.sub(b"", head)
     for col, new in changes.items():  # a cell already there is replaced (or removed) where it stands
-        at = find_cell(body, _letters(col) + num)
+        at = find_cell(body, letters(col) + num)
         if at is None:
             return head + _rebuilt(body, changes) + b"</row>"
         body = body[:at[0]] + (new or b"") + body[at[1]:]
@@ -288,7 +237,7 @@ def _col(letters: bytes) -> int:
     return _COLS[letters]
 
 
-def _letters(col: int) -> bytes:
+def letters(col: int) -> bytes:
     if col not in _LETTERS:
         _LETTERS[col] = col_letter(col).encode()
     return _LETTERS[col]
@@ -310,24 +259,15 @@ def _rebuilt(body: bytes, changes: dict) -> bytes:
 
 def column_cells(xml: bytes, cols: set) -> dict:
     """(row, column index) -> cell bytes for every cell of these columns: one scan per column for its
-    references, each checked to sit in a <c> start tag. The reference for cells_of."""
+    references, each checked to sit in a <c> start tag. The reference for sheetstream.cells_of."""
     start, end = max(xml.find(b"<sheetData"), 0), xml.rfind(b"</sheetData>")
     end = len(xml) if end < 0 else end
     out = {}
     for col in cols:
-        for m in re.compile(rb'r="' + _letters(col) + rb'(\d+)"').finditer(xml, start, end):
+        for m in re.compile(rb'r="' + letters(col) + rb'(\d+)"').finditer(xml, start, end):
             at = _cell_around(xml, start, m.start() - 1)
             if at:
                 out[(int(m.group(1)), col)] = xml[at[0]:at[1]]
-    return out
-
-
-def cells_of(pieces, wanted: set) -> dict:
-    """column_cells of a sheet given in pieces (see row_chunks), only the (row, column index) pairs wanted."""
-    cols, out = {c for _, c in wanted}, {}
-    for kind, chunk in row_chunks(pieces):
-        if kind == "rows":
-            out.update(item for item in column_cells(chunk, cols).items() if item[0] in wanted)
     return out
 
 

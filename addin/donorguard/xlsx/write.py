@@ -10,7 +10,7 @@ from ..core.errors import TooLargeToWrite
 from ..core.manifest import FIELDS, SEAL_HEADER, SHEET as MANIFEST_SHEET
 from ..store.fsio import atomic_write
 from ..text import t
-from . import limits, package, sheetxml
+from . import limits, package, sheetstream, sheetxml
 from .read import Book
 
 MANIFEST_PART = "xl/worksheets/donorguard-manifest.xml"
@@ -27,7 +27,7 @@ def write_seals(book: Book, seals: dict, manifest: dict, dst) -> None:
     edits.update((r, {col: c}) for r, c in zip(at, sheetxml.inline_cells(letter, at, list(seals.values()))))
 
     def sheet(pieces):
-        return sheetxml.patch_stream(pieces(), edits, lambda head: sheetxml.widen_dimension(
+        return sheetstream.patch_stream(pieces(), edits, lambda head: sheetxml.widen_dimension(
             sheetxml.hide_column(head, col), col))
     _rewrite(book, dst, sheet, manifest, col)
 
@@ -40,7 +40,7 @@ def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> d
 
     def sheet(pieces):
         wanted = {(e.src_row if e.op == "move" else e.row, cols[e.column][0]) for e in edits}
-        srcs = sheetxml.cells_of(pieces(), wanted)
+        srcs = sheetstream.cells_of(pieces(), wanted)
         for e in edits:
             c, letter = cols[e.column]
             ref = f"{letter}{e.row}"
@@ -52,7 +52,7 @@ def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> d
             else:
                 new = b'<c r="' + ref.encode() + b'"' + sheetxml.style_of(srcs.get((e.row, c), b"")) + b"/>"
             changes.setdefault(e.row, {})[c] = new
-        return sheetxml.patch_stream(pieces(), changes)
+        return sheetstream.patch_stream(pieces(), changes)
     _rewrite(book, dst, sheet, manifest, max((cols[e.column][0] for e in edits), default=0))
     return changes
 
