@@ -3,6 +3,7 @@ gives for the whole sheet, or nothing (then the sheet is read whole). Sheets are
 cells skipped, empty styled cells, error cells (fastexcel gives them as missing, but they widen the list),
 numbers, text, a list that does not start at column A."""
 import io
+import re
 import zipfile
 
 import fastexcel
@@ -36,7 +37,8 @@ def workbook(path, rows) -> bytes:
     body = "".join(f'<row r="{r}">' + "".join(cells[kind].format(ref=f"{LETTERS[c]}{r}", text=text)
                                               for c, kind, text in row) + "</row>" for r, row in rows)
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats'
-           f'.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>').encode()
+           f'.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData><pageMargins left="0.7" right="0.7" '
+           'top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>').encode()
     write(path, xml)
     return xml
 
@@ -59,9 +61,13 @@ def whole(source) -> dict:
 
 
 def cut_and_parse(path, pieces) -> tuple:
-    """(where halves.cut cut the sheet, the two halves parsed), or (None, None)."""
+    """(where a Splitter given the pieces cut the sheet, the two halves parsed), or (None, None)."""
     with zipfile.ZipFile(path) as zf:
-        where = halves.cut(zf, PART, pieces)
+        splitter = halves.Splitter(zf, PART, sum(map(len, pieces)))
+        for piece in pieces:
+            splitter.add(piece)
+        splitter.finish(True)
+    where = splitter.cut
     return (where, [parse(where.package(i)) for i in (0, 1)]) if where else (None, None)
 
 
@@ -107,16 +113,41 @@ def test_a_plain_long_list_is_cut(tmp_path):
     assert min(got) == 2 and len(got[2]) == 397
 
 
-def test_the_checks_keep_the_xml_only_of_rows_in_order(tmp_path):
+def test_the_checks_cut_only_sheets_whose_rows_are_in_order(tmp_path):
     rows = [(r, [(0, "s", "x")]) for r in range(1, 200)]
     workbook(tmp_path / "in-order.xlsx", rows)
     workbook(tmp_path / "out-of-order.xlsx", rows[:100] + [(5000, [(0, "s", "far")])] + rows[100:])
-    with package.open_zip(tmp_path / "in-order.xlsx", keep=1 << 20) as zf:
-        assert b"".join(zf.kept[PART]) == zipfile.ZipFile(tmp_path / "in-order.xlsx").read(PART)
-    with package.open_zip(tmp_path / "out-of-order.xlsx", keep=1 << 20) as zf:
-        assert zf.kept == {}
-    with package.open_zip(tmp_path / "in-order.xlsx", keep=10) as zf:      # over the budget
-        assert zf.kept == {}
+
+    def split(zf, name, part, info):
+        return halves.Splitter(zf, part, info.file_size)
+    with package.open_zip(tmp_path / "in-order.xlsx", split=split) as zf:
+        where = zf.kept[PART]
+        assert where is not None and halves.join(where, *(parse(where.package(i)) for i in (0, 1))) is not None
+    with package.open_zip(tmp_path / "out-of-order.xlsx", split=split) as zf:
+        assert zf.kept == {PART: None}
+
+
+def test_packages_hold_the_sheet_once_and_are_given_out_once(tmp_path):
+    rows = [(r, [(c, "s", f"v{r}") for c in range(3)]) for r in range(1, 300)]
+    xml = workbook(tmp_path / "p.xlsx", rows)
+    where, _ = cut_and_parse(tmp_path / "p.xlsx", pieces_of(xml, [40, 90]))
+    assert where.packages == [None, None]
+    with zipfile.ZipFile(tmp_path / "p.xlsx") as zf:
+        splitter = halves.Splitter(zf, PART, len(xml))
+        for piece in pieces_of(xml, [40, 90]):
+            splitter.add(piece)
+        splitter.finish(True)
+    top, bottom = (zipfile.ZipFile(io.BytesIO(splitter.cut.package(i))) for i in (0, 1))
+    assert top.testzip() is None and bottom.testzip() is None
+    mark = re.compile(rb'<row r="\d+"><c r="[A-Z]\d+" t="inlineStr"><is><t>donorguard:half</t></is></c></row>')
+    a, b = (mark.sub(b"", z.read(PART), count=1) for z in (top, bottom))
+    head = xml[:xml.index(b"<sheetData>") + len(b"<sheetData>")]
+    tail = xml[xml.rindex(b"</sheetData>"):]
+    assert a.startswith(head) and b.startswith(head) and a.endswith(tail) and b.endswith(tail)
+    assert a[:-len(tail)] + b[len(head):] == xml                # each row in one half, nothing else added
+    assert top.namelist() == bottom.namelist() == zipfile.ZipFile(tmp_path / "p.xlsx").namelist()
+    assert all(top.read(n) == bottom.read(n) == zipfile.ZipFile(tmp_path / "p.xlsx").read(n)
+               for n in top.namelist() if n != PART)
 
 
 @pytest.mark.parametrize("mark_at", [(0, -1), (1, 0)])
@@ -134,8 +165,8 @@ def test_a_mark_out_of_place_refuses_the_join(tmp_path, mark_at):
 
 
 def test_a_cell_filed_under_the_row_before_the_cut_is_not_lost(tmp_path):
-    """Rows ascend, but the last cell before the cut belongs to the cut's row: the first half would hold
-    a cell of the row the second begins with, and lose it. Not cut there."""
+    """Rows ascend, but the last cell before the row near the middle belongs to that row: a first half ending
+    there would hold a cell of the row the second begins with, and lose it. Not cut there: at a later row."""
     rows = [(r, [(0, "s", "x")]) for r in range(1, 300)]
     xml = workbook(tmp_path / "f.xlsx", rows)
     cut = xml.index(b"<row", len(xml) // 2 + 30)
@@ -145,4 +176,8 @@ def test_a_cell_filed_under_the_row_before_the_cut_is_not_lost(tmp_path):
     assert xml.index(b"<row", len(xml) // 2) == cut + len(cell)            # still cut at row n
     write(tmp_path / "f.xlsx", xml)
     assert "filed early" in whole(str(tmp_path / "f.xlsx"))[1]
-    assert in_halves(tmp_path / "f.xlsx", [xml]) is None
+    with zipfile.ZipFile(tmp_path / "f.xlsx") as zf:
+        splitter = halves.Splitter(zf, PART, len(xml))
+        splitter.add(xml)
+    assert splitter.mark[1] > n                                             # cut further on, at a later row
+    assert in_halves(tmp_path / "f.xlsx", [xml]) == whole(str(tmp_path / "f.xlsx"))

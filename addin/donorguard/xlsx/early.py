@@ -1,7 +1,7 @@
 """Reading begun before pandas is loaded. The command line names its workbook: open_zip's safety checks
 run first, then, while Python imports pandas and the rest (about a second), fastexcel parses the list's
 sheet on other threads (it parses without the GIL): in two halves, one per core, from the XML the checks
-inflated (halves.py), or whole. open_book takes that parse if it is of the
+inflated (halves.py: built into two packages as it is inflated), or whole. open_book takes that parse if it is of the
 sheet it wants and the file is unchanged; otherwise, or if anything failed here, it reads as it always does.
 This module imports nothing heavy: it runs before those imports."""
 import importlib
@@ -11,11 +11,13 @@ from . import halves, package
 
 MANIFEST_SHEET = "_DonorGuard"      # manifest.SHEET (not imported here: it would load pandas on this thread)
 NARROW = 64                         # a sheet reaching further right is read column by column, by open_book
-KEEP = 1 << 28                      # the XML of a longer sheet is not kept to be parsed in halves (memory)
+KEEP = 5 << 28                      # a longer sheet is not parsed in halves: their packages hold its XML
+                                    # (1.25 GiB; a sealed list of a million rows, 13 columns, is 1.07 GiB)
 SPLIT_FROM = 1 << 20                # a shorter sheet is parsed whole: too little to gain
 
 _started = {}                       # path -> (threads, what they parsed, once they are done)
 _arrow = threading.Event()          # pyarrow is loaded: the reading thread may convert to Arrow
+_handing = threading.Lock()         # one package handed to fastexcel (which copies it) at a time
 
 
 def load_arrow() -> None:
@@ -35,18 +37,22 @@ class Parsed:
 def start(path) -> None:
     """Run open_zip's checks of `path` here (on both cores: nothing else is running yet), then, if it is
     safe, parse on other threads the first sheet that is not the manifest, if its cells lie within NARROW
-    columns: in two halves if the checks kept its XML (see halves.py), else whole. What the checks find is
+    columns: in two halves if the checks cut it (see halves.py), else whole. What the checks find is
     not raised here: open_book's open_zip finds it again and says so."""
+    first = []
+
+    def split(zf, name, part, info):
+        if name == MANIFEST_SHEET or first:
+            return None
+        first.append((name, part))
+        return halves.Splitter(zf, part, info.file_size) if SPLIT_FROM <= info.file_size <= KEEP else None
+
     try:
-        with package.open_zip(path, keep=KEEP) as zf:
-            names = [(n, part) for n, (part, _) in package.sheet_parts(zf).items() if n != MANIFEST_SHEET]
-            if not names or zf.extents.get(names[0][1], (0, 0))[1] > NARROW:
+        with package.open_zip(path, split=split) as zf:
+            if not first or zf.extents.get(first[0][1], (0, 0))[1] > NARROW:
                 return
-            name, part = names[0]
-            xml = zf.kept.pop(part, [])
-            cut = halves.cut(zf, part, xml) if sum(map(len, xml)) >= SPLIT_FROM else None
-            del xml
-            ident = zf.ident
+            (name, part), = first
+            cut, ident = zf.kept.get(part), zf.ident
     except Exception:
         return
     sources = [lambda: cut.package(0), lambda: cut.package(1)] if cut else [lambda: str(path)]
@@ -55,7 +61,9 @@ def start(path) -> None:
     def parse(source, into):
         try:
             import fastexcel
-            sheet = fastexcel.read_excel(source()).load_sheet(name, header_row=None, dtypes="string")
+            with _handing:          # a package exists twice until fastexcel has its copy and ours is gone
+                reader = fastexcel.read_excel(source())
+            sheet = reader.load_sheet(name, header_row=None, dtypes="string")
             _arrow.wait()
             into.append((sheet, sheet.to_arrow()))
         except BaseException:

@@ -1,9 +1,12 @@
-"""A long list parsed on both cores. The safety checks inflated the sheet's XML and found every cell written
-`<c r="A1"` within column Z, rows ascending (package.open_zip's `kept`). cut() divides it at a row near the
-middle into two packages, each the workbook with its sheet holding one half (stored, not compressed), for
-fastexcel to parse on two threads. A mark cell pins each half: a row of its own just below the first half
-and just above the second, in a column the list uses. join() drops the marks and puts the halves
-together only if each mark is where it must be, so the result equals a parse of the whole or is not used."""
+"""A long list parsed on both cores. The safety checks inflate the sheet's XML (package.open_zip) and hand
+each piece to a Splitter, which builds, as the pieces come, two packages in memory: the workbook with its
+sheet holding the rows before a row near the middle, and the workbook with the rest, both stored (not
+compressed), for fastexcel to parse on two threads. The checks then say whether every cell was written
+`<c r="A1"` within column Z, rows ascending; only then are the packages used. A mark cell pins each half: a
+row of its own just below the first half and just above the second, in a column the list uses. join() drops
+the marks and puts the halves together only if each mark is where it must be, so the result equals a parse
+of the whole or is not used. The XML is held once, in the packages, never whole beside them."""
+import io
 import re
 import struct
 import zipfile
@@ -14,79 +17,155 @@ from .sheetxml import col_index
 
 MARK = "donorguard:half"
 _CELL = re.compile(rb'<c r="([A-Z])(\d+)"')
+_DATA = b"<sheetData>"
 
 
 class Cut:
-    """The two packages' recipes, built by package(0) and package(1) on the threads that parse them, and
-    the marks' column (0-based)."""
+    """The two packages, each given out once (the caller's copy is then the only one), and the marks' column
+    (0-based)."""
 
-    def __init__(self, part: str, infos, raw: dict, halves: tuple, col: int):
-        self.part, self.infos, self.raw, self.halves, self.col = part, infos, raw, halves, col
+    def __init__(self, packages: list, col: int):
+        self.packages, self.col = packages, col
 
     def package(self, i: int) -> bytes:
-        return zip_of(self.infos, self.part, self.halves[i], self.raw)
+        data, self.packages[i] = self.packages[i], None
+        return data
 
 
-def cut(zf, part: str, bodies: list, others_limit: int = 1 << 24) -> Cut | None:
-    """Cut `part` (its XML in the pieces package._bodies gave: none splits a tag) before a row near its
-    middle; None if there is no such row, or the rest of the package is large or unusual. The marks go in
-    the column of that row's first cell."""
-    bodies = [memoryview(b) for b in bodies if len(b)]
-    if not bodies:
+class Splitter:
+    """Builds a Cut of a sheet part from its XML in pieces (as package._bodies gives them: none splits a tag),
+    given to add() in order; finish() says whether the cells' rows ascended and sets `cut`: the Cut, or None
+    if there was no row near the middle to cut before, or the rest of the package is large or unusual."""
+
+    def __init__(self, zf, part: str, size: int, others_limit: int = 1 << 24):
+        others = [i for i in zf.infolist() if i.filename != part]
+        self.zf, self.part, self.half, self.seen = zf, part, size // 2, 0
+        self.failed = sum(i.compress_size for i in others) > others_limit or \
+            any(i.flag_bits & 1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for i in others)
+        self.top, self.bottom, self.head, self.mark, self.cut = _Stored(part), None, None, None, None
+
+    def add(self, body) -> None:
+        if self.failed:
+            return
+        self.seen += len(body)
+        if self.head is None:
+            start = bytes(body[:1 << 20]).find(_DATA)
+            if start < 0:
+                self.failed = True
+                return
+            self.head = bytes(body[:start + len(_DATA)])
+        if self.bottom is not None:
+            self.bottom.add(body)
+            return
+        if self.seen < self.half:
+            self.top.add(body)
+            return
+        xml = bytes(body)
+        at = self._cut_at(xml, len(xml) - (self.seen - self.half) if self.seen - len(body) < self.half else 0)
+        if at is None:
+            self.top.add(body)
+            return
+        self.top.add(body[:at])
+        self.bottom = _Stored(self.part)
+        for piece in (self.head, _mark(self.mark[0], self.mark[1] - 1), body[at:]):
+            self.bottom.add(piece)
+
+    def _cut_at(self, xml: bytes, lo: int) -> int | None:
+        """Where in xml, from lo on, a row element starts whose first child is a cell of a later row than the
+        cell before it in xml (the first half's rows must all lie above the cut); None if nowhere. The
+        marks go in the column of that row's first cell."""
+        close = xml.find(b"</sheetData>")
+        at = xml.find(b"<row", max(lo, xml.find(_DATA) + len(_DATA) if self.top.size == 0 else 0))
+        while at >= 0 and (close < 0 or at < close):
+            gt = xml.find(b">", at)
+            cell = _CELL.match(xml, gt + 1) if gt >= 0 else None
+            before = xml.rfind(b'<c r="', 0, at)
+            if xml[at + 4] in b" \t\r\n>" and xml[gt - 1] != ord("/") and cell and int(cell.group(2)) >= 2 and \
+                    before >= 0 and int(_CELL.match(xml, before).group(2)) < int(cell.group(2)):
+                self.mark = cell.group(1), int(cell.group(2))
+                return at
+            at = xml.find(b"<row", at + 4)
+        if close >= 0:
+            self.failed = True
         return None
-    start, last, close = bytes(bodies[0]).find(b"<sheetData>") + len(b"<sheetData>"), len(bodies), -1
-    while close < 0 and last > 0:
-        last -= 1
-        close = bytes(bodies[last]).rfind(b"</sheetData>")
-    k = len(bodies) // 2                        # the piece to cut, near the middle
-    xml = bytes(bodies[k])
-    at = xml.find(b"<row", len(xml) // 2)
-    while at >= 0 and (k, at) < (last, close):  # a row element whose first child is a cell
-        gt = xml.find(b">", at)
-        cell = _CELL.match(xml, gt + 1)
-        if xml[at + 4] in b" \t\r\n>" and xml[gt - 1] != ord("/") and cell:
-            break
-        at = xml.find(b"<row", at + 4)
-    else:
-        return None
-    letter, row = cell.group(1), int(cell.group(2))
-    before = xml.rfind(b'<c r="', 0, at)
-    if start < len(b"<sheetData>") or k == 0 and at < start or row < 2 or before < 0 or \
-            int(_CELL.match(xml, before).group(2)) >= row:
-        return None                             # the first half's rows must all lie above the cut
-    others = [i for i in zf.infolist() if i.filename != part]
-    if sum(i.compress_size for i in others) > others_limit or \
-            any(i.flag_bits & 1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for i in others):
-        return None
-    raw = {i.filename: package.raw_bytes(zf, i) for i in others}
-    top = [*bodies[:k], bodies[k][:at], _mark(letter, row), bodies[last][close:], *bodies[last + 1:]]
-    bottom = [bodies[0][:start], _mark(letter, row - 1), bodies[k][at:], *bodies[k + 1:]]
-    return Cut(part, zf.infolist(), raw, (top, bottom), col_index(letter.decode()) - 1)
+
+    def finish(self, ordered: bool) -> None:
+        """Its `cut`: the Cut if the rows ascended (the checks say) and the sheet was cut, else None (the
+        memory let go)."""
+        top, bottom, self.top, self.bottom, self.cut = self.top, self.bottom, None, None, None
+        if self.failed or not ordered or bottom is None:
+            return
+        close = bottom.rfind(b"</sheetData>")
+        if close < 0:
+            return
+        top.add(_mark(self.mark[0], self.mark[1]))
+        top.add(bottom.tail(close))
+        infos = self.zf.infolist()
+        raw = {i.filename: package.raw_bytes(self.zf, i) for i in infos if i.filename != self.part}
+        self.cut = Cut([top.close(infos, raw), bottom.close(infos, raw)], col_index(self.mark[0].decode()) - 1)
 
 
 def _mark(letter: bytes, row: int) -> bytes:
     return b'<row r="%d"><c r="%s%d" t="inlineStr"><is><t>%s</t></is></c></row>' % (row, letter, row, MARK.encode())
 
 
+class _Stored:
+    """A zip written into memory: first one part, stored, given in pieces; then the others copied as stored."""
+
+    def __init__(self, part: str):
+        self.name, self.crc, self.size = part.encode(), 0, 0
+        self.buf = io.BytesIO()
+        self.buf.write(bytes(30 + len(self.name)))          # its local header, written once its CRC is known
+
+    def add(self, piece) -> None:
+        self.buf.write(piece)
+        self.crc, self.size = zlib.crc32(piece, self.crc), self.size + len(piece)
+
+    def rfind(self, what: bytes) -> int:
+        """Where `what` last is in the part's bytes, or -1."""
+        data = self.buf.getvalue()              # shares the buffer (let go at once: writing on copies nothing)
+        at = data.rfind(what, 30 + len(self.name))
+        return at - 30 - len(self.name) if at >= 0 else -1
+
+    def tail(self, at: int) -> bytes:
+        data = self.buf.getvalue()
+        return data[30 + len(self.name) + at:]
+
+    def close(self, infos, raw: dict) -> bytes:
+        """The zip's bytes: the part (of `infos`, named as this one's), then the other parts, from raw."""
+        directory, at = [], 30 + len(self.name) + self.size
+        for info in infos:
+            name = info.filename.encode()
+            if name == self.name:
+                directory.append(_entry(name, zipfile.ZIP_STORED, self.crc, self.size, self.size, 0))
+                continue
+            fields = (name, info.compress_type, info.CRC, info.compress_size, info.file_size)
+            self.buf.write(_entry(*fields))
+            self.buf.write(raw[info.filename])
+            directory.append(_entry(*fields, at))
+            at += 30 + len(name) + info.compress_size
+        d = b"".join(directory)
+        self.buf.write(d + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(infos), len(infos), len(d), at, 0))
+        self.buf.seek(0)
+        self.buf.write(_entry(self.name, zipfile.ZIP_STORED, self.crc, self.size, self.size))
+        data, self.buf = self.buf.getvalue(), None
+        return data
+
+
+def _entry(name: bytes, method: int, crc: int, stored: int, size: int, offset: int | None = None) -> bytes:
+    """A local header (offset None) or a central directory record, dated 1980-01-01 0:00, names in UTF-8."""
+    fields = (method, 0, 0x21, crc, stored, size, len(name))
+    if offset is None:
+        return struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x800, *fields, 0) + name
+    return struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, *fields, 0, 0, 0, 0, 0, offset) + name
+
+
 def zip_of(infos, part: str, pieces: list, raw: dict) -> bytes:
     """A zip of the parts of `infos`: `part` stored as the pieces joined, the others copied as stored."""
-    out, directory, at = [], [], 0
-    for info in infos:
-        name = info.filename.encode()
-        if info.filename == part:
-            crc = size = 0
-            for piece in pieces:
-                crc, size = zlib.crc32(piece, crc), size + len(piece)
-            method, stored, data = zipfile.ZIP_STORED, size, pieces
-        else:
-            method, crc, stored, size = info.compress_type, info.CRC, info.compress_size, info.file_size
-            data = [raw[info.filename]]
-        fields = (method, 0, 0x21, crc, stored, size, len(name))         # time 0:00, date 1980-01-01
-        out += [struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0x800, *fields, 0), name, *data]
-        directory += [struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, *fields, 0, 0, 0, 0, 0, at), name]
-        at += 30 + len(name) + stored
-    d = b"".join(directory)
-    return b"".join(out + [d, struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(infos), len(infos), len(d), at, 0)])
+    out = _Stored(part)
+    for piece in pieces:
+        out.add(piece)
+    return out.close(infos, raw)
 
 
 def columns(sheet, batch) -> dict:

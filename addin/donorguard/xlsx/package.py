@@ -20,13 +20,12 @@ NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
-def open_zip(path, keep: int = 0) -> zipfile.ZipFile:
+def open_zip(path, split=None) -> zipfile.ZipFile:
     """A ZipFile of an .xlsx, or one clear error: missing, a folder, not a zip, encrypted, a bomb.
-    Its `extents` say how far each sheet part's cells reach (see extent). With `keep`, its `kept` holds the
-    XML the checks inflated (in pieces, as _bodies gives it) of sheet parts, in workbook order and up to
-    `keep` bytes in all, whose every cell is written `<c r="A1"` within column Z and in row order; only when
-    this version of the file is inspected for the first time in this process. Its `ident` is the file's
-    identity() then."""
+    Its `extents` say how far each sheet part's cells reach (see extent). `split`, called with the ZipFile and
+    each sheet's name, part and zip entry before the checks inflate it, may give a halves.Splitter, handed
+    the XML as it is inflated (see extent); `kept` holds the Cuts made, by part. Only when this version of the
+    file is inspected for the first time in this process. Its `ident` is the file's identity() then."""
     p = Path(path)
     if not p.exists():
         raise NotAWorkbook(path=str(path), why="no such file")
@@ -53,7 +52,7 @@ def open_zip(path, keep: int = 0) -> zipfile.ZipFile:
         zf.close()
         raise NotAWorkbook(path=str(path), why=_TOO_LARGE[excess[0]].format(*excess[1:]))
     try:
-        zf.extents, zf.kept, zf.ident = _inspect(zf, p, infos, keep)
+        zf.extents, zf.kept, zf.ident = _inspect(zf, p, infos, split)
     except BaseException:
         zf.close()
         raise
@@ -77,18 +76,18 @@ _ROW_NUM = re.compile(rb'<row\b[^>]*?\sr\s*=\s*["\'](\d+)["\']')
 _CELL_REF = re.compile(rb'(?<![\w:.-])r\s*=\s*["\']([A-Za-z]{1,4})(\d{1,9})["\']')
 
 
-def _inspect(zf, p: Path, infos, keep: int = 0) -> tuple:
+def _inspect(zf, p: Path, infos, split=None) -> tuple:
     """Refuse parts no reader should be given: a DTD anywhere (entity expansion, external entities;
     the Open Packaging Conventions forbid DTDs), a part that will not unpack, a sheet whose used range
     the reader would have to hold in memory cell by cell (one stray value at XFD1048576 is 17 billion).
-    Returns {sheet part: (last row, last column)} as extent gives them, the XML kept (see open_zip), and
+    Returns {sheet part: (last row, last column)} as extent gives them, the Cuts made (see open_zip), and
     the file's identity when inspected.
     Each version of a file is inspected once per process: later calls return the same extents (and
     nothing kept) or raise the same refusal."""
     ident, kept = identity(p), {}
     if ident not in _inspected:
         try:
-            _inspected[ident] = _inspect_parts(zf, str(p), infos, kept, keep)
+            _inspected[ident] = _inspect_parts(zf, str(p), infos, kept, split)
         except (NotAWorkbook, WorkbookUnreadable) as e:
             _inspected[ident] = e
     found = _inspected[ident]
@@ -97,7 +96,7 @@ def _inspect(zf, p: Path, infos, keep: int = 0) -> tuple:
     return found, kept, ident
 
 
-def _inspect_parts(zf, where: str, infos, kept: dict, budget: int) -> dict:
+def _inspect_parts(zf, where: str, infos, kept: dict, split) -> dict:
     for i in infos:
         if i.filename.lower().endswith((".xml", ".rels", ".vml")):
             try:
@@ -110,17 +109,16 @@ def _inspect_parts(zf, where: str, infos, kept: dict, budget: int) -> dict:
                 raise NotAWorkbook(path=where, why=f"part {i.filename} declares a DTD, which no Excel file has "
                                                    f"(an XML entity attack)")
     names, extents = {i.filename for i in infos}, {}
-    for part, _ in sheet_parts(zf).values():
+    for name, (part, _) in sheet_parts(zf).items():
         if part not in names:
             continue
-        size = zf.getinfo(part).file_size
-        keep = [] if size <= budget else None
-        rows, cols = extents[part] = extent(zf, part, where, keep)
+        sink = split(zf, name, part, zf.getinfo(part)) if split else None
+        rows, cols = extents[part] = extent(zf, part, where, sink)
         if rows * cols > limits.MAX_CELLS:
             raise NotAWorkbook(path=where, why=f"part {part} has values out to row {rows:,} and column {cols:,}, "
                                                f"too many cells to read; delete the stray cells far from the list")
-        if keep:
-            kept[part], budget = keep, budget - size
+        if sink is not None:
+            kept[part] = sink.cut
     return extents
 
 
@@ -145,24 +143,24 @@ def _has_dtd(head: bytes) -> bool:
     return rest.startswith(b"<!") or (len(head) >= MAX_PROLOG and not rest.startswith(b"<"))
 
 
-def extent(zf, part: str, where: str, keep: list | None = None) -> tuple:
+def extent(zf, part: str, where: str, sink=None) -> tuple:
     """(last row, last column) a sheet's cells reach: the reader holds that whole rectangle.
     Usually a vectorised look at every `<c` shows each cell is written `<c r="A1"` (one letter, a row Excel
     has), and (0, 0) is returned (within column Z); otherwise a second, slower pass reads every reference, and bounds
-    cells without one by their count in the row. A `keep` list receives the XML if that look succeeds and
-    the cells are in row order; it is left empty otherwise."""
-    order = [0, True] if keep is not None else None
+    cells without one by their count in the row. A `sink` (halves.Splitter) is given each piece of XML that
+    look passed, then told whether every piece passed with the cells in row order (its finish())."""
+    order = [0, True] if sink is not None else None
     for body in _ahead(_bodies(zf, part, where)):
         if not _plain_cells(body, order):
             break
-        if keep is not None:
-            keep.append(body)
+        if sink is not None:
+            sink.add(body)
     else:
-        if keep is not None and not order[1]:
-            keep.clear()
+        if sink is not None:
+            sink.finish(order[1])
         return 0, 0
-    if keep is not None:
-        keep.clear()
+    if sink is not None:
+        sink.finish(False)
     rows = cols = numbered = counted = 0
     for body in map(bytes, _bodies(zf, part, where)):
         for letters, digits in set(_CELL_REF.findall(body)):
