@@ -127,11 +127,11 @@ def test_the_checks_cut_only_sheets_whose_rows_are_in_order(tmp_path):
         assert zf.kept == {PART: None}
 
 
-def test_packages_hold_the_sheet_once_and_are_given_out_once(tmp_path):
+def test_each_row_goes_to_one_half_and_each_package_is_built_once(tmp_path):
     rows = [(r, [(c, "s", f"v{r}") for c in range(3)]) for r in range(1, 300)]
     xml = workbook(tmp_path / "p.xlsx", rows)
     where, _ = cut_and_parse(tmp_path / "p.xlsx", pieces_of(xml, [40, 90]))
-    assert where.packages == [None, None]
+    assert where.halves == [None, None]
     with zipfile.ZipFile(tmp_path / "p.xlsx") as zf:
         splitter = halves.Splitter(zf, PART, len(xml))
         for piece in pieces_of(xml, [40, 90]):

@@ -94,6 +94,18 @@ def test_patch_stream_equals_patch_rows(data):
 
 @settings(max_examples=100, deadline=None)
 @given(st.data())
+def test_hidden_rows_are_found_alike(data):
+    rows, _, xml = data.draw(sheets())
+    hidden = data.draw(st.lists(st.sampled_from(rows), unique=True))
+    for r in hidden:
+        tag = data.draw(st.sampled_from([b' hidden="1"', b' hidden="true"', b' hidden="0"']))
+        xml = xml.replace(b'<row r="%d"' % r, b'<row r="%d"' % r + tag, 1)
+    pieces = split(xml, data.draw(st.lists(st.integers(0, 10_000), max_size=12)))
+    assert sheetstream.hidden_rows(iter(pieces)) == sheetxml.hidden_rows(xml)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
 def test_a_missing_row_is_refused_alike(data):
     rows, _, xml = data.draw(sheets())
     pieces = split(xml, data.draw(st.lists(st.integers(0, 10_000), max_size=6)))

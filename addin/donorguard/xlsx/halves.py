@@ -21,28 +21,34 @@ _DATA = b"<sheetData>"
 
 
 class Cut:
-    """The two packages, each given out once (the caller's copy is then the only one), and the marks' column
-    (0-based)."""
+    """The two halves' XML in pieces and the other parts, each package built once, on the thread that parses
+    it, the pieces let go as they are copied in; and the marks' column (0-based)."""
 
-    def __init__(self, packages: list, col: int):
-        self.packages, self.col = packages, col
+    def __init__(self, zf, part: str, halves: list, col: int):
+        infos = zf.infolist()
+        self.raw = {i.filename: package.raw_bytes(zf, i) for i in infos if i.filename != part}
+        self.infos, self.part, self.halves, self.col = infos, part, halves, col
 
     def package(self, i: int) -> bytes:
-        data, self.packages[i] = self.packages[i], None
-        return data
+        pieces, self.halves[i] = self.halves[i], None
+        out = _Stored(self.part)
+        while pieces:
+            out.add(pieces.pop(0))
+        return out.close(self.infos, self.raw)
 
 
 class Splitter:
-    """Builds a Cut of a sheet part from its XML in pieces (as package._bodies gives them: none splits a tag),
-    given to add() in order; finish() says whether the cells' rows ascended and sets `cut`: the Cut, or None
-    if there was no row near the middle to cut before, or the rest of the package is large or unusual."""
+    """Cuts a sheet part given in pieces (as package._bodies gives them: none splits a tag) to add(), in
+    order, before a row near its middle: the rows before it go to the first half, the rest to the second,
+    each with its mark. finish() says whether the cells' rows ascended and sets `cut`: the Cut, or None if
+    there was no row near the middle to cut before, or the rest of the package is large or unusual."""
 
     def __init__(self, zf, part: str, size: int, others_limit: int = 1 << 24):
         others = [i for i in zf.infolist() if i.filename != part]
         self.zf, self.part, self.half, self.seen = zf, part, size // 2, 0
         self.failed = sum(i.compress_size for i in others) > others_limit or \
             any(i.flag_bits & 1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for i in others)
-        self.top, self.bottom, self.head, self.mark, self.cut = _Stored(part), None, None, None, None
+        self.top, self.bottom, self.head, self.mark, self.cut = [], None, None, None, None
 
     def add(self, body) -> None:
         if self.failed:
@@ -54,28 +60,23 @@ class Splitter:
                 self.failed = True
                 return
             self.head = bytes(body[:start + len(_DATA)])
-        if self.bottom is not None:
-            self.bottom.add(body)
-            return
-        if self.seen < self.half:
-            self.top.add(body)
+        if self.bottom is not None or self.seen < self.half:
+            (self.top if self.bottom is None else self.bottom).append(body)
             return
         xml = bytes(body)
         at = self._cut_at(xml, len(xml) - (self.seen - self.half) if self.seen - len(body) < self.half else 0)
         if at is None:
-            self.top.add(body)
+            self.top.append(body)
             return
-        self.top.add(body[:at])
-        self.bottom = _Stored(self.part)
-        for piece in (self.head, _mark(self.mark[0], self.mark[1] - 1), body[at:]):
-            self.bottom.add(piece)
+        self.top.append(body[:at])
+        self.bottom = [self.head, _mark(self.mark[0], self.mark[1] - 1), body[at:]]
 
     def _cut_at(self, xml: bytes, lo: int) -> int | None:
         """Where in xml, from lo on, a row element starts whose first child is a cell of a later row than the
         cell before it in xml (the first half's rows must all lie above the cut); None if nowhere. The
         marks go in the column of that row's first cell."""
         close = xml.find(b"</sheetData>")
-        at = xml.find(b"<row", max(lo, xml.find(_DATA) + len(_DATA) if self.top.size == 0 else 0))
+        at = xml.find(b"<row", max(lo, xml.find(_DATA) + len(_DATA) if not self.top else 0))
         while at >= 0 and (close < 0 or at < close):
             gt = xml.find(b">", at)
             cell = _CELL.match(xml, gt + 1) if gt >= 0 else None
@@ -91,18 +92,16 @@ class Splitter:
 
     def finish(self, ordered: bool) -> None:
         """Its `cut`: the Cut if the rows ascended (the checks say) and the sheet was cut, else None (the
-        memory let go)."""
+        pieces let go)."""
         top, bottom, self.top, self.bottom, self.cut = self.top, self.bottom, None, None, None
         if self.failed or not ordered or bottom is None:
             return
-        close = bottom.rfind(b"</sheetData>")
-        if close < 0:
-            return
-        top.add(_mark(self.mark[0], self.mark[1]))
-        top.add(bottom.tail(close))
-        infos = self.zf.infolist()
-        raw = {i.filename: package.raw_bytes(self.zf, i) for i in infos if i.filename != self.part}
-        self.cut = Cut([top.close(infos, raw), bottom.close(infos, raw)], col_index(self.mark[0].decode()) - 1)
+        for k in range(len(bottom) - 1, 1, -1):            # </sheetData>, in the last piece that has it
+            close = bytes(bottom[k]).rfind(b"</sheetData>")
+            if close >= 0:
+                top += [_mark(self.mark[0], self.mark[1]), bottom[k][close:], *bottom[k + 1:]]
+                self.cut = Cut(self.zf, self.part, [top, bottom], col_index(self.mark[0].decode()) - 1)
+                return
 
 
 def _mark(letter: bytes, row: int) -> bytes:
@@ -120,16 +119,6 @@ class _Stored:
     def add(self, piece) -> None:
         self.buf.write(piece)
         self.crc, self.size = zlib.crc32(piece, self.crc), self.size + len(piece)
-
-    def rfind(self, what: bytes) -> int:
-        """Where `what` last is in the part's bytes, or -1."""
-        data = self.buf.getvalue()              # shares the buffer (let go at once: writing on copies nothing)
-        at = data.rfind(what, 30 + len(self.name))
-        return at - 30 - len(self.name) if at >= 0 else -1
-
-    def tail(self, at: int) -> bytes:
-        data = self.buf.getvalue()
-        return data[30 + len(self.name) + at:]
 
     def close(self, infos, raw: dict) -> bytes:
         """The zip's bytes: the part (of `infos`, named as this one's), then the other parts, from raw."""

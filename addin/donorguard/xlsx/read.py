@@ -10,7 +10,7 @@ from ..core.locate import aliases, find_header, norm, table as make_table
 from ..core.manifest import SHEET as MANIFEST_SHEET
 from ..core.rules import Rules
 from ..core.table import Table
-from . import early, package, sheetxml
+from . import early, package, sheetstream, sheetxml
 
 
 @dataclass
@@ -91,7 +91,7 @@ def open_book(path, rules: Rules) -> Book:
 
     def hidden():
         with package.open_zip(path) as z:
-            return sheetxml.hidden_rows(z.read(part))
+            return sheetstream.hidden_rows(package.pieces(z, part, path))
 
     table = make_table(df, h, {n: at[c] for n, c in found.items()}, at.get(seal), header_row - h, rules, hidden)
     return Book(path, name, part, header_row, dict(found), seal_col, table, manifest, rules, parts)

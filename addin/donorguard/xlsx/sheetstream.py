@@ -1,6 +1,11 @@
 """The sheet rewritten as a stream: sheetxml's patching and cell lookup for a sheet given in pieces, a chunk
-of whole rows at a time, so that the old and the new sheet XML are never held whole. A property test holds
-the results to sheetxml.patch_rows and sheetxml.column_cells, the references for the whole."""
+of whole rows at a time, so that the old and the new sheet XML are never held whole.
+
+The rows are patched as sheetxml patches them, with the two usual edits done in a few byte searches and
+slices instead of its general path: one cell added after a row's last (a seal), one cell replaced where it
+stands (a repair), in cells written `<c r="H12"`, as Excel, LibreOffice and openpyxl write them. Anything else
+goes to sheetxml.patch_row_at. Property tests hold the results to sheetxml.patch_rows and
+sheetxml.column_cells, the references for the whole sheet."""
 from . import sheetxml
 
 
@@ -12,9 +17,7 @@ def patch_stream(pieces, edits: dict, head=None):
         if kind == "head":
             yield head(chunk) if head else chunk
         elif kind == "rows":
-            out = []
-            out.append(chunk[sheetxml.patch_span(chunk, 0, len(chunk), todo, out):])
-            yield b"".join(out)
+            yield b"".join(_patch_rows(chunk, todo))
         else:
             if todo:
                 raise ValueError(f"rows {sorted(todo)[:5]} are not in the sheet")
@@ -61,9 +64,76 @@ def _then_end(pieces):
 
 def cells_of(pieces, wanted: set) -> dict:
     """sheetxml.column_cells of a sheet given in pieces (see row_chunks), only the (row, column index) pairs
-    wanted."""
+    wanted; a cell written `<c r="H12"` found without sheetxml.cell_around's look back."""
     cols, out = {c for _, c in wanted}, {}
-    for kind, chunk in row_chunks(pieces):
-        if kind == "rows":
-            out.update(item for item in sheetxml.column_cells(chunk, cols).items() if item[0] in wanted)
+    for kind, xml in row_chunks(pieces):
+        if kind != "rows":
+            continue
+        find = xml.find
+        for col in cols:
+            for m in sheetxml.column_refs(col).finditer(xml):
+                key = (int(m.group(1)), col)
+                if key not in wanted:
+                    continue
+                k = m.start() - 1
+                gt = find(b">", k) if xml[k - 2:k + 1] == b"<c " else -1
+                if gt >= 0:
+                    end = gt + 1 if xml[gt - 1] == 47 else find(b"</c>", gt) + 4
+                    at = (k - 2, end) if end > gt else None
+                else:
+                    at = sheetxml.cell_around(xml, 0, k)
+                if at:
+                    out[key] = xml[at[0]:at[1]]
+    return out
+
+
+def _patch_rows(xml: bytes, todo: dict) -> list:
+    """sheetxml.patch_span over a chunk of whole rows, as pieces to join."""
+    out, last, find, rfind = [], 0, xml.find, xml.rfind
+    for m in sheetxml.ROW_OPEN.finditer(xml):
+        if not todo:
+            break
+        num, closed = m.group(1, 2)
+        if num is None:
+            raise ValueError("row without a row number")
+        changes = todo.pop(int(num), None)
+        if changes is None:
+            continue
+        i, j = m.span()
+        stop = -1 if closed or len(changes) != 1 else find(b"</row>", j)
+        (col, new), = changes.items() if stop >= 0 else ((0, None),)
+        if new is None:
+            last = sheetxml.patch_row_at(xml, i, j, num, bool(closed), changes, out, last)
+            continue
+        k = rfind(b"<c ", j, stop)
+        cell = sheetxml.CELL_REF_AT.match(xml, k, stop) if k >= 0 else None
+        head = xml[i:j]
+        if b"spans=" in head:
+            head = sheetxml.SPANS.sub(b"", head)
+        if cell is None or sheetxml.col_of(cell.group(1)) < col:       # after the row's last cell
+            out += (xml[last:i], head, xml[j:stop], new)
+            last = stop
+            continue
+        a = find(b' r="' + sheetxml.letters(col) + num + b'"', j, stop)  # the cell, where it stands
+        gt = find(b">", a, stop) if a >= 2 and xml[a - 2:a] == b"<c" else -1
+        end = (gt + 1 if xml[gt - 1] == 47 else find(b"</c>", gt, stop) + 4) if gt >= 0 else -1
+        if end > gt >= 0:
+            out += (xml[last:i], head, xml[j:a - 2], new, xml[end:stop + 6])
+            last = stop + 6
+        else:
+            last = sheetxml.patch_row_at(xml, i, j, num, False, changes, out, last)
+    out.append(xml[last:])
+    return out
+
+
+def hidden_rows(pieces) -> set:
+    """sheetxml.hidden_rows of a sheet given in pieces (see row_chunks): only chunks saying hidden= are
+    searched; a sheet with no <sheetData> has no rows."""
+    out = set()
+    try:
+        for kind, chunk in row_chunks(pieces):
+            if kind == "rows" and b'hidden="' in chunk:
+                out |= sheetxml.hidden_rows(chunk)
+    except ValueError:
+        pass
     return out

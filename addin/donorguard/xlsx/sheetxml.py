@@ -194,7 +194,7 @@ def _appended(xml: bytes, lo: int, hi: int, changes: dict) -> bytes | None:
     (col, new), = changes.items()
     k = xml.rfind(b"<c ", lo, hi)
     last = CELL_REF_AT.match(xml, k, hi) if k >= 0 else None
-    return new if new is not None and (last is None or _col(last.group(1)) < col) else None
+    return new if new is not None and (last is None or col_of(last.group(1)) < col) else None
 
 
 def _patch_row(head: bytes, body: bytes, num: bytes, changes: dict) -> bytes:
@@ -213,10 +213,10 @@ def _patch_row(head: bytes, body: bytes, num: bytes, changes: dict) -> bytes:
 def find_cell(xml: bytes, ref: bytes, lo: int = 0, hi: int | None = None):
     """(start, end) of the cell element with this reference (b"L12") in xml[lo:hi], or None."""
     k = xml.find(b' r="' + ref + b'"', lo, len(xml) if hi is None else hi)
-    return None if k < 0 else _cell_around(xml, lo, k)
+    return None if k < 0 else cell_around(xml, lo, k)
 
 
-def _cell_around(xml: bytes, lo: int, k: int):
+def cell_around(xml: bytes, lo: int, k: int):
     """The cell whose start tag holds the attribute found after the white space at k, or None if k is
     not in a <c> start tag."""
     lt = xml.rfind(b"<", lo, k)
@@ -228,13 +228,20 @@ def _cell_around(xml: bytes, lo: int, k: int):
     return (lt, stop) if stop > gt else None
 
 
-_COLS, _LETTERS = {}, {}
+_COLS, _LETTERS, _REFS = {}, {}, {}
 
 
-def _col(letters: bytes) -> int:
+def col_of(letters: bytes) -> int:
     if letters not in _COLS:
         _COLS[letters] = col_index(letters.decode())
     return _COLS[letters]
+
+
+def column_refs(col: int) -> re.Pattern:
+    """The references r="H<digits>" of one column, its row in group 1."""
+    if col not in _REFS:
+        _REFS[col] = re.compile(rb'r="' + letters(col) + rb'(\d+)"')
+    return _REFS[col]
 
 
 def letters(col: int) -> bytes:
@@ -264,8 +271,8 @@ def column_cells(xml: bytes, cols: set) -> dict:
     end = len(xml) if end < 0 else end
     out = {}
     for col in cols:
-        for m in re.compile(rb'r="' + letters(col) + rb'(\d+)"').finditer(xml, start, end):
-            at = _cell_around(xml, start, m.start() - 1)
+        for m in column_refs(col).finditer(xml, start, end):
+            at = cell_around(xml, start, m.start() - 1)
             if at:
                 out[(int(m.group(1)), col)] = xml[at[0]:at[1]]
     return out
