@@ -114,3 +114,23 @@ def test_row_order_agrees_with_sorting(bodies):
         assert package._plain_cells("".join(f'<c r="B{r}"><v>1</v></c>' for r in b).encode(), order)
     expected = not any(r.startswith("0") for r in rows) and [int(r) for r in rows] == sorted(int(r) for r in rows)
     assert order[1] == expected, rows
+
+
+@pytest.mark.parametrize("inflater", ["ISA-L", "zlib"])
+def test_either_inflater_reads_and_refuses_alike(tmp_path, monkeypatch, inflater):
+    """ISA-L inflates when its wheel is installed, zlib otherwise: the same bytes, the same refusal."""
+    import zlib
+    if inflater == "zlib":
+        monkeypatch.setattr(package, "inflating", zlib)
+    p = book(tmp_path, LIST)
+    part = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(p) as z:
+        assert b"".join(package.pieces(z, part, str(p))) == z.read(part)
+        info = z.getinfo(part)
+    data = bytearray(p.read_bytes())
+    start = info.header_offset + 30 + len(part)
+    data[start + 40:start + 60] = b"\xff" * 20                 # the stream damaged
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(NotAWorkbook, match="cannot be unpacked"):
+        package.open_zip(bad)

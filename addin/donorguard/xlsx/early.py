@@ -64,6 +64,7 @@ def start(path) -> None:
             with _handing:          # a package exists twice until fastexcel has its copy and ours is gone
                 reader = fastexcel.read_excel(source())
             sheet = reader.load_sheet(name, header_row=None, dtypes="string")
+            del reader              # fastexcel's copy of a package: the sheet's cells are all it needs now
             _arrow.wait()
             into.append((sheet, sheet.to_arrow()))
         except BaseException:

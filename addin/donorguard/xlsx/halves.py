@@ -5,7 +5,7 @@ compressed), for fastexcel to parse on two threads. The checks then say whether 
 `<c r="A1"` within column Z, rows ascending; only then are the packages used. A mark cell pins each half: a
 row of its own just below the first half and just above the second, in a column the list uses. join() drops
 the marks and puts the halves together only if each mark is where it must be, so the result equals a parse
-of the whole or is not used. The XML is held once, in the packages, never whole beside them."""
+of the whole or is not used. The XML is held once, in the packages: the pieces are copied in as they come."""
 import io
 import re
 import struct
@@ -21,34 +21,32 @@ _DATA = b"<sheetData>"
 
 
 class Cut:
-    """The two halves' XML in pieces and the other parts, each package built once, on the thread that parses
-    it, the pieces let go as they are copied in; and the marks' column (0-based)."""
+    """The two packages, each finished and given out once (the caller's copy is then the only one), on the
+    thread that parses it; and the marks' column (0-based)."""
 
     def __init__(self, zf, part: str, halves: list, col: int):
         infos = zf.infolist()
         self.raw = {i.filename: package.raw_bytes(zf, i) for i in infos if i.filename != part}
-        self.infos, self.part, self.halves, self.col = infos, part, halves, col
+        self.infos, self.halves, self.col = infos, halves, col
 
     def package(self, i: int) -> bytes:
-        pieces, self.halves[i] = self.halves[i], None
-        out = _Stored(self.part)
-        while pieces:
-            out.add(pieces.pop(0))
-        return out.close(self.infos, self.raw)
+        half, self.halves[i] = self.halves[i], None
+        return half.close(self.infos, self.raw)
 
 
 class Splitter:
     """Cuts a sheet part given in pieces (as package._bodies gives them: none splits a tag) to add(), in
-    order, before a row near its middle: the rows before it go to the first half, the rest to the second,
-    each with its mark. finish() says whether the cells' rows ascended and sets `cut`: the Cut, or None if
-    there was no row near the middle to cut before, or the rest of the package is large or unusual."""
+    order, before a row near its middle: the rows before it are copied into the first package, the rest
+    into the second, each with its mark (the pieces are not kept: the XML is held once). finish() says
+    whether the cells' rows ascended and sets `cut`: the Cut, or None if there was no row near the middle
+    to cut before, or the rest of the package is large or unusual."""
 
     def __init__(self, zf, part: str, size: int, others_limit: int = 1 << 24):
         others = [i for i in zf.infolist() if i.filename != part]
         self.zf, self.part, self.half, self.seen = zf, part, size // 2, 0
         self.failed = sum(i.compress_size for i in others) > others_limit or \
             any(i.flag_bits & 1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for i in others)
-        self.top, self.bottom, self.head, self.mark, self.cut = [], None, None, None, None
+        self.top, self.bottom, self.head, self.mark, self.cut = _Stored(part), None, None, None, None
 
     def add(self, body) -> None:
         if self.failed:
@@ -61,22 +59,24 @@ class Splitter:
                 return
             self.head = bytes(body[:start + len(_DATA)])
         if self.bottom is not None or self.seen < self.half:
-            (self.top if self.bottom is None else self.bottom).append(body)
+            (self.top if self.bottom is None else self.bottom).add(body)
             return
         xml = bytes(body)
         at = self._cut_at(xml, len(xml) - (self.seen - self.half) if self.seen - len(body) < self.half else 0)
         if at is None:
-            self.top.append(body)
+            self.top.add(body)
             return
-        self.top.append(body[:at])
-        self.bottom = [self.head, _mark(self.mark[0], self.mark[1] - 1), body[at:]]
+        self.top.add(body[:at])
+        self.bottom = _Stored(self.part)
+        for piece in (self.head, _mark(self.mark[0], self.mark[1] - 1), body[at:]):
+            self.bottom.add(piece)
 
     def _cut_at(self, xml: bytes, lo: int) -> int | None:
         """Where in xml, from lo on, a row element starts whose first child is a cell of a later row than the
         cell before it in xml (the first half's rows must all lie above the cut); None if nowhere. The
         marks go in the column of that row's first cell."""
         close = xml.find(b"</sheetData>")
-        at = xml.find(b"<row", max(lo, xml.find(_DATA) + len(_DATA) if not self.top else 0))
+        at = xml.find(b"<row", max(lo, xml.find(_DATA) + len(_DATA) if not self.top.size else 0))
         while at >= 0 and (close < 0 or at < close):
             gt = xml.find(b">", at)
             cell = _CELL.match(xml, gt + 1) if gt >= 0 else None
@@ -92,16 +92,15 @@ class Splitter:
 
     def finish(self, ordered: bool) -> None:
         """Its `cut`: the Cut if the rows ascended (the checks say) and the sheet was cut, else None (the
-        pieces let go)."""
+        memory let go)."""
         top, bottom, self.top, self.bottom, self.cut = self.top, self.bottom, None, None, None
         if self.failed or not ordered or bottom is None:
             return
-        for k in range(len(bottom) - 1, 1, -1):            # </sheetData>, in the last piece that has it
-            close = bytes(bottom[k]).rfind(b"</sheetData>")
-            if close >= 0:
-                top += [_mark(self.mark[0], self.mark[1]), bottom[k][close:], *bottom[k + 1:]]
-                self.cut = Cut(self.zf, self.part, [top, bottom], col_index(self.mark[0].decode()) - 1)
-                return
+        tail = bottom.after_last(b"</sheetData>")
+        if tail is not None:
+            top.add(_mark(self.mark[0], self.mark[1]))
+            top.add(tail)
+            self.cut = Cut(self.zf, self.part, [top, bottom], col_index(self.mark[0].decode()) - 1)
 
 
 def _mark(letter: bytes, row: int) -> bytes:
@@ -109,24 +108,34 @@ def _mark(letter: bytes, row: int) -> bytes:
 
 
 class _Stored:
-    """A zip written into memory: first one part, stored, given in pieces; then the others copied as stored."""
+    """A zip written into memory: first one part, stored, given in pieces (copied at once, so the pieces can
+    go); then the others copied as stored. Its CRC is reckoned when it is closed (on the thread that needs
+    it), its local header then written in front."""
 
     def __init__(self, part: str):
-        self.name, self.crc, self.size = part.encode(), 0, 0
+        self.name, self.size = part.encode(), 0
         self.buf = io.BytesIO()
-        self.buf.write(bytes(30 + len(self.name)))          # its local header, written once its CRC is known
+        self.buf.write(bytes(30 + len(self.name)))
 
     def add(self, piece) -> None:
         self.buf.write(piece)
-        self.crc, self.size = zlib.crc32(piece, self.crc), self.size + len(piece)
+        self.size += len(piece)
+
+    def after_last(self, what: bytes) -> bytes | None:
+        """The part's bytes from the last `what` on, or None if it has none."""
+        data = self.buf.getvalue()              # shares the buffer (let go at once: writing on copies nothing)
+        at = data.rfind(what, 30 + len(self.name))
+        return data[at:] if at >= 0 else None
 
     def close(self, infos, raw: dict) -> bytes:
         """The zip's bytes: the part (of `infos`, named as this one's), then the other parts, from raw."""
+        with self.buf.getbuffer() as view:
+            crc = zlib.crc32(view[30 + len(self.name):])
         directory, at = [], 30 + len(self.name) + self.size
         for info in infos:
             name = info.filename.encode()
             if name == self.name:
-                directory.append(_entry(name, zipfile.ZIP_STORED, self.crc, self.size, self.size, 0))
+                directory.append(_entry(name, zipfile.ZIP_STORED, crc, self.size, self.size, 0))
                 continue
             fields = (name, info.compress_type, info.CRC, info.compress_size, info.file_size)
             self.buf.write(_entry(*fields))
@@ -136,7 +145,7 @@ class _Stored:
         d = b"".join(directory)
         self.buf.write(d + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(infos), len(infos), len(d), at, 0))
         self.buf.seek(0)
-        self.buf.write(_entry(self.name, zipfile.ZIP_STORED, self.crc, self.size, self.size))
+        self.buf.write(_entry(self.name, zipfile.ZIP_STORED, crc, self.size, self.size))
         data, self.buf = self.buf.getvalue(), None
         return data
 

@@ -22,13 +22,16 @@ def written_table(book: Book, changes: dict, copy) -> Table:
     """The list as a fresh read of `copy` would give it, after write.write_edits wrote `changes` ({row:
     {column index: cell bytes}}) into a copy of book's workbook."""
     texts = cell_texts(copy, book.part, book.sheet, changes)
-    at = {r: i for i, r in enumerate(book.table.rows.tolist())}
+    at = dict(zip(book.table.rows.tolist(), range(len(book.table))))
+    name = {col: n for n, col in book.columns.items()}
+    cells = {}
+    for r, row in changes.items():
+        for col in row:
+            cells.setdefault(name[col], []).append((at[r], texts[(r, col)]))
     values = book.table.values.copy()
-    for name, col in book.columns.items():
-        cells = [(at[r], texts[(r, col)]) for r, row in changes.items() if col in row]
-        if cells:
-            pos, new = zip(*cells)
-            values.iloc[list(pos), values.columns.get_loc(name)] = [np.nan if v is None else v for v in new]
+    for n, new in cells.items():
+        pos, text = zip(*new)
+        values.iloc[list(pos), values.columns.get_loc(n)] = [np.nan if v is None else v for v in text]
     keep = belongs(values, book.table.seals, book.rules)
     t = book.table
     return Table(values[keep], t.rows[keep], t.seals[keep], t.hidden_rows)
@@ -47,10 +50,10 @@ def cell_texts(path, part: str, sheet: str, changes: dict) -> dict:
         raw = {i.filename: package.raw_bytes(zf, i) for i in infos if i.filename != part}
     parsed = fastexcel.read_excel(halves.zip_of(infos, part, xml, raw)).load_sheet(
         sheet, header_row=None, dtypes="string")
-    columns = halves.columns(parsed, parsed.to_arrow())
+    columns = {c: a.to_pylist() for c, a in halves.columns(parsed, parsed.to_arrow()).items()}
     out = {}
     for r, row in changes.items():
         for col in row:
-            arr = columns.get(col - 1)
-            out[(r, col)] = arr[r - 1].as_py() if arr is not None and r - 1 < len(arr) else None
+            got = columns.get(col - 1, ())
+            out[(r, col)] = got[r - 1] if r - 1 < len(got) else None
     return out
