@@ -8,6 +8,7 @@ import zipfile
 
 import fastexcel
 import numpy as np
+import pyarrow as pa
 
 from ..core.locate import belongs
 from ..core.table import Table
@@ -20,40 +21,43 @@ _HEAD = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006
 
 def written_table(book: Book, changes: dict, copy) -> Table:
     """The list as a fresh read of `copy` would give it, after write.write_edits wrote `changes` ({row:
-    {column index: cell bytes}}) into a copy of book's workbook."""
-    texts = cell_texts(copy, book.part, book.sheet, changes)
-    at = dict(zip(book.table.rows.tolist(), range(len(book.table))))
-    name = {col: n for n, col in book.columns.items()}
-    cells = {}
-    for r, row in changes.items():
-        for col in row:
-            cells.setdefault(name[col], []).append((at[r], texts[(r, col)]))
-    values = book.table.values.copy()
-    for n, new in cells.items():
-        pos, text = zip(*new)
-        values.iloc[list(pos), values.columns.get_loc(n)] = [np.nan if v is None else v for v in text]
-    keep = belongs(values, book.table.seals, book.rules)
+    {column index: cell bytes}}) into a copy of book's workbook. Whole columns at a time, in Arrow."""
     t = book.table
+    values = t.values.copy()
+    for col, (rows, texts) in cell_texts(copy, book.part, book.sheet, changes).items():
+        name = next(n for n, c in book.columns.items() if c == col)
+        old = pa.array(values[name], from_pandas=True)
+        old = old.combine_chunks() if isinstance(old, pa.ChunkedArray) else old
+        at = np.arange(len(old))
+        at[np.searchsorted(t.rows, rows)] = len(old) + np.arange(len(rows))
+        values[name] = pa.concat_arrays([old, texts.cast(old.type)]).take(at).to_pandas()
+    keep = belongs(values, t.seals, book.rules)
     return Table(values[keep], t.rows[keep], t.seals[keep], t.hidden_rows)
 
 
 def cell_texts(path, part: str, sheet: str, changes: dict) -> dict:
-    """{(row, column index): text or None} of the cells in `changes` as fastexcel reads them in the workbook
-    at `path` (its styles and shared strings): one parse of a package holding these cells alone."""
-    rows = [b'<row r="1">' + _ANCHOR + b"</row>"]
+    """{column index: (rows, their texts)}: the cells in `changes` as fastexcel reads them in the workbook
+    at `path` (its styles and shared strings): one parse of a package holding these cells alone. A cell
+    written without a value is missing (null)."""
+    rows, by_column = [b'<row r="1">' + _ANCHOR + b"</row>"], {}
     for r in sorted(changes):
-        cells = [c for _, c in sorted(changes[r].items()) if c is not None]
-        rows.append(b'<row r="%d">' % r + b"".join(cells) + b"</row>")
+        cells = changes[r]
+        rows.append(b'<row r="%d">' % r + b"".join(cells[c] for c in sorted(cells) if cells[c] is not None) +
+                    b"</row>")
+        for c in cells:
+            by_column.setdefault(c, []).append(r)
     xml = [_HEAD, *rows, b"</sheetData></worksheet>"]
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
         raw = {i.filename: package.raw_bytes(zf, i) for i in infos if i.filename != part}
     parsed = fastexcel.read_excel(halves.zip_of(infos, part, xml, raw)).load_sheet(
         sheet, header_row=None, dtypes="string")
-    columns = {c: a.to_pylist() for c, a in halves.columns(parsed, parsed.to_arrow()).items()}
+    columns = halves.columns(parsed, parsed.to_arrow())
     out = {}
-    for r, row in changes.items():
-        for col in row:
-            got = columns.get(col - 1, ())
-            out[(r, col)] = got[r - 1] if r - 1 < len(got) else None
+    for c, at in by_column.items():
+        at = np.asarray(at, np.int64)
+        got = columns.get(c - 1, pa.nulls(0, pa.string()))
+        got = pa.concat_arrays([got.combine_chunks() if isinstance(got, pa.ChunkedArray) else got,
+                                pa.nulls(max(int(at.max()) - len(got), 0), got.type)])
+        out[c] = at, got.take(at - 1)
     return out

@@ -6,6 +6,8 @@ slices instead of its general path: one cell added after a row's last (a seal), 
 stands (a repair), in cells written `<c r="H12"`, as Excel, LibreOffice and openpyxl write them. Anything else
 goes to sheetxml.patch_row_at. Property tests hold the results to sheetxml.patch_rows and
 sheetxml.column_cells, the references for the whole sheet."""
+import re
+
 from . import sheetxml
 
 
@@ -62,29 +64,40 @@ def _then_end(pieces):
     yield b""
 
 
-def cells_of(pieces, wanted: set) -> dict:
-    """sheetxml.column_cells of a sheet given in pieces (see row_chunks), only the (row, column index) pairs
-    wanted; a cell written `<c r="H12"` found without sheetxml.cell_around's look back."""
-    cols, out = {c for _, c in wanted}, {}
+def cells_of(pieces, wanted: dict) -> dict:
+    """sheetxml.column_cells of a sheet given in pieces (see row_chunks): {(row, column index): cell bytes}
+    for the rows wanted of each column ({column index: set of rows}). In a chunk where every reference of a
+    column begins a cell written `<c r="H12"`, and each such cell ends, they are found by one regex;
+    otherwise each reference is looked at as column_cells does."""
+    out = {}
     for kind, xml in row_chunks(pieces):
         if kind != "rows":
             continue
-        find = xml.find
-        for col in cols:
+        for col, rows in wanted.items():
+            refs, starts, cells = (p.findall(xml) for p in _patterns(col))
+            if len(refs) == len(starts) == len(cells):
+                out.update(((int(r), col), cell) for cell, r in cells if int(r) in rows)
+                continue
             for m in sheetxml.column_refs(col).finditer(xml):
-                key = (int(m.group(1)), col)
-                if key not in wanted:
-                    continue
-                k = m.start() - 1
-                gt = find(b">", k) if xml[k - 2:k + 1] == b"<c " else -1
-                if gt >= 0:
-                    end = gt + 1 if xml[gt - 1] == 47 else find(b"</c>", gt) + 4
-                    at = (k - 2, end) if end > gt else None
-                else:
-                    at = sheetxml.cell_around(xml, 0, k)
-                if at:
-                    out[key] = xml[at[0]:at[1]]
+                if int(m.group(1)) in rows:
+                    at = sheetxml.cell_around(xml, 0, m.start() - 1)
+                    if at:
+                        out[(int(m.group(1)), col)] = xml[at[0]:at[1]]
     return out
+
+
+_PATTERNS = {}
+
+
+def _patterns(col: int) -> tuple:
+    """A column's references (sheetxml.column_refs), its cells' starts written `<c r="H12"`, and those cells
+    whole, the row in group 2: ended where sheetxml.cell_around ends them (after `/>`, or after the first
+    `</c>` beyond the start tag)."""
+    if col not in _PATTERNS:
+        at = rb'<c r="' + sheetxml.letters(col) + rb'(\d+)"'
+        _PATTERNS[col] = (sheetxml.column_refs(col), re.compile(at),
+                          re.compile(rb"(" + at + rb'[^>]*?(?:/>|>.*?</c>))', re.S))
+    return _PATTERNS[col]
 
 
 def _patch_rows(xml: bytes, todo: dict) -> list:

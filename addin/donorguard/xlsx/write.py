@@ -39,7 +39,9 @@ def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> d
     changes = {}
 
     def sheet(pieces):
-        wanted = {(e.src_row if e.op == "move" else e.row, cols[e.column][0]) for e in edits}
+        wanted = {}
+        for e in edits:
+            wanted.setdefault(cols[e.column][0], set()).add(e.src_row if e.op == "move" else e.row)
         srcs = sheetstream.cells_of(pieces(), wanted)
         for e in edits:
             c, letter = cols[e.column]
