@@ -50,13 +50,15 @@ def write(path, xml: bytes) -> None:
 
 
 def parse(source) -> tuple:
-    """fastexcel's sheet and Arrow batch, read as early.py reads them."""
+    """A half's columns and number of rows, read as early.py reads them."""
     sheet = fastexcel.read_excel(source).load_sheet(0, header_row=None, dtypes="string")
-    return sheet, sheet.to_arrow()
+    batch = sheet.to_arrow()
+    return halves.columns(sheet, batch), batch.num_rows
 
 
 def whole(source) -> dict:
-    sheet, batch = parse(source)
+    sheet = fastexcel.read_excel(source).load_sheet(0, header_row=None, dtypes="string")
+    batch = sheet.to_arrow()
     return {c.absolute_index: batch.column(j).to_pylist() for j, c in enumerate(sheet.selected_columns)}
 
 
@@ -157,10 +159,10 @@ def test_a_mark_out_of_place_refuses_the_join(tmp_path, mark_at):
     where, parts = cut_and_parse(tmp_path / "m.xlsx", [xml])
     assert halves.join(where, *parts) is not None
     i, at = mark_at
-    sheet, batch = parts[i]
-    column = batch.column(0).to_pylist()
+    cols, n = parts[i]
+    column = cols[0].to_pylist()
     column[at] = "moved"
-    parts[i] = (sheet, batch.set_column(0, batch.schema[0], pa.array(column, batch.column(0).type)))
+    parts[i] = ({**cols, 0: pa.array(column, cols[0].type)}, n)
     assert halves.join(where, *parts) is None
 
 

@@ -66,7 +66,9 @@ def start(path) -> None:
             sheet = reader.load_sheet(name, header_row=None, dtypes="string")
             del reader              # fastexcel's copy of a package: the sheet's cells are all it needs now
             _arrow.wait()
-            into.append((sheet, sheet.to_arrow()))
+            batch = sheet.to_arrow()
+            into.append((halves.columns(sheet, batch), batch.num_rows))
+            del sheet, batch        # the cells let go here, beside the other thread, not on the main one
         except BaseException:
             pass                    # open_book reads again and says what is wrong
 
@@ -75,7 +77,7 @@ def start(path) -> None:
             return None
         if cut:
             return halves.join(cut, *(p[0] for p in parses))
-        return halves.columns(*parses[0][0])
+        return parses[0][0][0]
 
     threads = [threading.Thread(target=parse, args=a, name="donorguard-read", daemon=True)
                for a in zip(sources, parses)]

@@ -171,15 +171,15 @@ def columns(sheet, batch) -> dict:
     return {c.absolute_index: batch.column(j) for j, c in enumerate(sheet.selected_columns)}
 
 
-def join(where: Cut, top, bottom) -> dict | None:
+def join(where: Cut, top: tuple, bottom: tuple) -> dict | None:
     """{Excel column (0-based): Arrow column of every row}, as a parse of the whole would give them, from
-    the halves' fastexcel sheets and Arrow batches; None if a mark is not where it must be, a half holds
-    nothing else, or the marks' column holds nothing else (the marks could then widen the list)."""
+    each half's columns (as columns() gives them) and number of rows; None if a mark is not where it must be,
+    a half holds nothing else, or the marks' column holds nothing else (the marks could then widen the
+    list)."""
     import pyarrow as pa
     halves, besides = [], 0
-    for (sheet, batch), at in ((top, -1), (bottom, 0)):
-        cols = columns(sheet, batch)
-        mark, n = cols.get(where.col), batch.num_rows
+    for (cols, n), at in ((top, -1), (bottom, 0)):
+        mark = cols.get(where.col)
         if mark is None or n < 2 or mark[at].as_py() != MARK:       # n < 2: the mark alone, the half empty
             return None
         besides += n - mark.null_count - 1
