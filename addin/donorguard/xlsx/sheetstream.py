@@ -103,20 +103,11 @@ def _patterns(col: int) -> tuple:
 def _patch_rows(xml: bytes, todo: dict) -> list:
     """sheetxml.patch_span over a chunk of whole rows, as pieces to join."""
     out, last, find, rfind = [], 0, xml.find, xml.rfind
-    for m in sheetxml.ROW_OPEN.finditer(xml):
-        if not todo:
-            break
-        num, closed = m.group(1, 2)
-        if num is None:
-            raise ValueError("row without a row number")
-        changes = todo.pop(int(num), None)
-        if changes is None:
-            continue
-        i, j = m.span()
+    for i, j, num, closed, changes in sheetxml.rows_to_patch(xml, 0, len(xml), todo):
         stop = -1 if closed or len(changes) != 1 else find(b"</row>", j)
         (col, new), = changes.items() if stop >= 0 else ((0, None),)
         if new is None:
-            last = sheetxml.patch_row_at(xml, i, j, num, bool(closed), changes, out, last)
+            last = sheetxml.patch_row_at(xml, i, j, num, closed, changes, out, last)
             continue
         k = rfind(b"<c ", j, stop)
         cell = sheetxml.CELL_REF_AT.match(xml, k, stop) if k >= 0 else None

@@ -154,19 +154,26 @@ def patch_span(xml: bytes, start: int, end: int, todo: dict, out: list) -> int:
     """Patch the rows of `todo` (popped when done) whose start tags lie in xml[start:end], appending to `out`
     the new bytes from start on; returns where the bytes not yet in `out` begin (end, or past it)."""
     last = start
+    for i, j, num, closed, changes in rows_to_patch(xml, start, end, todo):
+        last = patch_row_at(xml, i, j, num, closed, changes, out, last)
+    if end > last:
+        out.append(xml[last:end])
+        last = end
+    return last
+
+
+def rows_to_patch(xml: bytes, start: int, end: int, todo: dict):
+    """(start, end of the start tag, number as written, closed, changes) of each row of `todo` (popped) whose
+    start tag lies in xml[start:end], in order, until none is left."""
     for m in ROW_OPEN.finditer(xml, start, end):
         if not todo:
-            break
+            return
         num, closed = m.group(1, 2)
         if num is None:
             raise ValueError("row without a row number")
         changes = todo.pop(int(num), None)
         if changes is not None:
-            last = patch_row_at(xml, *m.span(), num, bool(closed), changes, out, last)
-    if end > last:
-        out.append(xml[last:end])
-        last = end
-    return last
+            yield *m.span(), num, bool(closed), changes
 
 
 def patch_row_at(xml: bytes, i: int, j: int, num: bytes, closed: bool, changes: dict, out: list, last: int) -> int:
