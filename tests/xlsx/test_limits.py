@@ -275,9 +275,38 @@ def test_a_sheet_one_cell_past_is_neither_written_nor_read(tmp_path, monkeypatch
     ops.seal_file(probe, RULES, key)
     before = path.read_bytes()
     monkeypatch.setattr(limits, "MAX_CELLS", 33 * 31 - 1)
+    scans = []
+    monkeypatch.setattr(package, "extent", lambda *a, real=package.extent: scans.append(a[1]) or real(*a))
     with pytest.raises(TooLargeToWrite) as e:
         ops.seal_file(path, RULES, key)
     assert (e.value.details["reason"], e.value.details["size"]) == ("cells", 33 * 31)
+    assert scans == [SHEET]         # every cell had its reference: the range written is the range read, widened
     assert path.read_bytes() == before and not list(tmp_path.glob("*dgtmp*"))
     with unread(scanned=True), pytest.raises(NotAWorkbook, match="too many cells"):
         ops.check_file(probe, RULES, key)
+
+
+def test_a_range_placed_by_counting_is_measured_again(tmp_path, monkeypatch):
+    """Cells without a reference make the checks bound the range by counting: the written sheet is then
+    scanned again, not widened from what was read."""
+    key = new_key(tmp_path)
+    path, _ = book(tmp_path, n=30, start_col=20)
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    parts[SHEET] = parts[SHEET].replace(b'<row r="10">', b'<row r="10"><c><v>1</v></c>', 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with zipfile.ZipFile(path) as z:
+        assert package.extent(z, SHEET, str(path)).counted
+    probe = tmp_path / "probe.xlsx"
+    shutil.copyfile(path, probe)
+    ops.seal_file(probe, RULES, key)
+    with zipfile.ZipFile(probe) as z:
+        rows, cols = package.extent(z, SHEET, str(probe))
+    monkeypatch.setattr(limits, "MAX_CELLS", rows * cols - 1)
+    scans = []
+    monkeypatch.setattr(package, "extent", lambda *a, real=package.extent: scans.append(a[1]) or real(*a))
+    with pytest.raises(TooLargeToWrite):
+        ops.seal_file(path, RULES, key)
+    assert scans.count(SHEET) == 2                          # the list read, then the sheet written

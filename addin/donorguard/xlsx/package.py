@@ -149,7 +149,17 @@ def _has_dtd(head: bytes) -> bool:
     return rest.startswith(b"<!") or (len(head) >= MAX_PROLOG and not rest.startswith(b"<"))
 
 
-def extent(zf, part: str, where: str, sink=None) -> tuple:
+class Extent(tuple):
+    """(last row, last column) of a sheet's cells; `counted`: some cells or rows had no reference of their own
+    and were placed by counting (a bound, not the exact reach)."""
+
+    def __new__(cls, rows: int, cols: int, counted: bool = False):
+        out = super().__new__(cls, (rows, cols))
+        out.counted = counted
+        return out
+
+
+def extent(zf, part: str, where: str, sink=None) -> Extent:
     """(last row, last column) a sheet's cells reach: the reader holds that whole rectangle.
     Usually a vectorised look at every `<c` shows each cell is written `<c r="A1"` (one letter, a row Excel
     has), and (0, 0) is returned (within column Z); otherwise a second, slower pass reads every reference, and bounds
@@ -164,22 +174,23 @@ def extent(zf, part: str, where: str, sink=None) -> tuple:
     else:
         if sink is not None:
             sink.finish(order[1])
-        return 0, 0
+        return Extent(0, 0)
     if sink is not None:
         sink.finish(False)
     rows = cols = numbered = counted = 0
+    by_count = False
     for body in map(bytes, _bodies(zf, part, where)):
         for letters, digits in set(_CELL_REF.findall(body)):
             rows, cols = max(rows, int(digits)), max(cols, col_index(letters.decode().upper()))
         t = body.translate(_SHAPE)
         if _cells(t) != t.count(b'<c r="A'):        # cells placed by counting: as far right as they are many
-            cols = max(cols, max(seg.count(b"<c") for seg in body.split(b"<row")))
+            cols, by_count = max(cols, max(seg.count(b"<c") for seg in body.split(b"<row"))), True
         counted += t.count(b"<row ") + t.count(b"<row>")
         nums = _ROW_NUM.findall(body)
         numbered = max(numbered, max(map(int, nums), default=0))
         if len(nums) < t.count(b"<row ") + t.count(b"<row>"):
-            numbered = max(numbered, counted) + counted     # unnumbered rows follow the one before
-    return max(rows, numbered), cols
+            numbered, by_count = max(numbered, counted) + counted, True     # unnumbered rows follow the one before
+    return Extent(max(rows, numbered), cols, by_count)
 
 
 def _ahead(items, depth: int = 2):

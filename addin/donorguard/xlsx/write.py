@@ -66,7 +66,7 @@ def _rewrite(book: Book, dst, sheet_fn, manifest, widest: int) -> None:
     existing = book.sheet_parts.get(MANIFEST_SHEET, (None,))[0]
     with atomic_write(dst) as tmp:
         with package.open_zip(book.path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-            extent = zin.extents.get(book.part, (0, 0))
+            extent = zin.extents.get(book.part, package.Extent(0, 0))
             for info in zin.infolist():
                 name = info.filename
                 if name == book.part:
@@ -121,14 +121,21 @@ def _too_large(dst, reason: str, size: int, limit: int):
     raise TooLargeToWrite(path=str(dst), reason=reason, size=size, limit=limit, why=t("en")["refusals"][reason])
 
 
-def _readable(tmp, dst, part: str, extent: tuple, widest: int) -> None:
+def _readable(tmp, dst, part: str, extent: package.Extent, widest: int) -> None:
     """Raise TooLargeToWrite unless open_zip would read the written package: its parts' sizes, and its
-    sheet's used range. That range is scanned again only if the sheet was not plain (within column Z, as
-    package.extent says with (0, 0)) or something was written so far right that it might now be too large."""
+    sheet's used range. The writer adds cells, each with its reference, only in rows the sheet has and no
+    further right than `widest`: so a range the checks found from references alone is that range widened;
+    a plain sheet (within column Z, package.extent's (0, 0)) stays within what may be read unless something
+    went beyond column 32; any other range is scanned again."""
     with zipfile.ZipFile(tmp) as z:
         found = limits.excess(z.infolist())
-        if found is None and (extent != (0, 0) or widest * limits.EXCEL_ROWS > limits.MAX_CELLS):
-            rows, cols = package.extent(z, part, str(dst))
+        if found is None:
+            if extent == (0, 0) and widest * limits.EXCEL_ROWS <= limits.MAX_CELLS:
+                rows = cols = 0
+            elif extent != (0, 0) and not extent.counted:
+                rows, cols = extent[0], max(extent[1], widest)
+            else:
+                rows, cols = package.extent(z, part, str(dst))
             if rows * cols > limits.MAX_CELLS:
                 found = "cells", part, rows * cols, limits.MAX_CELLS
     if found:
