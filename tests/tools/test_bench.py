@@ -21,7 +21,7 @@ def test_bench_table(tmp_path, capsys):
         for task in tasks:
             line = next(ln for ln in block.splitlines() if ln.startswith(task))
             assert re.search(r"\d+\.\d\d", line) or "n/a (datacompy not installed)" in line, line
-    assert "machine:" in out and "cores" in out and "Python 3." in out
+    assert "machine:" in out and "cores" in out and "Python 3." in out and "bench run time:" in out
     # the cache is reused: the workbooks are made once per size and seed
     stamp = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.xlsx") if "work" not in p.parts}
     assert {p.name for p in stamp} >= {"plain.xlsx", "sealed.xlsx", "kosai.xlsx"}

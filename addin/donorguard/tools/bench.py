@@ -266,11 +266,14 @@ def machine() -> str:
 
 
 def table(rows: int, p: dict, results: list) -> str:
+    """Medians of each task, and beside its ratio to the read the range of its per-round ratios (each run
+    against the read of its own round: the machine's speed of that moment)."""
     mb = {k: p[k].stat().st_size / 2 ** 20 for k in ("plain", "sealed")}
     out = [f"{rows} rows × {p['columns']} columns (.xlsx {mb['plain']:.1f} MB plain, {mb['sealed']:.1f} MB sealed), "
            f"medians of {len(results[0][1])} runs",
-           f"{'task':<40} {'median s':>9} {'× read':>7} {'peak MB':>8} {'× read':>7}"]
-    base_s = statistics.median(s for s, _ in results[0][1])
+           f"{'task':<40} {'median s':>9} {'× read':>7} {'per round':>11} {'peak MB':>8} {'× read':>7}"]
+    reads = [s for s, _ in results[0][1]]
+    base_s = statistics.median(reads)
     base_mbs = [m for _, m in results[0][1] if m is not None]
     base_mb = statistics.median(base_mbs) if base_mbs else None
     for name, runs in results:
@@ -278,10 +281,12 @@ def table(rows: int, p: dict, results: list) -> str:
             out.append(f"{name:<40} {'n/a (datacompy not installed)':>35}")
             continue
         s = statistics.median(x for x, _ in runs)
+        rounds = [x / r for (x, _), r in zip(runs, reads)]
+        spread = f"{min(rounds):.2f}–{max(rounds):.2f}"
         mbs = [m for _, m in runs if m is not None]
         mb = statistics.median(mbs) if mbs else None
         ratio = f"{mb / base_mb:7.1f}" if mb and base_mb else f"{'-':>7}"
-        out.append(f"{name:<40} {s:9.2f} {s / base_s:7.1f} {(f'{mb:8.0f}' if mb else '       -')} {ratio}")
+        out.append(f"{name:<40} {s:9.2f} {s / base_s:7.2f} {spread:>11} {(f'{mb:8.0f}' if mb else '       -')} {ratio}")
     return "\n".join(out)
 
 
@@ -340,7 +345,7 @@ def main(argv=None) -> int:
     if a.profile:
         print(profile(a.profile, prepare(a.cache, a.rows, a.seed, columns=a.columns)))
         return 0
-    tables = []
+    tables, started = [], time.perf_counter()
     for n in sizes:
         p = prepare(a.cache, n, a.seed, columns=a.columns)
         say(f"measuring {n} rows, {a.repeat} runs each, alternating …")
@@ -350,6 +355,7 @@ def main(argv=None) -> int:
             tables[-1] += "\n" + pairs(p, a.pairs)
     print("\n\n".join(tables))
     print(machine())
+    print(f"bench run time: {(time.perf_counter() - started) / 60:.1f} min (workbooks already made)")
     return 0
 
 
