@@ -1,9 +1,9 @@
-"""A repaired copy checked from what was written, not read again from scratch. The writer changed some cells
-of the list's sheet and copied every other byte (sheetxml.patch_stream, held to patch_rows); the copy's
-other parts are the original's. So a fresh read of the copy would give the list as it was read, except in
-the cells written: those alone are read, by fastexcel, from the bytes written (a package of the copy's other
-parts and a sheet of just those cells), and put in their places. The rows that then belong to the list are
-chosen as a fresh read chooses them (locate.belongs)."""
+"""A repaired copy checked from what was written, not read again from scratch. The writer changed some
+cells of the list's sheet and copied every other byte (sheetstream.patch_stream, held to sheetxml.patch_rows);
+the copy's other parts are the original's. So a fresh read of the copy would give the list as it was read,
+except in the cells written: those alone are read, by fastexcel, from the bytes written (a package of the
+copy's other parts and a sheet of just those cells), and put in their places. The rows that then belong to
+the list are chosen as a fresh read chooses them (locate.belongs)."""
 import zipfile
 
 import fastexcel
