@@ -179,7 +179,7 @@ class Staff(RemoteHost):
         self.asked.append(prompt)
         return self.press.pop(0)
 
-    def ask_text(self, prompt, title="DonorGuard"):
+    def ask_text(self, prompt, title="DonorGuard", default=""):
         if self.typed is None:
             return None
         self.asked.append(prompt)
