@@ -829,3 +829,47 @@ def test_every_call_the_vba_makes_exists():
         params = inspect.signature(getattr(dg, name)).parameters
         for kw in re.findall(r"(\w+)=", rest):
             assert kw in params, (name, kw)
+
+
+# -- issue 16: the rule set picker, long selections, AutoSave ---------------------------------------
+
+def test_seal_lets_staff_pick_the_rule_set(xw, env):
+    import donorguard.excel as dg
+    df = synth.make_people(10, seed=9)
+    path = env / "new.xlsx"
+    synth.write_workbook(df, path)
+    for typed, ok in (("9", False), ("", False), ("1", True)):
+        client = Client(path, name="new.xlsx")
+        book = client.book(xw)
+        staff = Staff(book, client, typed=typed)
+        m = dg.seal_book(book, host=staff)
+        assert staff.asked[0].startswith("封印に使う規則を番号で選んでください（空欄のままなら furusato-onestop）")
+        assert "  1. furusato-onestop（既定）\n  2. payroll-report" in staff.asked[0]
+        assert (m is not None) is ok and (m or {}).get("rules") in (None, "furusato-onestop")
+    assert alerts(book)[-1][0].startswith("封印しました: 10 行（規則 furusato-onestop")
+
+
+def test_a_long_selection_comes_in_a_file(xw, env):
+    import donorguard.excel as dg
+    path, _ = sealed(env, n=20)
+    rows = env / "donorguard-rows-20260101-1.txt"
+    rows.write_text(",".join(f"{r}:{r}" for r in range(4, 24)), encoding="ascii")
+    client = Client(path)
+    book = client.book(xw)
+    assert dg.approve_book(book, rows_file=str(rows), reason="x", host=Staff(book, client)) is None
+    assert alerts(book)[-1][0].startswith("選んだ行（4-23）には承認が必要な変更がありません") and not rows.exists()
+    book = client.book(xw)                                # only the add-in's own temporary files are read
+    assert dg.approve_book(book, rows_file=str(path), host=Staff(book, client)) is None
+    assert "ValueError" in alerts(book)[-1][0] and path.exists()
+
+
+def test_autosave_warns_once_and_always_saves(xw, env):
+    import donorguard.excel as dg
+    path, _ = sealed(env, rules=rules_with(env, "block"))
+    client = Client(kosai(env, path))
+    book = client.book(xw)
+    verdict = env / "donorguard-verdict-auto.txt"
+    assert dg.on_save(book, verdict=str(verdict), autosave=True, host=Staff(book, client)) == "ok"
+    (text, _, buttons, _, _), = alerts(book)
+    assert buttons == "ok" and text.endswith("自動保存（AutoSave）が有効なため、このブックの保存時の検査はこの 1 回"
+                                              "だけです。送付の前に「検査」を押してください。")
