@@ -3,29 +3,41 @@
 The CLI and the demo call these; they never compute a seal themselves.
 """
 import os
-import shutil
 from pathlib import Path
 
 from ..core import approve as approve_core, repair as repair_core
 from ..core.check import check
-from ..core.errors import AlreadySealed, ExportBlocked, NotAWorkbook, NotSealed, TooWide
+from ..core.errors import AlreadySealed, ExportBlocked, MissingColumns, NotSealed, OpenInExcel, RepairInPlace, TooWide
 from ..core.seal import seal
 from ..store import audit, keys
-from ..store.fsio import atomic_write, lock, sha256_file
+from ..store.fsio import lock, sha256_file
 from ..store.stamp import stamp
 from ..xlsx import outbound
-from ..xlsx.read import open_book
+from ..xlsx.read import has_manifest, open_book
 from ..xlsx.write import write_edits, write_seals
 
 MAX_COLUMN = 16384  # XFD: Excel has no column beyond it
+
+
+def opened_in_excel(path) -> bool:
+    """Excel keeps an owner file "~$<name>" beside a workbook it has open."""
+    p = Path(path)
+    return p.with_name("~$" + p.name).exists()
+
+
+def _closed(path):
+    """Seal, approve and repair rewrite the file: not under the feet of an Excel that has it open."""
+    if opened_in_excel(path):
+        raise OpenInExcel(path=str(path))
 
 
 def _key(book, explicit, create=False, notice=None):
     return keys.find(explicit, book.rules.key_file, create_default=create, notice=notice)
 
 
-def seal_file(path, rules, key_file=None, notice=None):
-    with lock(path):
+def seal_file(path, rules, key_file=None, notice=None, waiting=None):
+    _closed(path)
+    with lock(path, on_wait=waiting):
         book = open_book(path, rules)
         if book.manifest is not None:
             raise AlreadySealed(path=str(path))
@@ -42,25 +54,30 @@ def seal_file(path, rules, key_file=None, notice=None):
 
 
 def check_file(path, rules, key_file=None, lang="ja"):
-    book = open_book(path, rules)
+    try:
+        book = open_book(path, rules)
+    except MissingColumns:
+        if not has_manifest(path):           # say first what matters first: it was never sealed
+            raise NotSealed(path=str(path)) from None
+        raise
     if book.manifest is None:
         raise NotSealed(path=str(path))
     key = _key(book, key_file)
     return book, check(book.table, book.manifest, key, str(path), lang), key
 
 
-def repair_file(path, out, rules, key_file=None, lang="ja"):
-    """Write the repaired copy to `out`; returns (report before, report of the copy, re-entry table)."""
+def repair_file(path, out, rules, key_file=None, lang="ja", waiting=None):
+    """Write the repaired copy to `out`; returns (report before, report of the copy, re-entry table). With
+    nothing to put back nothing is written and the copy's report is None."""
     if Path(out).resolve() == Path(path).resolve():
-        raise NotAWorkbook(path=str(out), why="repair writes a copy: give another --out file")
+        raise RepairInPlace(path=str(out))
+    _closed(path)
     book, before, key = check_file(path, rules, key_file, lang)
     edits = repair_core.edits(before, book.table.rows)
-    with lock(out):
-        if edits:
-            write_edits(book, edits, out)
-        else:
-            with atomic_write(out) as tmp:
-                shutil.copyfile(path, tmp)
+    if not edits:
+        return before, None, repair_core.reentry(before, book.table.rows)
+    with lock(out, on_wait=waiting):
+        write_edits(book, edits, out)
     _, after, _ = check_file(out, rules, key_file, lang)
     audit.record("repair", rules=book.rules, key=key, workbook=os.path.basename(path),
                  workbook_sha256=sha256_file(path), out_sha256=sha256_file(out),
@@ -68,8 +85,9 @@ def repair_file(path, out, rules, key_file=None, lang="ja"):
     return before, after, repair_core.reentry(before, book.table.rows)
 
 
-def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja"):
-    with lock(path):
+def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja", waiting=None):
+    _closed(path)
+    with lock(path, on_wait=waiting):
         book, report, key = check_file(path, rules, key_file, lang)
         seals, m = approve_core.approve(book.table, book.manifest, key, report, rows, reason, list(removed),
                                         stamp=stamp())
@@ -81,9 +99,9 @@ def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja"
         return seals, m
 
 
-def export_file(path, to, rules, key_file=None, fmt=None, encoding=None, lang="ja"):
+def export_file(path, to, rules, key_file=None, fmt=None, encoding=None, lang="ja", waiting=None):
     """(folder, receipt, report). A blocked list raises ExportBlocked with the report attached."""
-    with lock(path):
+    with lock(path, on_wait=waiting):
         book, report, key = check_file(path, rules, key_file, lang)
         sha = sha256_file(path)
         if not report.clean:

@@ -194,7 +194,7 @@ class Checker:
         edited = ~paired & ~other & ~is_unsealed
         keep = paired | other | edited
         kind = np.full(len(sources), "separated", dtype=object)
-        kind[edited] = "id_changed" if is_id else "owner_changed"
+        kind[edited] = "id_changed" if is_id else "owner_changed" if self.rules.column(c).owner else "value_changed"
         self.plan.moves.extend(zip(dst[paired].tolist(), [c] * int(paired.sum()), sources[paired].tolist()))
 
         n = len(self.t)

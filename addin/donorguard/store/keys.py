@@ -10,7 +10,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import KeyFileInsecure, KeyFileInvalid, NoKey
+from ..core.errors import KeyFileInsecure, KeyFileInvalid, KeyFileMissing, NoKey
 from .places import data_dir
 
 HEADER = "donorguard-key v1"
@@ -47,6 +47,8 @@ def create(path) -> Key:
 
 def read(path) -> Key:
     path = Path(path)
+    if not path.exists():
+        raise KeyFileMissing(path=str(path))
     try:
         st = path.stat()
         if os.name == "posix" and st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):

@@ -79,6 +79,15 @@ TEXT = {
         "ExportBlocked": "書き出しませんでした: この一覧には問題があります。",
         "ExportVerifyFailed": "書き出しませんでした: 書き出したファイル {file} を読み直したところ、"
                               "封印と一致しませんでした。",
+        "KeyFileMissing": "封印鍵のファイル {path} がありません。--key の場所を確かめてください。",
+        "RepairInPlace": "修復は別のファイルに書き出します。--out には {path} 以外のファイルを指定してください。",
+        "OpenInExcel": "{path} は Excel で開かれているか、ほかのプログラムが使用中です。Excel で閉じてから実行するか、"
+                       "Excel の DonorGuard タブを使ってください。",
+        "NoStartupFolder": "このパソコンでは Excel の起動時フォルダーが分かりません。--dir でフォルダーを指定してください。",
+        "AddinFileMissing": "アドインのファイル {path} がありません。先に python addin/vba/build.py を実行してください。",
+        "AddinPathUnreadable": "アドインは Python の場所 {path} を読めません（コードページ {code_page} にない文字を含み、"
+                               "短い名前もありません）。C:\\Python311 のような、その文字を含まないフォルダーに Python "
+                               "を入れ直してから、もう一度 install-addin を実行してください。",
         "KeyFileInsecure": "封印鍵 {path} がほかの利用者から読める状態です（chmod 600 {path} で直せます）。",
         "KeyFileInvalid": "{path} は DonorGuard の封印鍵ではありません。",
         "ManifestTampered": "{path} の DonorGuard 管理シートが書き換えられているか、"
@@ -194,6 +203,7 @@ TEXT = {
             "separated": "別の人の値",
             "id_changed": "番号の書き換え",
             "owner_changed": "本人情報の書き換え",
+            "value_changed": "値の書き換え",
             "unsealed": "封印後の追加",
             "duplicate": "複製",
             "missing": "削除",
@@ -253,7 +263,7 @@ TEXT = {
         "no_option": "{option} というオプションはありません（donorguard {command} --help で使い方を表示します）。",
         "no_command": "「{name}」というコマンドはありません（donorguard --help で一覧を表示します）。",
         "choice": "{param} には {choices} のどれかを指定してください。",
-        "bad_value": "{param} の値「{value}」は使えません（donorguard {command} --help で使い方を表示します）。",
+        "bad_value": "{param} の値が正しくありません（donorguard {command} --help で使い方を表示します）。",
         "extra": "余分な引数があります: {args}（donorguard {command} --help で使い方を表示します）。",
         "needs_value": "{option} には値が必要です（donorguard {command} --help で使い方を表示します）。",
         "other": "コマンドの指定が正しくありません（donorguard {command} --help で使い方を表示します）。",
@@ -272,6 +282,7 @@ TEXT = {
     },
     "audit": {
         "intact": "改ざんはありません: {n} 行",
+        "intact_one": "改ざんはありません: 1 行",
         "unkeyed": "鍵なしの記録です: {n} 行は MAC なしでつながっています（鍵を使う前の記録）。変更されていないことは証明できません。"
                    "次の封印・修復・承認・書き出しで鍵が付きます。",
         "broken_at": "{line} 行目で壊れています: {why}",
@@ -283,17 +294,20 @@ TEXT = {
         "mac_mismatch": "書き換えられています（MAC が一致しません）",
         "unmaced": "MAC がないため、鍵なしで追加された行です",
         "removed_before": "この行の前の {k} 行が削除されています（この行はもとは {at} 行目）",
+        "removed_before_one": "この行の前の 1 行が削除されています（この行はもとは {at} 行目）",
         "order_was": "順序が入れ替えられています（この行はもとは {at} 行目）",
         "prev_not_start": "書き換えられています（最初の行の prev が記録の始まりではありません）",
         "edited_or_prev": "書き換えられているか、{next} 行目の prev が書き換えられています（MAC のない行ではどちらか判別できません）",
         "keyed_prev": "書き換えられています（鍵付きの {next} 行目は別の行が前にあったと記録しています）",
         "not_follow": "順序が入れ替えられています（{prev} 行目の次の行ではありません）",
-        "head_when": "{next} 行目を書いたとき {name} が{state}ため、{line} 行目より後の行が削除された可能性があります",
-        "head_missing_state": "ありませんでした",
-        "head_mismatch_state": "記録と食い違っていました",
+        "head_when_missing": "{next} 行目を書いたとき記録の先頭ファイル（.head）がなかったため、{line} 行目より後の行が"
+                             "削除された可能性があります",
+        "head_when_mismatch": "{next} 行目を書いたとき記録の先頭ファイル（.head）が記録と食い違っていたため、{line} 行目"
+                              "より後の行が削除された可能性があります",
         "head_gone": "{name} がないため、最後の行が削除されていないことを確かめられません",
         "head_edited": "{name} が書き換えられています（MAC が一致しません）",
         "head_removed": "最後の {k} 行が削除されています（{name} には {lines} 行と記録されています）",
+        "head_removed_one": "最後の 1 行が削除されています（{name} には {lines} 行と記録されています）",
         "head_all_removed": "すべての行が削除されています（{name} には {lines} 行と記録されています）",
         "head_fewer": "{name} には {lines} 行と記録されていますが、記録は {n} 行あります",
         "head_other": "{name} には別の {line} 行目が記録されています",
@@ -311,7 +325,6 @@ TEXT = {
         "sealed_line": "{rows} 行を封印しました（鍵 {key}…）",
         "moved_back": "{n} セルを封印どおりの行に戻しました",
         "export_line": "{rows} 行、{files} ファイル",
-        "removed": "作業フォルダを削除しました。残すには --keep を付けてください。",
     },
     "vba": {
         "title": "DonorGuard",
