@@ -109,7 +109,7 @@ def test_repair_refuses_in_place(sealed):
 @pytest.mark.parametrize("case, code, text", [
     ("not_sealed", 2, "はまだ封印されていません。正しい一覧であることを確かめてから封印してください。"),
     ("wrong_key", 2, "このパソコンの鍵は"),
-    ("missing", 2, "は Excel の .xlsx ブックとして扱えません（no such file）。"),
+    ("missing", 2, "は Excel の .xlsx ブックとして扱えません（ファイルがありません）。"),
     ("no_columns", 2, "はまだ封印されていません。"),          # not sealed: said before the headers
 ])
 def test_cannot_check_is_one_sentence_exit_2(tmp_path, case, code, text):

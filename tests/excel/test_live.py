@@ -3,11 +3,11 @@ remote-engine Books made from real sealed workbooks and edited as staff edit the
 import random
 
 import pytest
-from live_cases import NAMED, sweep
-from test_buttons import H, Client, Staff, actions, alerts, env, sealed, xw  # noqa: F401  (fixtures)
+from test_buttons import Client, H, Staff, actions, alerts, env, sealed, xw  # noqa: F401  (fixtures)
 
 from donorguard import __version__
 from donorguard.excel import live
+from live_cases import NAMED, sweep
 
 FIRST, LAST = 4, 43          # data rows of a 40-row synth list
 

@@ -133,7 +133,7 @@ def parse_rows(text: str, lang: str) -> list:
     try:
         return ranges.decode(text)
     except ValueError as e:
-        raise click.BadParameter(t(lang)["cli"]["bad_rows"].format(part=e.args[0]), param_hint="--rows") from None
+        raise click.UsageError(t(lang)["cli"]["bad_rows"].format(part=e.args[0])) from None
 
 
 @click.group(context_settings={"max_content_width": 110})

@@ -21,12 +21,12 @@ def lang_of(args: list) -> str:
     return env if env in LANGS else "ja"
 
 
-def _name(param) -> str:
+def _name(param, T) -> str:
     if param is None:
         return "?"
     if isinstance(param, click.Option):
         return param.opts[0]
-    return param.human_readable_name
+    return T["args"].get(param.name, param.human_readable_name)
 
 
 def sentence(e: click.UsageError, args: list) -> str:
@@ -35,7 +35,7 @@ def sentence(e: click.UsageError, args: list) -> str:
     command = " ".join(ctx.command_path.split()[1:]) if ctx is not None else ""
     message = e.format_message()
     if isinstance(e, click.MissingParameter):
-        return T["missing"].format(param=_name(e.param), command=command)
+        return T["missing"].format(param=_name(e.param, T), command=command)
     if isinstance(e, click.NoSuchOption):
         return T["no_option"].format(option=e.option_name, command=command)
     if isinstance(e, click.BadOptionUsage):
@@ -43,8 +43,8 @@ def sentence(e: click.UsageError, args: list) -> str:
     if isinstance(e, click.BadParameter):
         param = getattr(e, "param", None)
         if isinstance(getattr(param, "type", None), click.Choice):
-            return T["choice"].format(param=_name(param), choices=" / ".join(map(str, param.type.choices)))
-        return T["bad_value"].format(param=_name(param), command=command)
+            return T["choice"].format(param=_name(param, T), choices=" / ".join(map(str, param.type.choices)))
+        return T["bad_value"].format(param=_name(param, T), command=command)
     m = re.match(r"No such command '([^']*)'", message)
     if m:
         return T["no_command"].format(name=m.group(1))

@@ -52,7 +52,15 @@ from types import SimpleNamespace
 from .. import __version__
 from ..core import approve as approve_core, repair as repair_core
 from ..core.check import check
-from ..core.errors import AlreadySealed, Busy, DonorGuardError, ManifestTampered, NoSuchWorkbook, NotSealed, UnsafeImport
+from ..core.errors import (
+    AlreadySealed,
+    Busy,
+    DonorGuardError,
+    ManifestTampered,
+    NoSuchWorkbook,
+    NotSealed,
+    UnsafeImport,
+)
 from ..core.seal import seal
 from ..store import audit, keys, rulesets as rules_mod
 from ..store.fsio import sha256_file, write_atomic

@@ -47,11 +47,12 @@ def area_bounds(area: str):
     return min(r1, r2), max(r1, r2), min(c1, c2), max(c1, c2)
 
 
-def should_check(has_manifest: bool, own_write: bool, address: str, first_row: int, bound, seal_col: int = 0) -> bool:
+def should_check(has_manifest: bool, own_write: bool, address: str, first_row: int, bound,
+                 seal_col: int = 0) -> bool:
     """Whether a change of `address` calls Python: the list's sheet of a sealed workbook, not DonorGuard's own
     write, and its areas that are not whole rows, not whole sealed rows (every bound column and the seal
-    column) and meet a bound column or the seal column span two or more rows from `first_row` down. Typing into one cell never
-    does. The VBA's DonorGuardLive.ShouldCheck is the same rule (bound there as ",3,5,8,")."""
+    column) and meet a bound column or the seal column span two or more rows from `first_row` down. Typing
+    into one cell never does. The VBA's DonorGuardLive.ShouldCheck is the same rule (bound there as ",3,5,8,")."""
     bound = sorted(set(bound))
     if not has_manifest or own_write or not bound:
         return False

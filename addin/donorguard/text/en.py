@@ -65,6 +65,34 @@ TEXT = {
         "not_rows": "they are not rows of the list",
         "not_missing": "they are not missing sealed rows",
     },
+    "reasons": {
+        # the file layer says why in English: these are its sentences, to be said as they are
+        "no such file": "no such file",
+        "it is a folder": "it is a folder",
+        "it is password-protected or an old .xls file": "it is password-protected or an old .xls file",
+        "not a zip package; truncated or another format": "not a zip package; truncated or another format",
+        "no workbook part; .xlsb, .ods or another zip": "no workbook part; .xlsb, .ods or another zip",
+        "two parts have the same name, so programs may read different ones":
+            "two parts have the same name, so programs may read different ones",
+        "a part inflates to an implausible size (zip bomb)": "a part inflates to an implausible size (zip bomb)",
+        "part {part} cannot be unpacked (damaged or encrypted)":
+            "part {part} cannot be unpacked (damaged or encrypted)",
+        "part {part} declares a DTD, which no Excel file has (an XML entity attack)":
+            "part {part} declares a DTD, which no Excel file has (an XML entity attack)",
+        "part {part} has values out to row {rows} and column {cols}, too many cells to read; delete the "
+        "stray cells far from the list":
+            "part {part} has values out to row {rows} and column {cols}, too many cells to read; delete the "
+            "stray cells far from the list",
+        "part {part} has a tag longer than 1 MB": "part {part} has a tag longer than 1 MB",
+        "part {part} inflates beyond its declared size (zip bomb)":
+            "part {part} inflates beyond its declared size (zip bomb)",
+        "part {part} is missing": "part {part} is missing",
+        "part {part} is not safe, well-formed XML": "part {part} is not safe, well-formed XML",
+        "the cells of sheet {sheet} could not be parsed": "the cells of sheet {sheet} could not be parsed",
+        "the workbook structure could not be parsed": "the workbook structure could not be parsed",
+        "the header row could not be located in the sheet XML":
+            "the header row could not be located in the sheet XML",
+    },
     "errors": {
         "AlreadySealed": "{path} is already sealed; use `donorguard approve` for rows that changed.",
         "Busy": "{path} is being changed by another DonorGuard process; try again when it has finished.",
@@ -231,7 +259,8 @@ TEXT = {
         "no_log": "The audit log {path} does not exist.",
         "give_rows": "Give --rows or --removed.",
         "bad_rows": "{part!r} is not a row or a range like 12-15.",
-        "read_as_saved": "Note: {path} is open in Excel; its saved contents were read (unsaved changes are not included).",
+        "read_as_saved": "Note: {path} is open in Excel; its saved contents were read (unsaved changes are not includ"
+                         "ed).",
         "waiting": "{path} is in use by another DonorGuard; waiting for it…",
         "bad_lang_env": "The environment variable DONORGUARD_LANG is {value!r}; use ja or en.",
         "steps": {
@@ -242,6 +271,11 @@ TEXT = {
         },
     },
     "usage": {
+        "args": {
+            "book": "BOOK",
+            "path": "PATH",
+            "log": "LOG",
+        },
         "missing": "Give {param} (donorguard {command} --help shows how).",
         "no_option": "There is no option {option} (donorguard {command} --help shows how).",
         "no_command": "There is no command {name!r} (donorguard --help lists them).",

@@ -1,5 +1,8 @@
 """The core's sentences from the catalogue: findings, causes, the status line, why a list cannot be sealed
 or rows approved, and named errors. IDs arrive here already masked."""
+import functools
+import re
+
 from . import lang as pick, ranges, t
 
 
@@ -80,6 +83,25 @@ def problems_text(items, lang: str) -> str:
     return ("、" if lang == "ja" else "; ").join(out)
 
 
+@functools.cache
+def _reasons(lang: str) -> list:
+    """(pattern, sentence) for every reason the file layer gives in English (the catalogue's keys)."""
+    out = []
+    for english, said in t(lang)["reasons"].items():
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(english))
+        out.append((re.compile(pattern + "$"), said))
+    return out
+
+
+def reason_text(why: str, lang: str) -> str:
+    """Why a file could not be read, in the chosen language (as given when no pattern fits)."""
+    for pattern, said in _reasons(pick(lang)):
+        m = pattern.match(why)
+        if m:
+            return said.format(**m.groupdict())
+    return why
+
+
 def error_text(e, lang: str) -> str:
     """A named error in the chosen language; its details never hold an ID (errors.py's contract)."""
     T = t(pick(lang))
@@ -91,6 +113,8 @@ def error_text(e, lang: str) -> str:
         details["problems"] = details["why"] = problems_text(details["items"], lang)
     elif details.get("reason") in T["refusals"]:
         details["why"] = T["refusals"][details["reason"]]
+    elif isinstance(details.get("why"), str):
+        details["why"] = reason_text(details["why"], lang)
     try:
         return pattern.format(**details)
     except (KeyError, IndexError, ValueError):
