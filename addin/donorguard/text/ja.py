@@ -300,7 +300,7 @@ TEXT = {
         "no_command": "「{name}」というコマンドはありません（donorguard --help で一覧を表示します）。",
         "choice": "{param} には {choices} のどれかを指定してください。",
         "bad_value": "{param} の値が正しくありません（donorguard {command} --help で使い方を表示します）。",
-        "extra": "余分な引数があります: {args}（donorguard {command} --help で使い方を表示します）。",
+        "extra": "余分な引数があります: 「{args}」（donorguard {command} --help で使い方を表示します）。",
         "needs_value": "{option} には値が必要です（donorguard {command} --help で使い方を表示します）。",
         "other": "コマンドの指定が正しくありません（donorguard {command} --help で使い方を表示します）。",
     },
