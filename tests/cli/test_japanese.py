@@ -225,3 +225,22 @@ def test_an_edit_of_the_amount_is_not_an_owner_change(place, tmp_path):
     doc = json.loads(run(tmp_path, "check", work, "--json", "--key", key).stdout)
     assert [f["kind"] for f in doc["findings"]] == ["value_changed"]
     assert "値の書き換え" in run(tmp_path, "check", work, "--key", key).stdout
+
+
+def test_columns_are_named_as_the_sheet_heads_them(tmp_path):
+    """The sheet says マイナンバー: so do the messages, with the rule set's name beside it; JSON keeps the rule
+    set's names (the contract)."""
+    path, _ = book(tmp_path, n=30, seed=8)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    next(c for c in ws[3] if c.value == "個人番号").value = "マイナンバー"
+    wb.save(path)
+    key = new_key(tmp_path)
+    assert run(tmp_path, "seal", path, "--key", key).returncode == 0
+    kosai = tmp_path / "kosai.xlsx"
+    synth.kosai_mistake(path, kosai, column="マイナンバー")
+    r = run(tmp_path, "check", kosai, "--key", key)
+    assert "マイナンバー（個人番号） の列だけが並べ替えられ" in r.stdout
+    assert re.search(r"\d+ 行目の マイナンバー（個人番号） \(\*\*\*\*-\*\*\*\*-\d{4}\) は \d+ 行目", r.stdout)
+    doc = json.loads(run(tmp_path, "check", kosai, "--key", key, "--json").stdout)
+    assert doc["diagnosis"][0]["columns"] == ["個人番号"]

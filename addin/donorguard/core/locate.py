@@ -67,4 +67,5 @@ def table(grid: pd.DataFrame, h: int, found: dict, seal_j, first_excel_row: int,
         present |= (col.notna() & col.astype(str).str.strip().ne("")).to_numpy(dtype=bool)
     keep = present | seals.notna().to_numpy()
     rows = np.arange(len(data))[keep] + first_excel_row + h + 1
-    return Table(values[keep], rows, seals[keep], hidden_rows)
+    headers = {c: grid.iat[h, j].strip() for c, j in found.items() if isinstance(grid.iat[h, j], str)}
+    return Table(values[keep], rows, seals[keep], hidden_rows, headers)

@@ -45,6 +45,7 @@ TEXT = {
         "more": "{n} more rows",
         "row": "rows {rows}",
         "sealed_row": "sealed rows {rows}",
+        "header_alias": "{header} ({name})",
         "down": "down",
         "up": "up",
     },

@@ -52,6 +52,7 @@ TEXT = {
         "more": "ほか {n} 行",
         "row": "行 {rows}",
         "sealed_row": "封印時の行 {rows}",
+        "header_alias": "{header}（{name}）",
         "down": "下",
         "up": "上",
     },

@@ -12,11 +12,17 @@ def row_ranges(rows, limit: int = 8, lang: str = "ja") -> str:
 
 
 class Messages:
-    def __init__(self, lang: str, rules=None):
+    """Sentences that name columns as the sheet's header does, with the rule set's name where it differs
+    (headers: {rule name: header text}); the data (findings' columns) keeps the rule set's names."""
+
+    def __init__(self, lang: str, rules=None, headers=None):
         self.lang = pick(lang)
         self.t = t(self.lang)
         self.f = self.t["finding"]
-        self.join = self.t["words"]["and"].join
+        words = self.t["words"]
+        shown = {c: words["header_alias"].format(header=h, name=c)
+                 for c, h in (headers or {}).items() if "".join(h.split()) != c}
+        self.join = lambda cols: words["and"].join(shown.get(c, c) for c in cols)
 
     def separated(self, row, cols, belongs, name, masked):
         return self.separated_many([row], [cols], [belongs], [name], [masked])[0]
