@@ -873,3 +873,26 @@ def test_autosave_warns_once_and_always_saves(xw, env):
     (text, _, buttons, _, _), = alerts(book)
     assert buttons == "ok" and text.endswith("自動保存（AutoSave）が有効なため、このブックの保存時の検査はこの 1 回"
                                               "だけです。送付の前に「検査」を押してください。")
+
+
+def test_report_sheet_and_dialog_carry_whatever_notices_the_core_gives(xw, env):
+    """Notices (worth knowing, not separations) come through by their own message, whatever their kind."""
+    import dataclasses
+
+    import pandas as pd
+
+    from donorguard.excel import report_sheet, workbook
+    path, _ = sealed(env)
+    client = Client(kosai(env, path))
+    book = client.book(xw)
+    import donorguard.excel as dg
+    report = dg.check_book(book, host=Staff(book, client))
+    noticed = dataclasses.replace(report, notices=pd.DataFrame(
+        [{"notice": "some_future_notice", "rows": [5], "columns": ["寄附日"], "message": "お知らせの文です。"}]))
+    assert "・お知らせの文です。" in report_sheet.summary(noticed, "ja").splitlines()[1]
+    book = client.book(xw)
+    view = workbook.read(book, Staff(book, client))
+    report_sheet.write(view, noticed, "ja")
+    rows = client.apply(book).sheet("検査結果")["values"]
+    assert ["お知らせ"] == [r[0] for r in rows if r and r[0] == "お知らせ"]
+    assert any(r[5] == "お知らせの文です。" and r[2] == "寄附日" for r in rows if len(r) > 5)

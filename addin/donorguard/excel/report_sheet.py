@@ -57,6 +57,11 @@ def write(view, report, lang: str, reason_text: str | None = None) -> object:
         [T["reason_label"], reason_text or None],
         [],
     ]
+    notices = getattr(report, "notices", None)
+    if notices is not None and len(notices):          # worth knowing, not a separation: whatever the core says
+        lines += [[t(lang)["report"]["notices"]]]
+        lines += [["-", None, and_.join(n.columns or []) or "-", None, None, n.message]
+                  for n in notices.itertuples(index=False)] + [[]]
     if not report.clean:
         lines += [[T["causes"]], list(T["cause_cols"])]
         for c in report.diagnosis.itertuples(index=False):
@@ -116,8 +121,10 @@ def summary(report, lang: str, limit: int = 3) -> str:
     """A few lines for a dialog: the status, the first causes, where the details are."""
     T = t(lang)["excel"]
     out = [status_line(report, lang)]
+    notices = getattr(report, "notices", None)
+    out += ["・" + n.message for n in notices.head(limit).itertuples(index=False)] if notices is not None else []
     if report.clean:
-        return out[0]
+        return "\n".join(out)
     d = report.diagnosis
     for c in d.head(limit).itertuples(index=False):
         out.append("・" + c.message)
