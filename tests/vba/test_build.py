@@ -225,14 +225,15 @@ def test_vba_sources_are_ascii_crlf(modules):
 
 # 4. LibreOffice reads the project the same way --------------------------------------
 
-LO_SCRIPT = r'''
+# LibreOffice opens the add-in (argv: xlam, profile, pipe, macro execution mode, ...), then a body runs.
+_LO_OPEN = r'''
 import json, subprocess, sys, time, uno
 from com.sun.star.beans import PropertyValue
 
 def pv(name, value):
     p = PropertyValue(); p.Name = name; p.Value = value; return p
 
-xlam, profile, pipe = sys.argv[1:4]
+xlam, profile, pipe, mode = sys.argv[1:5]
 url = "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe
 proc = subprocess.Popen(["/usr/bin/soffice", "--headless", "--invisible", "--nologo", "--norestore",
                          "--nodefault", "--nolockcheck",
@@ -256,18 +257,11 @@ try:
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(xlam), "_blank", 0, (
         pv("FilterName", "Calc MS Excel 2007 XML"), pv("ReadOnly", True),
-        pv("MacroExecutionMode", 0), pv("Hidden", True)))
+        pv("MacroExecutionMode", int(mode)), pv("Hidden", True)))
     if doc is None:
         raise SystemExit("LibreOffice did not open " + xlam)
-    out, libs = {}, doc.BasicLibraries
-    for name in libs.getElementNames():
-        libs.loadLibrary(name)
-        lib = libs.getByName(name)
-        out[name] = {m: [lib.getModuleInfo(m).ModuleType, lib.getByName(m)]
-                     for m in lib.getElementNames()}
-    doc.close(True)
-    print(json.dumps(out))
-finally:
+'''
+_LO_CLOSE = r'''finally:
     if desktop is not None:
         try:
             desktop.terminate()
@@ -279,6 +273,15 @@ finally:
         proc.kill()
         proc.wait()
 '''
+LO_SCRIPT = _LO_OPEN + r'''    out, libs = {}, doc.BasicLibraries
+    for name in libs.getElementNames():
+        libs.loadLibrary(name)
+        lib = libs.getByName(name)
+        out[name] = {m: [lib.getModuleInfo(m).ModuleType, lib.getByName(m)]
+                     for m in lib.getElementNames()}
+    doc.close(True)
+    print(json.dumps(out))
+''' + _LO_CLOSE
 
 
 def _lo_available() -> bool:
@@ -298,7 +301,7 @@ def test_libreoffice_reads_our_modules(built, modules, tmp_path):
     shutil.copyfile(built, xlam)
     run = subprocess.run(
         ["/usr/bin/python3", str(script), str(xlam), str(tmp_path / "profile"),
-         "dgvba" + uuid.uuid4().hex],
+         "dgvba" + uuid.uuid4().hex, "0"],
         capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stderr
     libraries = json.loads(run.stdout)
@@ -459,45 +462,12 @@ def test_vba_texts_are_the_catalogue(modules):
 
 # 8. the live guard's filter: the VBA runs the rule of donorguard.excel.live -------------------
 
-LO_RUN = r'''
-import json, subprocess, sys, time, uno
-from com.sun.star.beans import PropertyValue
-
-def pv(name, value):
-    p = PropertyValue(); p.Name = name; p.Value = value; return p
-
-xlam, profile, pipe, cases_file = sys.argv[1:5]
-url = "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe
-proc = subprocess.Popen(["/usr/bin/soffice", "--headless", "--invisible", "--nologo", "--norestore",
-                         "--nodefault", "--nolockcheck",
-                         "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
-                         "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe])
-desktop = None
-try:
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    for _ in range(240):
-        try:
-            ctx = resolver.resolve(url)
-            break
-        except Exception:
-            if proc.poll() is not None:
-                raise SystemExit("soffice exited with %s" % proc.returncode)
-            time.sleep(0.25)
-    else:
-        raise SystemExit("no connection to soffice")
-    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(xlam), "_blank", 0, (
-        pv("FilterName", "Calc MS Excel 2007 XML"), pv("ReadOnly", True),
-        pv("MacroExecutionMode", 4), pv("Hidden", True)))
-    if doc is None:
-        raise SystemExit("LibreOffice did not open " + xlam)
-    sp = doc.getScriptProvider()
+LO_RUN = _LO_OPEN + r'''    sp = doc.getScriptProvider()
     def script(name):
         return sp.getScript("vnd.sun.star.script:DonorGuard.%s?language=Basic&location=document" % name)
     check, text, pystr = script("DonorGuardLive.ShouldCheck"), script("DonorGuardText.DgText"), \
         script("DonorGuardRibbon.PyStr")
-    cases = json.load(open(cases_file))
+    cases = json.load(open(sys.argv[5]))
     t0 = time.perf_counter()
     # pyuno sends a small int as a byte or short, which a ByVal Long parameter of Basic misreads
     typed = lambda c: tuple(uno.Any("long", x) if type(x) is int else x for x in c)  # noqa: E731
@@ -506,18 +476,7 @@ try:
            "text": text.invoke(("save_ask",), (), ())[0], "pystr": pystr.invoke(("a'b",), (), ())[0]}
     print(json.dumps(out))
     sys.stdout.flush()
-finally:
-    if desktop is not None:
-        try:
-            desktop.terminate()
-        except Exception:
-            pass
-    try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-'''
+''' + _LO_CLOSE
 
 
 @pytest.mark.libreoffice
@@ -543,7 +502,7 @@ def test_libreoffice_runs_our_modules_and_the_live_filter(modules, tmp_path):
     script = tmp_path / "run_live.py"
     script.write_text(LO_RUN, encoding="utf-8")
     run = subprocess.run(["/usr/bin/python3", str(script), str(xlam), str(tmp_path / "profile"),
-                          "dglive" + uuid.uuid4().hex, str(tmp_path / "cases.json")],
+                          "dglive" + uuid.uuid4().hex, "4", str(tmp_path / "cases.json")],
                          capture_output=True, text=True, timeout=300)
     assert run.stdout.strip(), run.stderr[-2000:]
     got = json.loads(run.stdout.strip().splitlines()[-1])

@@ -583,41 +583,28 @@ def on_save(book=None, *, verdict=None, autosave=False, version=None, lang=None,
 
 # -- the live guard (live.py) ----------------------------------------------------------------------
 
-def on_change(book=None, *, address="", version=None, lang=None, host=None):
+@_command
+def on_change(book, host, lang, address=""):
     """Right after staff changed several rows of a sealed list (the add-in's filter let `address` through):
     a read-only check, and one dialog if values now sit in other people's rows, saying what happened and
     what to do (undo while it is still available, else 修復). Nothing is written to the workbook (a write
     would clear Excel's undo list); a check already running for this workbook is not started twice, and a
     separation already explained is not explained again. Returns the dialog's text, or None."""
-    lang = pick_lang(lang)
-    h = None
+    if not live.enabled():
+        return None
     try:
-        if not live.enabled():
-            return None
-        book = _resolve(book)
-        h = host or hostmod.for_book(book)
-        _guard_folder(book)
-        if not _version_ok(version, h, lang):
-            return None
         with live.Once(book) as once:
-            view = workbook.read(book, h)
+            view = workbook.read(book, host)
             if view.manifest is None:
                 return None
             _, report = _checked(view, lang)
             text = live.dialog(report, lang)
             if not once.new(report) or text is None:
                 return None
-            _alert(h, lang, text, mode="critical")
+            _alert(host, lang, text, mode="critical")
             return text
     except Busy:
         return None
     except DonorGuardError as e:
-        if h is None:
-            raise
-        _alert(h, lang, t(lang)["vba"]["live_failed"].format(error=error_text(e, lang)), mode="critical")
-        return None
-    except Exception as e:
-        if h is None or _os.environ.get("DONORGUARD_DEBUG"):
-            raise
-        _alert(h, lang, t(lang)["excel"]["unexpected"].format(kind=type(e).__name__), mode="critical")
+        _alert(host, lang, t(lang)["vba"]["live_failed"].format(error=error_text(e, lang)), mode="critical")
         return None
