@@ -131,10 +131,9 @@ def test_an_unknown_language_variable_names_the_variable(place):
 def test_json_errors_are_json(place):
     tmp, path, key, _ = place
     r = run(tmp, "check", path, "--json", "--key", tmp / "missing.key")
-    assert r.returncode == 2 and r.stderr == ""
-    assert json.loads(r.stdout) == {"status": "error", "error": "KeyFileMissing",
-                                    "message": f"封印鍵のファイル {tmp / 'missing.key'} がありません。"
-                                               "--key の場所を確かめてください。"}
+    said = f"封印鍵のファイル {tmp / 'missing.key'} がありません。--key の場所を確かめてください。"
+    assert r.returncode == 2 and r.stderr == f"donorguard: {said}\n"
+    assert json.loads(r.stdout) == {"status": "error", "error": "KeyFileMissing", "message": said}
 
 
 def test_usage_errors_are_one_sentence(place):

@@ -1,7 +1,7 @@
 """The donorguard command: parses, calls the file operations, prints, exits 0 / 1 / 2.
 
 Every sentence comes from the catalogue in the chosen language (--lang, else DONORGUARD_LANG, else Japanese);
-every error is one sentence on stderr (JSON on stdout with --json); no traceback reaches the user.
+every error is one sentence on stderr (with --json also a JSON object on stdout); no traceback reaches the user.
 """
 import errno
 import json
@@ -86,10 +86,10 @@ def _os_sentence(e: OSError, lang: str, book=None) -> str:
 
 
 def _fail(text: str, code: int, as_json: bool, kind: str):
+    """The sentence on stderr; with --json also one JSON object on stdout, for the tool reading it."""
     if as_json:
         click.echo(json.dumps({"status": "error", "error": kind, "message": text}, ensure_ascii=False))
-    else:
-        click.echo(f"donorguard: {text}", err=True)
+    click.echo(f"donorguard: {text}", err=True)
     sys.exit(code)
 
 
