@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import KeyFileInsecure, KeyFileInvalid, NoKey
+from .fsio import read_regular
 from .places import data_dir
 
 HEADER = "donorguard-key v1"
+MAX_SIZE = 4096             # a key file is 64 bytes; anything far larger is not one (and is not read whole)
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,14 @@ def create(path) -> Key:
 
 
 def read(path) -> Key:
+    """The key in a key file. Refused before reading: a file others can read, anything but a regular file
+    (a pipe would hang the read, a device never ends), a file larger than MAX_SIZE."""
     path = Path(path)
     try:
         st = path.stat()
-        if os.name == "posix" and st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        if os.name == "posix" and stat.S_ISREG(st.st_mode) and st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise KeyFileInsecure(path=str(path))
-        lines = path.read_text(encoding="ascii").split()
+        lines = read_regular(path, MAX_SIZE).decode("ascii").split()
         if len(lines) != 3 or " ".join(lines[:2]) != HEADER:
             raise ValueError
         secret = base64.b64decode(lines[2], validate=True)

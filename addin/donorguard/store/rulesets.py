@@ -9,7 +9,10 @@ from pathlib import Path
 
 from ..core.errors import RulesError
 from ..core.rules import DEFAULT, Rules, parse
+from .fsio import NotRegular, read_regular
 from .places import bundled
+
+MAX_SIZE = 256 << 10        # bytes of a rules file: the shipped ones are about 2 KB
 
 
 def folders() -> list:
@@ -42,7 +45,12 @@ def load(name_or_path: str | os.PathLike | None = None) -> Rules:
     """A rule set by name (NAME.yaml in a rules folder) or by path; the default is furusato-onestop."""
     path = find(name_or_path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_SIZE).decode("utf-8")
+    except NotRegular as e:
+        problem = "not a regular file" if e.why == "not_regular" else f"larger than {MAX_SIZE >> 10} KB"
+        raise RulesError(file=str(path), key="(file)", problem=problem) from None
+    except UnicodeDecodeError:
+        raise RulesError(file=str(path), key="(file)", problem="not UTF-8 text") from None
     except OSError:
         raise RulesError(file=str(path), key="(file)", problem="no such rule set") from None
     return parse(text, str(path))
