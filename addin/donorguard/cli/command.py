@@ -14,6 +14,7 @@ from .. import __version__
 from ..core.errors import DonorGuardError, ExportBlocked
 from ..text import lang as pick_lang, ranges, t
 from ..text.messages import error_text, row_ranges
+from ..text.scrub import scrub
 
 # Commands import what they use (ops, rulesets, report, ...) when they run: those load pandas, and neither
 # --help nor the launcher, which reads the options below before anything heavy is loaded, should wait for it.
@@ -23,6 +24,11 @@ LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default=lambda: o
 KEY = click.option("--key", "key_file", type=click.Path(dir_okay=False), help="Seal key file.")
 RULES = click.option("--rules", "rules_name", default=None,
                      help="Rule set name or YAML path (default furusato-onestop).")
+
+
+def echo(text: str, **kw):
+    """click.echo of a line that may quote a path the user gave: a My Number in it is masked (text/scrub)."""
+    click.echo(scrub(text), **kw)
 
 
 @contextmanager
@@ -68,8 +74,8 @@ def guarded(lang=None):
             raise
         where = str(e.filename or "")
         where = os.path.dirname(where) if where.endswith(".dgtmp") else where     # our temporary file's folder
-        click.echo("donorguard: " + t(lang)["cli"]["os_error"].format(why=e.strerror or type(e).__name__, where=where),
-                   err=True)
+        echo("donorguard: " + t(lang)["cli"]["os_error"].format(why=e.strerror or type(e).__name__, where=where),
+             err=True)
         sys.exit(2)
     except Exception as e:  # the contract: one sentence, never a traceback
         if os.environ.get("DONORGUARD_DEBUG"):
@@ -127,8 +133,10 @@ def seal(book, rules_name, key_file, lang):
         def notice(path, k):
             click.echo(T["new_key"].format(key=k.id[:4], path=path), err=True)
         with step("sealing"):
-            b, m, k = ops.seal_file(book, rules, key_file, notice)
-        click.echo(T["sealed"].format(book=book, rows=len(b.table), rules=m["rules"], key=k.id[:4]))
+            b, m, k, notices = ops.seal_file(book, rules, key_file, notice, lang)
+        echo(T["sealed"].format(book=book, rows=len(b.table), rules=m["rules"], key=k.id[:4]))
+        if len(notices):
+            echo("\n".join(["", t(lang)["report"]["notices"]] + [f"  ・{m}" for m in notices["message"]]))
 
 
 @main.command()
@@ -152,20 +160,21 @@ def check(book, as_json, rules_name, key_file, lang):
 @main.command()
 @click.argument("book", type=click.Path())
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Where to write the repaired copy.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @RULES
 @KEY
 @LANG
-def repair(book, out, rules_name, key_file, lang):
+def repair(book, out, force, rules_name, key_file, lang):
     """Put moved values back in their sealed rows, into a copy (--out)."""
     with guarded(lang):
         from ..store import rulesets
         from ..text import report
         from . import ops
         with step("repairing"):
-            before, after, reentry = ops.repair_file(book, out, rulesets.load(rules_name), key_file, lang)
+            before, after, reentry = ops.repair_file(book, out, rulesets.load(rules_name), key_file, lang, force)
         T = t(lang)["cli"]
         moved = len(before.plan.moves) + len(before.plan.set_text)
-        click.echo(T["repaired"].format(n=moved, out=out))
+        echo(T["repaired"].format(n=moved, out=out))
         if not reentry.empty:
             click.echo(T["reentry_head"])
             for r in reentry.itertuples(index=False):
@@ -219,8 +228,8 @@ def export(book, to, fmt_, encoding, rules_name, key_file, lang):
             click.echo(t(lang)["cli"]["nothing_written"])
             sys.exit(1)
         T = t(lang)["cli"]
-        click.echo(T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=folder))
-        click.echo(T["receipt"].format(path=folder / "receipt.json"))
+        echo(T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=folder))
+        echo(T["receipt"].format(path=folder / "receipt.json"))
 
 
 @main.group("audit")

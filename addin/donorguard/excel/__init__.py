@@ -51,13 +51,22 @@ from types import SimpleNamespace
 from .. import __version__
 from ..core import approve as approve_core, repair as repair_core
 from ..core.check import check
-from ..core.errors import AlreadySealed, DonorGuardError, ManifestTampered, NoSuchWorkbook, NotSealed, UnsafeImport
+from ..core.errors import (
+    AlreadySealed,
+    DonorGuardError,
+    ExportRefused,
+    ManifestTampered,
+    NoSuchWorkbook,
+    NotSealed,
+    UnsafeImport,
+)
 from ..core.seal import seal
 from ..store import audit, keys, rulesets as rules_mod
 from ..store.fsio import sha256_file, write_atomic
 from ..store.stamp import stamp
 from ..text import lang as pick_lang, ranges, t
 from ..text.messages import error_text, row_ranges
+from ..text.scrub import scrub
 from ..xlsx import outbound
 from . import host as hostmod, marks, report_sheet, workbook
 from .workbook import REPORT_SHEET, find_sheet
@@ -121,7 +130,7 @@ def _version_ok(version, host, lang) -> bool:
 
 
 def _alert(host, lang, text, buttons="ok", mode="info"):
-    return host.alert(text, title=t(lang)["excel"]["title"], buttons=buttons, mode=mode)
+    return host.alert(scrub(text), title=t(lang)["excel"]["title"], buttons=buttons, mode=mode)
 
 
 def _command(fn):
@@ -208,6 +217,12 @@ def _record(event, view, **fields):
                  workbook_sha256=_disk_sha(view.book), **fields)
 
 
+def _action(event, view, **fields):
+    """Write-ahead around a change to the open workbook (store/audit.action): no intent logged, no change."""
+    return audit.action(event, rules=view.rules, workbook=_os.path.basename(str(view.book.name)), shell="excel",
+                        workbook_sha256=_disk_sha(view.book), **fields)
+
+
 def _active_sheet_name(book):
     try:
         return book.sheets.active.name
@@ -228,14 +243,16 @@ def seal_book(book, host, lang, rules=None):
     created = []
     key = _key(view.rules, create=True, notice=lambda path, k: created.append(path))
     host.status(T["sealing"])
-    seals, m = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp())
-    workbook.write_seal_column(view, {int(r): s for r, s in zip(view.table.rows, seals)})
-    workbook.write_manifest(book, m)
+    seals, m, notices = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp(), lang=lang)
+    with _action("seal", view, key=key, rows=len(view.table), key_id=key.id):
+        workbook.write_seal_column(view, {int(r): s for r, s in zip(view.table.rows, seals)})
+        workbook.write_manifest(book, m)
     view.sheet.activate()
-    _record("seal", view, key=key, rows=len(view.table), key_id=key.id)
     text = T["sealed"].format(rows=len(view.table), rules=m["rules"], key=key.id[:4])
     if created:
         text += "\n\n" + T["new_key"].format(path=created[0])
+    if len(notices):
+        text += "\n\n" + report_sheet.notices_text(notices, lang)
     _alert(host, lang, text)
     return m
 
@@ -290,13 +307,13 @@ def repair_book(book, host, lang, confirmed=False):
     by_col = {}
     for (r, c), v in cells.items():
         by_col.setdefault(c, {})[r] = v
-    for c, values in sorted(by_col.items()):
-        workbook.write_column(view.sheet, c, values)
-    after_view = view.updated(cells)
-    after = check(after_view.table, after_view.manifest, key, book.name, lang)
+    with _action("repair", view, key=key, cells_written=len(edits), findings_before=len(before.findings)) as done:
+        for c, values in sorted(by_col.items()):
+            workbook.write_column(view.sheet, c, values)
+        after_view = view.updated(cells)
+        after = check(after_view.table, after_view.manifest, key, book.name, lang)
+        done.update(findings_after=len(after.findings))
     _publish(after_view, host, after, lang)
-    _record("repair", view, key=key, cells_written=len(edits), findings_before=len(before.findings),
-            findings_after=len(after.findings))
     text = T["repaired"].format(n=len(edits)) + "\n\n" + _explain(after, lang)
     more = report_sheet.reentry_text(reentry, lang)
     _alert(host, lang, text + ("\n\n" + more if more else ""), mode="info" if after.clean else "critical")
@@ -364,12 +381,12 @@ def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=Non
     host.status(T["approving"])
     seals, m = approve_core.approve(view.table, view.manifest, key, report, chosen, str(text), gone, stamp=stamp())
     new = {int(view.table.rows[p]): s for p, s in seals.items()}
-    workbook.write_column(view.sheet, view.seal_col, new)
-    workbook.write_manifest(book, m)
+    with _action("approve", view, key=key, rows_approved=len(seals), rows_removed=len(gone)):
+        workbook.write_column(view.sheet, view.seal_col, new)
+        workbook.write_manifest(book, m)
     after_view = view.updated({(r, view.seal_col): s for r, s in new.items()}, manifest=m)
     after = check(after_view.table, m, key, book.name, lang)
     _publish(after_view, host, after, lang, reason_text="" if from_cell else None)
-    _record("approve", view, key=key, rows_approved=len(seals), rows_removed=len(gone))
     shown = json.loads(m["approvals"])[-1]["reason"]   # masked by the core
     lines = []
     if chosen:
@@ -406,8 +423,14 @@ def export_book(book, host, lang, to=None):
     _publish(view, host, report, lang, create_report=False)
     host.status(T["exporting"])
     src = SimpleNamespace(manifest=view.manifest, rules=view.rules, table=view.table, path=str(book.fullname))
-    final, receipt = outbound.write_all(src, report, key, folder, None, None, _disk_sha(book))
-    _record("export", view, key=key, folder=str(final), files=len(receipt["files"]), rows=receipt["rows"])
+    try:
+        plan = outbound.prepare(src, report)
+    except ExportRefused as e:
+        _record("export_blocked", view, key=key, reason=e.details["reason"])
+        raise
+    with _action("export", view, key=key, to=str(folder), files=len(plan.batches)) as done:
+        final, receipt = outbound.write(plan, key, folder, _disk_sha(book))
+        done.update(folder=str(final), rows=receipt["rows"])
     _alert(host, lang, T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=final))
     return final, receipt
 

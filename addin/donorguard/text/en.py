@@ -13,6 +13,7 @@ TEXT = {
         "missing": "The person sealed in row {row} is gone (the row was deleted).",
         "tampered": "The seal text was edited, or copied from another workbook or another row.",
         "invalid_id": "Row {row}: the ID number{masked} is not valid ({why}).",
+        "formula": "Row {row}: {cols} begins with =, +, -, @ or the like, which a spreadsheet runs as a formula.",
     },
     "why": {
         "blank": "blank",
@@ -20,6 +21,7 @@ TEXT = {
         "length": "wrong length",
         "check_digit": "check digit does not match",
         "leading_zero_lost": "leading zero lost",
+        "formula": "begins with =, +, -, @ or the like (a spreadsheet runs it as a formula)",
     },
     "cause": {
         "column_sorted_alone": "Only the column(s) {cols} were sorted, moving values into other people's rows in {n} "
@@ -39,6 +41,9 @@ TEXT = {
         "tampered": "Seals were edited ({rows}). This list cannot be sent: go back to the file as it was sealed.",
         "other": "{cols} values sit in other people's rows ({rows}). Run repair to put them back as sealed.",
         "swapped": "{cols} values were swapped between two people ({rows}). Run repair to put them back.",
+        "formula": "{cols} hold values beginning with =, +, -, @ or the like ({rows}), which the receiving "
+                   "municipality's spreadsheet would run as formulas. Remove the leading sign, correct the value and "
+                   "approve it with a reason.",
     },
     "words": {
         "and": ", ",
@@ -49,6 +54,45 @@ TEXT = {
         "up": "up",
     },
     "notice": {
+        "encoding": "{cell}: cannot be written in {encoding} ({rows}). {ways}",
+        "ways": "Before exporting, replace the character in the source, or, if the receiving municipality accepts "
+                "UTF-8, export with --encoding utf-8-sig (in the rules: export.encoding: utf-8-sig).",
+    },
+    "unsafe": {
+        "formula": "{cells} would be written beginning with =, +, -, @ or the like, which the receiving "
+                   "municipality's spreadsheet would run as formulas. Correct the values or the rules' export "
+                   "settings (export.date_format and the like).",
+        "formula_cell": "{col} ({rows})",
+        "encoding": "{cells} cannot be written in {encoding}. {ways}",
+        "encoding_cell": "{cell} ({rows})",
+        "unencodable_cell": "{col} \"{char}\" ({code})",
+        "changes_cell": "{col} \"{char}\" ({code}, written as \"{becomes}\" {becomes_code})",
+        "file_name": "the file name \"{name}\" for destination {destination} cannot be used ({problem}); correct "
+                     "the rules' export.file_name.",
+        "more": " and {n} more",
+    },
+    "file_name_why": {
+        "empty": "it is empty",
+        "unsafe": "it holds a path separator, a control character or one of \\ / : * ? \" < > |",
+        "reserved": "Windows reserves that name for a device",
+        "trailing": "it ends with a dot or a space",
+        "too_long": "it is too long",
+        "same_name": "another destination gets the same name",
+    },
+    "os_errors": {
+        "ENOSPC": "the disk is full",
+        "EDQUOT": "the disk quota is used up",
+        "EACCES": "writing there is not permitted",
+        "EPERM": "writing there is not permitted",
+        "EROFS": "it is on a read-only file system",
+        "EISDIR": "it is a folder, not a file",
+        "ENOTDIR": "a part of its path is not a folder",
+    },
+    "actions": {
+        "seal": "seal",
+        "repair": "repair",
+        "approve": "approval",
+        "export": "export",
     },
     "status": {
         "clean": "Clean: all {n} rows are as sealed.",
@@ -69,7 +113,11 @@ TEXT = {
         "AlreadySealed": "{path} is already sealed; use `donorguard approve` for rows that changed.",
         "Busy": "{path} is being changed by another DonorGuard process; try again when it has finished.",
         "DuplicateColumns": "The header row names {columns} twice; a bound column must appear once.",
+        "AuditOutcomeUnwritten": "The {action} was carried out, but its outcome could not be written to the audit "
+                                 "log {log} ({why}); the log holds only the line saying it began.",
+        "AuditUnwritable": "Nothing was done: the audit log {log} cannot be written ({why}).",
         "ExportBlocked": "Nothing was exported: the list is blocked.",
+        "ExportRefused": "Nothing was exported: {why}",
         "ExportVerifyFailed": "Nothing was exported: the written file {file} did not match the seals when read back.",
         "KeyFileInsecure": "Key file {path} can be read by other users; run `chmod 600 {path}`.",
         "KeyFileInvalid": "{path} is not a DonorGuard key file.",
@@ -80,6 +128,7 @@ TEXT = {
         "NotAWorkbook": "{path} is not an Excel .xlsx workbook ({why}).",
         "NotApprovable": "Rows {rows} cannot be approved: {why}.",
         "NotSealed": "{path} has not been sealed yet: run `donorguard seal` on the known-good list first.",
+        "OutputExists": "{path} already exists; give another file, or --force to replace it.",
         "RulesError": "{file}: {key}: {problem}",
         "TooWide": "{path} uses the last column of the sheet, so there is no free column for the seals.",
         "UnfitToSeal": "The list cannot be sealed: {problems}.",
@@ -107,6 +156,7 @@ TEXT = {
         "exporting": "DonorGuard: exporting…",
         "see_report": 'See the sheet "{sheet}" for details (click a row number to go to that row).',
         "more_causes": "{n} more causes",
+        "more_notices": "{n} more notices",
         "colour_note": "Cells with problems are coloured; their own colours come back once the list is clean.",
         "sealed": "Sealed: {rows} rows (rules {rules}, key {key}…).\nFrom now on, moving or changing rows or columns "
                   "is found by Check.",
@@ -173,6 +223,7 @@ TEXT = {
             "missing": "missing",
             "tampered": "tampered",
             "invalid_id": "invalid_id",
+            "formula": "formula",
         },
         "cause_names": {
             "column_sorted_alone": "column_sorted_alone",
@@ -185,6 +236,7 @@ TEXT = {
             "rows_removed": "rows_removed",
             "tampered": "tampered",
             "other": "other",
+            "formula": "formula",
         },
         "and": ", ",
         "unexpected": "DonorGuard stopped on an unexpected error ({kind}); the work may be incomplete. Press Check "

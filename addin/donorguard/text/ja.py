@@ -18,6 +18,7 @@ TEXT = {
         "missing": "封印時の {row} 行目の人が見当たりません（行が削除されました）。",
         "tampered": "封印の文字列が書き換えられているか、別のブック・別の行からコピーされています。",
         "invalid_id": "{row} 行目の個人番号{masked} は正しい番号ではありません（{why}）。",
+        "formula": "{row} 行目の {cols} は = + - @ などの記号で始まっていて、表計算ソフトが数式として扱います。",
     },
     "why": {
         "blank": "空欄",
@@ -25,6 +26,7 @@ TEXT = {
         "length": "桁数が違う",
         "check_digit": "検査用数字が合わない",
         "leading_zero_lost": "先頭の 0 が失われている",
+        "formula": "= + - @ などの記号で始まり、表計算ソフトが数式として扱う",
     },
     "cause": {
         "column_sorted_alone": "{cols} の列だけが並べ替えられ、{n} 行で値が別の人の行に移っています（{rows}）。"
@@ -46,6 +48,9 @@ TEXT = {
                     "封印した時点のファイルから作業をやり直してください。",
         "other": "{cols} の値が別の人の行に移っています（{rows}）。「修復」で封印どおりの行に戻してください。",
         "swapped": "{cols} の値が 2 人の間で入れ替わっています（{rows}）。「修復」で封印どおりに戻してください。",
+        "formula": "{cols} に = + - @ などの記号で始まる値があり（{rows}）、受け取った市町村の表計算ソフトで"
+                   "数式として動くおそれがあります。先頭の記号を取り除き、正しい値にしてから「承認」（理由を記入）"
+                   "してください。",
     },
     "words": {
         "and": "、",
@@ -56,6 +61,45 @@ TEXT = {
         "up": "上",
     },
     "notice": {
+        "encoding": "{cell}: {encoding} では書き出せません（{rows}）。{ways}",
+        "ways": "書き出す前に元の文字を置き換えるか、受け取る市町村が UTF-8 を受け付けるなら "
+                "--encoding utf-8-sig（規則では export.encoding: utf-8-sig）で書き出してください。",
+    },
+    "unsafe": {
+        "formula": "書き出す値のうち {cells} が = + - @ などの記号で始まり、受け取った市町村の表計算ソフトで"
+                   "数式として動くおそれがあります。元の値か規則の書き出し設定（export.date_format など）を"
+                   "直してください。",
+        "formula_cell": "{col}（{rows}）",
+        "encoding": "{cells} は {encoding} では書き出せません。{ways}",
+        "encoding_cell": "{cell}（{rows}）",
+        "unencodable_cell": "{col} の「{char}」（{code}）",
+        "changes_cell": "{col} の「{char}」（{code}、書き出すと「{becomes}」{becomes_code} に変わる）",
+        "file_name": "書き出し先 {destination} のファイル名「{name}」は使えません（{problem}）。"
+                     "規則の export.file_name を直してください。",
+        "more": " ほか {n} 件",
+    },
+    "file_name_why": {
+        "empty": "空です",
+        "unsafe": "区切り記号・制御文字・\\ / : * ? \" < > | のいずれかを含みます",
+        "reserved": "装置名として予約された名前（CON、NUL など）です",
+        "trailing": "末尾が点か空白です",
+        "too_long": "長すぎます",
+        "same_name": "ほかの書き出し先と同じ名前になります",
+    },
+    "os_errors": {
+        "ENOSPC": "ディスクの空きがありません",
+        "EDQUOT": "使える容量の上限に達しています",
+        "EACCES": "書き込みが許可されていません",
+        "EPERM": "書き込みが許可されていません",
+        "EROFS": "読み取り専用の場所です",
+        "EISDIR": "ファイルではなくフォルダーです",
+        "ENOTDIR": "途中にフォルダーではないものがあります",
+    },
+    "actions": {
+        "seal": "封印",
+        "repair": "修復",
+        "approve": "承認",
+        "export": "書き出し",
     },
     "status": {
         "clean": "問題ありません: {n} 行すべてが封印どおりです。",
@@ -76,7 +120,11 @@ TEXT = {
         "AlreadySealed": "{path} はすでに封印されています。変更した行は「承認」してください。",
         "Busy": "{path} は別の DonorGuard の処理中です。終わってからもう一度実行してください。",
         "DuplicateColumns": "見出し行に {columns} が 2 回あります。封印する列は 1 回だけにしてください。",
+        "AuditOutcomeUnwritten": "{action}は完了しましたが、その結果を監査ログ {log} に書けませんでした（{why}）。"
+                                 "ログには開始の行だけが残っています。",
+        "AuditUnwritable": "監査ログ {log} に書き込めないため、何もしていません（{why}）。",
         "ExportBlocked": "書き出しませんでした: この一覧には問題があります。",
+        "ExportRefused": "書き出しませんでした: {why}",
         "ExportVerifyFailed": "書き出しませんでした: 書き出したファイル {file} を読み直したところ、"
                               "封印と一致しませんでした。",
         "KeyFileInsecure": "封印鍵 {path} がほかの利用者から読める状態です（chmod 600 {path} で直せます）。",
@@ -90,6 +138,8 @@ TEXT = {
         "NotAWorkbook": "{path} は Excel の .xlsx ブックとして扱えません（{why}）。",
         "NotApprovable": "行 {rows} は承認できません: {why}。",
         "NotSealed": "{path} はまだ封印されていません。正しい一覧であることを確かめてから封印してください。",
+        "OutputExists": "{path} はすでにあります。別のファイル名を指定するか、上書きしてよければ --force を"
+                        "付けてください。",
         "RulesError": "規則 {file} の {key} に誤りがあります: {problem}",
         "TooWide": "{path} はシートの最後の列まで使われているため、封印を書く列がありません。",
         "UnfitToSeal": "この一覧は封印できません: {problems}。",
@@ -119,6 +169,7 @@ TEXT = {
         "exporting": "DonorGuard: 書き出しています…",
         "see_report": "詳しくは「{sheet}」シートを見てください（行番号をクリックするとその行へ移動します）。",
         "more_causes": "ほか {n} 件の原因",
+        "more_notices": "ほか {n} 件のお知らせ",
         "colour_note": "問題のあるセルに色を付けました。問題がなくなると元の色に戻ります。",
         "sealed": "封印しました: {rows} 行（規則 {rules}、鍵 {key}…）。\n"
                   "これ以降に行や列を動かしたり書き換えたりすると、「検査」で見つかります。",
@@ -189,6 +240,7 @@ TEXT = {
             "missing": "削除",
             "tampered": "封印の改ざん",
             "invalid_id": "不正な番号",
+            "formula": "数式になる値",
         },
         "cause_names": {
             "column_sorted_alone": "列だけの並べ替え",
@@ -201,6 +253,7 @@ TEXT = {
             "rows_removed": "行の削除",
             "tampered": "封印の改ざん",
             "other": "値の移動",
+            "formula": "数式になる値",
         },
         "and": "、",
         "unexpected": "DonorGuard は予期しないエラー（{kind}）で止まりました。作業が途中で止まった可能性があります。"

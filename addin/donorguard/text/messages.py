@@ -1,6 +1,8 @@
-"""The core's sentences from the catalogue: findings, causes, the status line, why a list cannot be sealed
-or rows approved, and named errors. IDs arrive here already masked."""
+"""The core's sentences from the catalogue: findings, causes, notices, the status line, why a list cannot be
+sealed, rows approved or a list exported, and named errors. IDs arrive here already masked; names (which
+may hold a number typed into them) and whole error sentences pass through scrub."""
 from . import lang as pick, ranges, t
+from .scrub import scrub
 
 
 def row_ranges(rows, limit: int = 8, lang: str = "ja") -> str:
@@ -29,7 +31,8 @@ class Messages:
         mine, nowhere, who = self.f["separated"].format, self.f["separated_nowhere"].format, self.f["name"].format
         join = self.join
         return [nowhere(row=r, cols=join(c), masked=f" ({m})" if m else "") if b is None else
-                mine(row=r, cols=join(c), masked=f" ({m})" if m else "", belongs=b, name=who(name=n) if n else "")
+                mine(row=r, cols=join(c), masked=f" ({m})" if m else "", belongs=b,
+                     name=who(name=scrub(n)) if n else "")
                 for r, c, b, n, m in zip(rows, cols, belongs, names, masked)]
 
     def edited_many(self, rows, cols, masked) -> list:
@@ -58,6 +61,17 @@ class Messages:
         return self.f["invalid_id"].format(row=row, why=self.t["why"].get(why, why),
                                            masked=f" ({masked})" if masked else "")
 
+    def formula(self, row, cols):
+        return self.f["formula"].format(row=row, cols=self.join(cols))
+
+    def uncarried(self, col, ch, becomes, encoding, rows):
+        """A notice: a character of column `col` that `encoding` cannot write (becomes None) or writes as
+        another character, in these rows, with the two ways out."""
+        n = self.t["notice"]
+        return n["encoding"].format(cell=char_text(col, ch, becomes, self.lang), encoding=encoding,
+                                    rows=self.t["words"]["row"].format(rows=row_ranges(rows, lang=self.lang)),
+                                    ways=n["ways"])
+
     def cause(self, cause, rows, cols, shift=None, sealed=False):
         w = self.t["words"]
         where = w["sealed_row" if sealed else "row"].format(rows=row_ranges(rows, lang=self.lang))
@@ -80,18 +94,55 @@ def problems_text(items, lang: str) -> str:
     return ("、" if lang == "ja" else "; ").join(out)
 
 
+def char_text(col, ch, becomes, lang: str) -> str:
+    """A column and a character as itself and as U+XXXX, and what an encoding makes of it (None: nothing)."""
+    T = t(pick(lang))["unsafe"]
+    code = f"U+{ord(ch):04X}" if len(ch) == 1 else ch
+    if becomes is None:
+        return T["unencodable_cell"].format(col=col, char=ch, code=code)
+    return T["changes_cell"].format(col=col, char=ch, code=code, becomes=becomes,
+                                    becomes_code=" ".join(f"U+{ord(b):04X}" for b in becomes))
+
+
+def unsafe_text(reason: str, items: list, lang: str, encoding: str | None = None, limit: int = 5) -> str:
+    """Why an export was refused before anything was written (see core/safety.refusal for the items)."""
+    lang = pick(lang)
+    T = t(lang)
+    U, join = T["unsafe"], T["words"]["and"].join
+
+    def rows(r):
+        return T["words"]["row"].format(rows=row_ranges(r, limit=4, lang=lang))
+    if reason == "formula":
+        cells = [U["formula_cell"].format(col=col, rows=rows(r)) for col, r in items]
+    elif reason == "encoding":
+        cells = [U["encoding_cell"].format(cell=char_text(col, ch, becomes, lang), rows=rows(r))
+                 for col, ch, becomes, r in items]
+    else:
+        dest, name, problem = items[0]
+        return U["file_name"].format(destination=dest, name=name, problem=T["file_name_why"][problem])
+    more = U["more"].format(n=len(cells) - limit) if len(cells) > limit else ""
+    return U[reason].format(cells=join(cells[:limit]) + more, encoding=encoding, ways=T["notice"]["ways"])
+
+
 def error_text(e, lang: str) -> str:
-    """A named error in the chosen language; its details never hold an ID (errors.py's contract)."""
+    """A named error in the chosen language; its details never hold an ID (errors.py's contract), and the
+    sentence is scrubbed once more (a file name or a cell quoted in it may hold a My Number)."""
     T = t(pick(lang))
     pattern = T["errors"].get(type(e).__name__)
     if not pattern or getattr(e, "custom", False):
-        return str(e)
+        return scrub(str(e))
     details = dict(e.details)
-    if details.get("items"):
+    if details.get("reason") in T["unsafe"]:
+        details["why"] = unsafe_text(details["reason"], details["items"], lang, details.get("encoding"))
+    elif details.get("items"):
         details["problems"] = details["why"] = problems_text(details["items"], lang)
     elif details.get("reason") in T["refusals"]:
         details["why"] = T["refusals"][details["reason"]]
+    elif details.get("errno") in T["os_errors"]:
+        details["why"] = T["os_errors"][details["errno"]]
+    if details.get("action") in T["actions"]:
+        details["action"] = T["actions"][details["action"]]
     try:
-        return pattern.format(**details)
+        return scrub(pattern.format(**details))
     except (KeyError, IndexError, ValueError):
-        return str(e)
+        return scrub(str(e))

