@@ -3,6 +3,7 @@ import os
 import re
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -44,3 +45,42 @@ def ids_in(df: pd.DataFrame) -> set:
 
 def leaked(text: str, ids: set) -> set:
     return set(ID_RE.findall(text)) & ids
+
+
+@contextmanager
+def small_fs(folder: Path, size: str = "256k"):
+    """A tmpfs of `size` mounted at `folder` (a real file system that fills up: ENOSPC comes from the
+    kernel), unmounted afterwards. Mounting needs root; elsewhere the test is skipped, saying so."""
+    import pytest
+    folder.mkdir(parents=True, exist_ok=True)
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0777", "tmpfs", str(folder)],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({p.stderr.strip() or 'not root'})")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def fill(folder: Path) -> Path:
+    """Fill the file system holding `folder` until it refuses another byte; returns the filler file."""
+    filler = folder / "filler.bin"
+    with open(filler, "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * 4096)
+        except OSError:
+            pass
+        try:
+            while True:
+                f.write(b"\0")
+        except OSError:
+            pass
+    return filler
+
+
+def read_only(folder: Path) -> None:
+    """Make the tmpfs at `folder` (small_fs) read-only: as root, file modes do not stop a write; a read-only
+    mount does."""
+    subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True, capture_output=True)

@@ -27,6 +27,7 @@ POLICY_KEYS = {"on_save", "allow_blank_id"}
 EXPORT_KEYS = {"by", "file_name", "columns", "date_format", "format", "encoding"}
 FILE_FIELDS = ("destination", "rules", "date")
 MAX_FILE_NAME = 120         # characters of an export file's name before its extension
+MAX_TEMPLATE = 200          # characters of export.file_name itself
 MAX_NAME = 64               # characters of a rule set's name (it goes into file names)
 MAX_NODES = 20_000          # YAML nodes once aliases are expanded: a rules file has a few hundred
 MAX_HEADER_SEARCH = 1000
@@ -149,8 +150,8 @@ def _check_file_name(src, export: dict, name: str, node) -> None:
     """export.file_name: known fields only, each as it is (no format, index or conversion), {destination}
     when the list is split, and a plain file name once filled in."""
     pattern = export["file_name"]
-    if not isinstance(pattern, str) or len(pattern) > MAX_FILE_NAME:
-        _fail(src, "export.file_name", f"must be text of at most {MAX_FILE_NAME} characters", node, "file_name")
+    if not isinstance(pattern, str) or len(pattern) > MAX_TEMPLATE:
+        _fail(src, "export.file_name", f"must be text of at most {MAX_TEMPLATE} characters", node, "file_name")
     try:
         parts = list(string.Formatter().parse(pattern))
     except ValueError:
@@ -211,7 +212,8 @@ def from_dict(data, src: str) -> Rules:
     if dest is not None and kind_of[dest] in kinds.ID_KINDS:
         _fail(src, "destination", f"{dest!r} holds ID numbers, which must never name a destination", data,
               "destination")
-    rows = data.get("header_search_rows") or 20
+    rows = data.get("header_search_rows")
+    rows = 20 if rows is None else rows
     if not isinstance(rows, int) or isinstance(rows, bool) or not 1 <= rows <= MAX_HEADER_SEARCH:
         _fail(src, "header_search_rows", f"must be a whole number from 1 to {MAX_HEADER_SEARCH}", data,
               "header_search_rows")

@@ -106,14 +106,14 @@ def carried_values(raw: pd.DataFrame, canon: pd.DataFrame, rules) -> dict:
 
 
 def notices(raw: pd.DataFrame, canon: pd.DataFrame, rules, rows, msg) -> list:
-    """(notice, Excel rows, columns, message): one per column and character the rules' export encoding
-    cannot carry unchanged."""
-    enc = rules.export["encoding"]
-    out = []
+    """(notice, Excel rows, columns, message): one per column holding characters the rules' export encoding
+    cannot carry unchanged, its message naming each character with its rows."""
+    enc, rows = rules.export["encoding"], np.asarray(rows)
+    by_col = {}
     for col, ch, becomes, pos in uncarried(carried_values(raw, canon, rules), enc):
-        at = np.asarray(rows)[pos].tolist()
-        out.append(("encoding", at, [col], msg.uncarried(col, ch, becomes, enc, at)))
-    return out
+        by_col.setdefault(col, []).append((ch, becomes, rows[pos].tolist()))
+    return [("encoding", sorted({r for _, _, at in chars for r in at}), [col], msg.uncarried(col, chars, enc))
+            for col, chars in by_col.items()]
 
 
 def unfit(canon: pd.DataFrame, rows, rules, positions) -> list:

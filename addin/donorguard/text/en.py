@@ -54,7 +54,7 @@ TEXT = {
         "up": "up",
     },
     "notice": {
-        "encoding": "{cell}: cannot be written in {encoding} ({rows}). {ways}",
+        "encoding": "{col}: {chars} cannot be written unchanged in {encoding}. {ways}",
         "ways": "Before exporting, replace the character in the source, or, if the receiving municipality accepts "
                 "UTF-8, export with --encoding utf-8-sig (in the rules: export.encoding: utf-8-sig).",
     },
@@ -63,10 +63,10 @@ TEXT = {
                    "municipality's spreadsheet would run as formulas. Correct the values or the rules' export "
                    "settings (export.date_format and the like).",
         "formula_cell": "{col} ({rows})",
-        "encoding": "{cells} cannot be written in {encoding}. {ways}",
-        "encoding_cell": "{cell} ({rows})",
-        "unencodable_cell": "{col} \"{char}\" ({code})",
-        "changes_cell": "{col} \"{char}\" ({code}, written as \"{becomes}\" {becomes_code})",
+        "encoding": "{cells} cannot be written unchanged in {encoding}. {ways}",
+        "encoding_cell": "{col}: {chars}",
+        "unencodable": "\"{char}\" ({code}, {rows})",
+        "changes": "\"{char}\" ({code}, {rows}; read back as \"{becomes}\" {becomes_code})",
         "file_name": "the file name \"{name}\" for destination {destination} cannot be used ({problem}); correct "
                      "the rules' export.file_name.",
         "more": " and {n} more",

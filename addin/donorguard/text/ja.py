@@ -26,7 +26,7 @@ TEXT = {
         "length": "桁数が違う",
         "check_digit": "検査用数字が合わない",
         "leading_zero_lost": "先頭の 0 が失われている",
-        "formula": "= + - @ などの記号で始まり、表計算ソフトが数式として扱う",
+        "formula": "「= + - @」などの記号で始まり、表計算ソフトが数式として扱う",
     },
     "cause": {
         "column_sorted_alone": "{cols} の列だけが並べ替えられ、{n} 行で値が別の人の行に移っています（{rows}）。"
@@ -61,7 +61,7 @@ TEXT = {
         "up": "上",
     },
     "notice": {
-        "encoding": "{cell}: {encoding} では書き出せません（{rows}）。{ways}",
+        "encoding": "{col} の{chars} は {encoding} ではそのまま書き出せません。{ways}",
         "ways": "書き出す前に元の文字を置き換えるか、受け取る市町村が UTF-8 を受け付けるなら "
                 "--encoding utf-8-sig（規則では export.encoding: utf-8-sig）で書き出してください。",
     },
@@ -70,10 +70,10 @@ TEXT = {
                    "数式として動くおそれがあります。元の値か規則の書き出し設定（export.date_format など）を"
                    "直してください。",
         "formula_cell": "{col}（{rows}）",
-        "encoding": "{cells} は {encoding} では書き出せません。{ways}",
-        "encoding_cell": "{cell}（{rows}）",
-        "unencodable_cell": "{col} の「{char}」（{code}）",
-        "changes_cell": "{col} の「{char}」（{code}、書き出すと「{becomes}」{becomes_code} に変わる）",
+        "encoding": "{cells} は {encoding} ではそのまま書き出せません。{ways}",
+        "encoding_cell": "{col} の{chars}",
+        "unencodable": "「{char}」（{code}、{rows}）",
+        "changes": "「{char}」（{code}、{rows}。書き出すと「{becomes}」{becomes_code}）",
         "file_name": "書き出し先 {destination} のファイル名「{name}」は使えません（{problem}）。"
                      "規則の export.file_name を直してください。",
         "more": " ほか {n} 件",

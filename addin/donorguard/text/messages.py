@@ -64,13 +64,11 @@ class Messages:
     def formula(self, row, cols):
         return self.f["formula"].format(row=row, cols=self.join(cols))
 
-    def uncarried(self, col, ch, becomes, encoding, rows):
-        """A notice: a character of column `col` that `encoding` cannot write (becomes None) or writes as
-        another character, in these rows, with the two ways out."""
-        n = self.t["notice"]
-        return n["encoding"].format(cell=char_text(col, ch, becomes, self.lang), encoding=encoding,
-                                    rows=self.t["words"]["row"].format(rows=row_ranges(rows, lang=self.lang)),
-                                    ways=n["ways"])
+    def uncarried(self, col, chars, encoding):
+        """A notice: the characters of column `col` ((character, what `encoding` makes of it or None if it
+        cannot write it, Excel rows), ...), with the two ways out."""
+        return self.t["notice"]["encoding"].format(col=col, chars=chars_text(chars, self.lang), encoding=encoding,
+                                                   ways=self.t["notice"]["ways"])
 
     def cause(self, cause, rows, cols, shift=None, sealed=False):
         w = self.t["words"]
@@ -94,14 +92,23 @@ def problems_text(items, lang: str) -> str:
     return ("、" if lang == "ja" else "; ").join(out)
 
 
-def char_text(col, ch, becomes, lang: str) -> str:
-    """A column and a character as itself and as U+XXXX, and what an encoding makes of it (None: nothing)."""
-    T = t(pick(lang))["unsafe"]
-    code = f"U+{ord(ch):04X}" if len(ch) == 1 else ch
-    if becomes is None:
-        return T["unencodable_cell"].format(col=col, char=ch, code=code)
-    return T["changes_cell"].format(col=col, char=ch, code=code, becomes=becomes,
-                                    becomes_code=" ".join(f"U+{ord(b):04X}" for b in becomes))
+def _code(text: str) -> str:
+    return " ".join(f"U+{ord(ch):04X}" for ch in text)
+
+
+def chars_text(chars, lang: str, limit: int = 8) -> str:
+    """Characters as themselves and as U+XXXX, what an encoding makes of each (None: it cannot write it) and
+    their rows: ((character, becomes, Excel rows), ...), the first `limit` of them."""
+    T = t(pick(lang))
+    U = T["unsafe"]
+
+    def one(ch, becomes, rows):
+        where = T["words"]["row"].format(rows=row_ranges(rows, limit=4, lang=lang))
+        if becomes is None:
+            return U["unencodable"].format(char=ch, code=_code(ch), rows=where)
+        return U["changes"].format(char=ch, code=_code(ch), becomes=becomes, becomes_code=_code(becomes), rows=where)
+    shown = T["words"]["and"].join(one(*c) for c in chars[:limit])
+    return shown + (U["more"].format(n=len(chars) - limit) if len(chars) > limit else "")
 
 
 def unsafe_text(reason: str, items: list, lang: str, encoding: str | None = None, limit: int = 5) -> str:
@@ -115,8 +122,11 @@ def unsafe_text(reason: str, items: list, lang: str, encoding: str | None = None
     if reason == "formula":
         cells = [U["formula_cell"].format(col=col, rows=rows(r)) for col, r in items]
     elif reason == "encoding":
-        cells = [U["encoding_cell"].format(cell=char_text(col, ch, becomes, lang), rows=rows(r))
-                 for col, ch, becomes, r in items]
+        by_col = {}
+        for col, ch, becomes, r in items:
+            by_col.setdefault(col, []).append((ch, becomes, r))
+        cells = [U["encoding_cell"].format(col=col, chars=chars_text(chars, lang, limit))
+                 for col, chars in by_col.items()]
     else:
         dest, name, problem = items[0]
         return U["file_name"].format(destination=dest, name=name, problem=T["file_name_why"][problem])
