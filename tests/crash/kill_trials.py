@@ -138,7 +138,7 @@ def _prepare(workdir: Path, rows: int, key: Path) -> dict:
 def command(op: str, book: Path, folder: Path, key: Path) -> list:
     return {"seal": ["seal", book, "--key", key],
             "approve": ["approve", book, "--rows", "10", "--reason", APPROVE_REASON, "--key", key],
-            "repair": ["repair", book, "--out", folder / "repaired.xlsx", "--key", key],
+            "repair": ["repair", book, "--out", folder / "repaired.xlsx", "--force", "--key", key],
             "export": ["export", book, "--to", folder / "exports", "--key", key]}[op]
 
 
