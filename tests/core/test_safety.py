@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from donorguard.core import export, manifest as mf, safety
 from donorguard.core.check import check
@@ -55,6 +56,21 @@ def test_formula_positions_on_the_canonical_form():
     from donorguard.core.kinds.values import text
     got = safety.formula_positions(arr(text(canon).tolist()))
     assert got.tolist() == list(range(len(FORMULAS))), [values[i] for i in got]
+
+
+CHARS = list("=+-@\t\r ＝＋－＠ｰ＞＜0１a山𠮷\u3000.\uff1c\uff5e")     # triggers, their neighbours in UTF-8
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(CHARS), max_size=4), max_size=30), st.integers(0, 3))
+def test_formula_positions_read_from_the_buffers_match_a_regex(values, cut):
+    """The first-bytes reading (no string per value) against the plain definition, on sliced arrays too."""
+    import re
+    a = arr(["x"] * cut + values).slice(cut)
+    expect = [i for i, v in enumerate(values) if re.match("[=+\\-@\t\r＝＋－＠]", v)]
+    assert safety.formula_positions(a).tolist() == expect
+    signed = [i for i in expect if not re.fullmatch(r"[-+][0-9]+(\.[0-9]+)?", values[i])]
+    assert safety.formula_positions(a, signed=True).tolist() == signed
 
 
 def test_signed_columns_allow_plain_signed_numbers_only():

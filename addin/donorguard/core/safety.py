@@ -25,7 +25,8 @@ from .errors import ExportRefused
 from .kinds.values import arrow
 
 TRIGGERS = "=+-@\t\r＝＋－＠"
-_FORMULA = "^[=+\\-@\\t\\r＝＋－＠]"
+_ASCII = np.frombuffer("=+-@\t\r".encode(), np.uint8)
+_WIDE = np.array([w.encode()[2] for w in "＝＋－＠"], np.uint8)      # U+FF1D, U+FF0B, U+FF0D, U+FF20: EF BC xx
 _SIGNED_NUMBER = "^[-+][0-9]+(\\.[0-9]+)?$"
 TYPED = ("text", "kana")         # kinds exported as staff typed them (trimmed), not in canonical form
 
@@ -36,12 +37,26 @@ def as_typed(raw) -> pa.Array:
 
 
 def formula_positions(values: pa.Array, signed: bool = False) -> np.ndarray:
-    """Positions of the values a spreadsheet would take as a formula. With `signed`, a plain number with a
-    sign (-5000) is a number."""
-    hit = pc.match_substring_regex(values, _FORMULA)
-    if signed:
-        hit = pc.and_(hit, pc.invert(pc.match_substring_regex(values, _SIGNED_NUMBER)))
-    return np.flatnonzero(hit.to_numpy(zero_copy_only=False))
+    """Positions of the values a spreadsheet would take as a formula, from each value's first bytes in the
+    Arrow buffers (no string per value). With `signed`, a plain number with a sign (-5000) is a number."""
+    values = pc.cast(values, pa.large_string()) if not pa.types.is_large_string(values.type) else values
+    if len(values) == 0 or values.buffers()[2] is None:
+        return np.zeros(0, np.int64)
+    offsets = np.frombuffer(values.buffers()[1], np.int64)[values.offset:values.offset + len(values) + 1]
+    data = np.frombuffer(values.buffers()[2], np.uint8)
+    start, size = offsets[:-1], np.diff(offsets)
+    first = np.zeros(len(values), np.uint8)
+    some = size > 0
+    first[some] = data[start[some]]
+    hit = some & np.isin(first, _ASCII)
+    wide = np.flatnonzero((first == 0xEF) & (size >= 3))
+    if len(wide):
+        hit[wide] = (data[start[wide] + 1] == 0xBC) & np.isin(data[start[wide] + 2], _WIDE)
+    at = np.flatnonzero(hit)
+    if signed and len(at):
+        number = pc.match_substring_regex(values.take(pa.array(at, pa.int64())), _SIGNED_NUMBER)
+        at = at[~number.to_numpy(zero_copy_only=False)]
+    return at
 
 
 def formula_cells(values: dict, rules) -> list:
@@ -67,14 +82,16 @@ def _carried(ch: str, encoding: str):
     return True if back == ch else back
 
 
-def _chars(arr: pa.Array) -> set:
-    """The distinct characters of a string array, from its data buffer in one decode."""
+def _chars(arr: pa.Array) -> list:
+    """The distinct characters of a string array: its data buffer decoded once, as UTF-32 code points,
+    counted with numpy (a Python set of a million characters costs several times more)."""
     arr = pc.cast(arr, pa.large_string()) if not pa.types.is_large_string(arr.type) else arr
     if len(arr) == 0 or arr.buffers()[2] is None:
-        return set()
+        return []
     offsets = np.frombuffer(arr.buffers()[1], np.int64)[arr.offset:arr.offset + len(arr) + 1]
-    data = memoryview(arr.buffers()[2])[int(offsets[0]):int(offsets[-1])]
-    return set(bytes(data).decode("utf-8"))
+    data = bytes(memoryview(arr.buffers()[2])[int(offsets[0]):int(offsets[-1])])
+    points = np.frombuffer(data.decode("utf-8").encode("utf-32-le"), np.uint32)
+    return [chr(c) for c in np.flatnonzero(np.bincount(points)).tolist()] if len(points) else []
 
 
 def uncarried(values: dict, encoding: str) -> list:
