@@ -125,3 +125,11 @@ def test_a_read_only_log_refuses_the_action(tmp_path, monkeypatch, key):
                 pytest.fail("the action ran without its intent in the log")
         assert log.read_bytes() == before
         assert e.value.details["errno"] == "EROFS" and "読み取り専用の場所です" in error_text(e.value, "ja")
+
+
+def test_a_refusal_that_cannot_be_logged_says_so(log, key):
+    assert audit.refusal("export_blocked", key=key, findings=3)["event"] == "export_blocked"
+    os.replace(log, log.with_name("old.jsonl"))
+    log.mkdir()
+    with pytest.raises(AuditUnwritable):
+        audit.refusal("export_blocked", key=key, findings=3)

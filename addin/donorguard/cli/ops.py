@@ -103,18 +103,18 @@ def export_file(path, to, rules, key_file=None, fmt=None, encoding=None, lang="j
     with lock(path):
         book, report, key = check_file(path, rules, key_file, lang)
         sha = sha256_file(path)
-        said = dict(rules=book.rules, key=key, workbook=os.path.basename(path), workbook_sha256=sha)
+        logged = dict(rules=book.rules, key=key, workbook=os.path.basename(path), workbook_sha256=sha)
         if not report.clean:
-            audit.record("export_blocked", **said, findings=len(report.findings))
+            audit.refusal("export_blocked", **logged, findings=len(report.findings))
             err = ExportBlocked()
             err.report = report
             raise err
         try:
             plan = outbound.prepare(book, report, fmt, encoding)
         except ExportRefused as e:
-            audit.record("export_blocked", **said, reason=e.details["reason"])
+            audit.refusal("export_blocked", **logged, reason=e.details["reason"])
             raise
-        with audit.action("export", **said, to=str(to), files=len(plan.batches)) as done:
+        with audit.action("export", **logged, to=str(to), files=len(plan.batches)) as done:
             folder, receipt = outbound.write(plan, key, to, sha)
             done.update(folder=str(folder), rows=receipt["rows"])
         return folder, receipt, report

@@ -24,7 +24,6 @@ from ..text.messages import unsafe_text
 from .errors import ExportRefused
 from .kinds.values import arrow
 
-TRIGGERS = "=+-@\t\r＝＋－＠"
 _ASCII = np.frombuffer("=+-@\t\r".encode(), np.uint8)
 _WIDE = np.array([w.encode()[2] for w in "＝＋－＠"], np.uint8)      # U+FF1D, U+FF0B, U+FF0D, U+FF20: EF BC xx
 _SIGNED_NUMBER = "^[-+][0-9]+(\\.[0-9]+)?$"
@@ -36,14 +35,22 @@ def as_typed(raw) -> pa.Array:
     return pc.utf8_trim_whitespace(arrow(raw))
 
 
+def _buffers(arr: pa.Array):
+    """(array as large_string, its offsets, its UTF-8 data as uint8), or None when it holds no text."""
+    arr = pc.cast(arr, pa.large_string()) if not pa.types.is_large_string(arr.type) else arr
+    if len(arr) == 0 or arr.buffers()[2] is None:
+        return None
+    offsets = np.frombuffer(arr.buffers()[1], np.int64)[arr.offset:arr.offset + len(arr) + 1]
+    return arr, offsets, np.frombuffer(arr.buffers()[2], np.uint8)
+
+
 def formula_positions(values: pa.Array, signed: bool = False) -> np.ndarray:
     """Positions of the values a spreadsheet would take as a formula, from each value's first bytes in the
     Arrow buffers (no string per value). With `signed`, a plain number with a sign (-5000) is a number."""
-    values = pc.cast(values, pa.large_string()) if not pa.types.is_large_string(values.type) else values
-    if len(values) == 0 or values.buffers()[2] is None:
+    found = _buffers(values)
+    if found is None:
         return np.zeros(0, np.int64)
-    offsets = np.frombuffer(values.buffers()[1], np.int64)[values.offset:values.offset + len(values) + 1]
-    data = np.frombuffer(values.buffers()[2], np.uint8)
+    values, offsets, data = found
     start, size = offsets[:-1], np.diff(offsets)
     first = np.zeros(len(values), np.uint8)
     some = size > 0
@@ -85,12 +92,12 @@ def _carried(ch: str, encoding: str):
 def _chars(arr: pa.Array) -> list:
     """The distinct characters of a string array: its data buffer decoded once, as UTF-32 code points,
     counted with numpy (a Python set of a million characters costs several times more)."""
-    arr = pc.cast(arr, pa.large_string()) if not pa.types.is_large_string(arr.type) else arr
-    if len(arr) == 0 or arr.buffers()[2] is None:
+    found = _buffers(arr)
+    if found is None:
         return []
-    offsets = np.frombuffer(arr.buffers()[1], np.int64)[arr.offset:arr.offset + len(arr) + 1]
-    data = bytes(memoryview(arr.buffers()[2])[int(offsets[0]):int(offsets[-1])])
-    points = np.frombuffer(data.decode("utf-8").encode("utf-32-le"), np.uint32)
+    _, offsets, data = found
+    text = data[int(offsets[0]):int(offsets[-1])].tobytes().decode("utf-8")
+    points = np.frombuffer(text.encode("utf-32-le"), np.uint32)
     return [chr(c) for c in np.flatnonzero(np.bincount(points)).tolist()] if len(points) else []
 
 

@@ -212,8 +212,8 @@ def _disk_sha(book) -> str:
     return ""
 
 
-def _record(event, view, **fields):
-    audit.record(event, rules=view.rules, workbook=_os.path.basename(str(view.book.name)), shell="excel",
+def _refused(event, view, **fields):
+    audit.refusal(event, rules=view.rules, workbook=_os.path.basename(str(view.book.name)), shell="excel",
                  workbook_sha256=_disk_sha(view.book), **fields)
 
 
@@ -408,7 +408,7 @@ def export_book(book, host, lang, to=None):
     host.status(T["checking"])
     key, report = _checked(view, lang)
     if not report.clean:
-        _record("export_blocked", view, key=key, findings=len(report.findings))
+        _refused("export_blocked", view, key=key, findings=len(report.findings))
         _publish(view, host, report, lang)
         _alert(host, lang, T["export_blocked"] + "\n\n" + _explain(report, lang), mode="critical")
         return None
@@ -426,7 +426,7 @@ def export_book(book, host, lang, to=None):
     try:
         plan = outbound.prepare(src, report)
     except ExportRefused as e:
-        _record("export_blocked", view, key=key, reason=e.details["reason"])
+        _refused("export_blocked", view, key=key, reason=e.details["reason"])
         raise
     with _action("export", view, key=key, to=str(folder), files=len(plan.batches)) as done:
         final, receipt = outbound.write(plan, key, folder, _disk_sha(book))

@@ -187,6 +187,14 @@ def _append(log: Path, line: bytes, then) -> None:
             raise
 
 
+def refusal(event: str, rules=None, key=None, **fields) -> dict:
+    """Record a refusal (nothing was changed, e.g. a blocked export); AuditUnwritable if it cannot be."""
+    try:
+        return record(event, rules=rules, key=key, **fields)
+    except OSError as e:
+        raise AuditUnwritable(**_why(e, rules)) from None
+
+
 @contextmanager
 def action(event: str, rules=None, key=None, **fields):
     """Write-ahead for an action that changes a file: the intent line (with `fields`), then the body, then
