@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from . import settings
 from .fsio import lock, write_atomic
 from .places import log_dir
 from .stamp import now, user
@@ -28,7 +29,8 @@ _MACED = re.compile(rb'^(\{.*), "mac": "([0-9a-f]{64})"\}$')
 
 
 def default_path(rules=None) -> Path:
-    p = os.environ.get("DONORGUARD_AUDIT_LOG") or (rules.audit_log if rules else None)
+    """DONORGUARD_AUDIT_LOG, else the rule set's audit_log, else the settings' audit_log, else the user's log folder."""
+    p = os.environ.get("DONORGUARD_AUDIT_LOG") or (rules.audit_log if rules else None) or settings.current().audit_log
     return Path(p) if p else log_dir() / "audit.jsonl"
 
 

@@ -84,6 +84,8 @@ def error_text(e, lang: str) -> str:
     """A named error in the chosen language; its details never hold an ID (errors.py's contract)."""
     T = t(pick(lang))
     pattern = T["errors"].get(type(e).__name__)
+    if isinstance(pattern, dict):             # one sentence per problem (SettingsError)
+        pattern = pattern.get(e.details.get("problem"))
     if not pattern or getattr(e, "custom", False):
         return str(e)
     details = dict(e.details)
