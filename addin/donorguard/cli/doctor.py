@@ -205,7 +205,8 @@ def _requires() -> list:
 
 def _applescript(T) -> Line:
     import xlwings
-    path = Path.home() / "Library/Application Scripts/com.microsoft.Excel" / f"xlwings-{xlwings.__version__}.applescript"
+    folder = Path.home() / "Library/Application Scripts/com.microsoft.Excel"
+    path = folder / f"xlwings-{xlwings.__version__}.applescript"
     if path.is_file():
         return Line("ok", T["applescript"].format(path=path))
     return Line("fail", T["applescript_missing"].format(path=path), T["fix_applescript"])

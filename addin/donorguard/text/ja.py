@@ -2,7 +2,8 @@
 
 Sections: finding (one per finding), why, cause (one per diagnosed cause), words, status, problems (why a list
 cannot be sealed), refusals (why rows cannot be approved), errors (by exception class), report (the terminal
-report), excel (dialogs, status bar, the report sheet), demo. en.py has exactly the same keys.
+report), excel (dialogs, status bar, the report sheet), doctor (donorguard doctor's lines),
+demo. en.py has exactly the same keys.
 """
 
 TEXT = {
@@ -270,7 +271,8 @@ TEXT = {
         "addin_missing": "アドインが {folder} にありません",
         "addin_other": "{path} はこの版のアドインではありません",
         "fix_addin": "donorguard install-addin を実行してください。",
-        "addin_nowhere": "このシステムには Excel の起動フォルダーがありません（アドインは Windows と macOS の Excel 用です）",
+        "addin_nowhere": "このシステムには Excel の起動フォルダーがありません"
+                         "（アドインは Windows と macOS の Excel 用です）",
         "fix_addin_nowhere": "アドインを入れたフォルダーを --dir で指定してください。",
         "shipped_missing": "この DonorGuard にはアドイン {path} が入っていません",
         "interpreter": "アドインが起動する Python（{conf} を {codepage} で読んだとき）: {path}",
