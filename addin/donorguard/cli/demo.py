@@ -3,33 +3,17 @@
 It works in a folder of its own with a key of its own, the shipped rule set and its own audit log, so neither
 the office's settings nor the user's key or log are touched; the folder is removed at the end unless --keep.
 """
-import os
 import shutil
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..core.errors import ExportBlocked
 from ..core.rules import DEFAULT
-from ..store import keys, rulesets as rules_mod
+from ..store import audit, keys, rulesets as rules_mod
 from ..store.places import bundled
 from ..text import report, t
 from ..tools import synth
 from . import ops as files
-
-
-@contextmanager
-def _own_audit_log(path: Path):
-    """The demo's actions are logged in its folder, whatever DONORGUARD_AUDIT_LOG says (restored after)."""
-    before = os.environ.get("DONORGUARD_AUDIT_LOG")
-    os.environ["DONORGUARD_AUDIT_LOG"] = str(path)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("DONORGUARD_AUDIT_LOG", None)
-        else:
-            os.environ["DONORGUARD_AUDIT_LOG"] = before
 
 
 def run(lang: str, keep, echo) -> int:
@@ -38,7 +22,7 @@ def run(lang: str, keep, echo) -> int:
     try:
         work.mkdir(parents=True, exist_ok=True)
         echo(f"{say['folder']}: {work}\n")
-        with _own_audit_log(work / "audit.jsonl"):
+        with audit.logging_to(work / "audit.jsonl"):
             ok = _story(work, lang, say, echo)
     finally:
         if not keep:

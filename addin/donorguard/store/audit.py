@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,21 @@ def default_path(rules=None) -> Path:
     """DONORGUARD_AUDIT_LOG, else the rule set's audit_log, else the settings' audit_log, else the user's log folder."""
     p = os.environ.get("DONORGUARD_AUDIT_LOG") or (rules.audit_log if rules else None) or settings.current().audit_log
     return Path(p) if p else log_dir() / "audit.jsonl"
+
+
+@contextmanager
+def logging_to(path):
+    """In this process, the log is `path` (as DONORGUARD_AUDIT_LOG), then whatever it was: for work whose lines
+    must not reach the user's log, such as the demo's."""
+    saved = os.environ.get("DONORGUARD_AUDIT_LOG")
+    os.environ["DONORGUARD_AUDIT_LOG"] = str(path)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("DONORGUARD_AUDIT_LOG", None)
+        else:
+            os.environ["DONORGUARD_AUDIT_LOG"] = saved
 
 
 def head_path(log) -> Path:

@@ -80,7 +80,7 @@ def find(explicit=None, rules_key_file=None, create_default=False, notice=None) 
     if path.exists():
         return read(path)
     if not create_default:
-        raise NoKey(where="--key, DONORGUARD_KEY_FILE, the rules' key_file, the settings' key_file and " + str(path))
+        raise NoKey(where=f"--key, DONORGUARD_KEY_FILE, key_file, {path}")      # names and paths: any language
     key = create(path)
     if notice:
         notice(path, key)
