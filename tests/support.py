@@ -1,8 +1,10 @@
 """Shared helpers for the tests: real workbooks from donorguard.tools.synth, the CLI as a subprocess."""
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,12 +14,26 @@ from donorguard.store import keys
 from donorguard.tools import synth
 
 ID_RE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+_SESSION_FOLDERS: list = []
+
+
+def session_folder(prefix: str) -> Path:
+    """A temporary folder that lives until the test session ends (e.g. a corpus built at collection)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    _SESSION_FOLDERS.append(path)
+    return path
+
+
+def remove_session_folders() -> None:
+    while _SESSION_FOLDERS:
+        shutil.rmtree(_SESSION_FOLDERS.pop(), ignore_errors=True)
 
 
 def env(tmp: Path, **extra) -> dict:
     e = dict(os.environ)
     e.pop("DONORGUARD_KEY_FILE", None)
-    e.update(DONORGUARD_AUDIT_LOG=str(tmp / "audit.jsonl"), DONORGUARD_LANG="ja", **extra)
+    e.update(DONORGUARD_AUDIT_LOG=str(tmp / "audit.jsonl"), DONORGUARD_LANG="ja")
+    e.update(extra)
     return e
 
 

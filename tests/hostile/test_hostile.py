@@ -16,7 +16,6 @@
 """
 from __future__ import annotations
 
-import atexit
 import contextlib
 import hashlib
 import json
@@ -43,11 +42,10 @@ from donorguard.store import audit, keys, rulesets as rules_mod
 from donorguard.tools import synth
 from donorguard.xlsx import sheetxml
 from hostile import harness, make_corpus as mc
-from support import fill, read_only, small_fs
+from support import fill, read_only, session_folder, small_fs
 
 # -- the corpus, built once when this module is collected (parametrization needs the names) --------
-_CORPUS_ROOT = Path(tempfile.mkdtemp(prefix="donorguard-hostile-"))
-atexit.register(shutil.rmtree, _CORPUS_ROOT, True)   # also when collected but not run
+_CORPUS_ROOT = session_folder("donorguard-hostile-")   # removed when the session ends, also when not run
 CASES = {c.name: c for c in mc.build(_CORPUS_ROOT / "corpus")}
 KEY = _CORPUS_ROOT / "corpus" / "keys" / "main.key"
 RUN = harness.executor()             # forked from a preloaded server (default) or the console script

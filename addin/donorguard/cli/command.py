@@ -12,14 +12,20 @@ import click
 
 from .. import __version__
 from ..core.errors import DonorGuardError, ExportBlocked
-from ..text import lang as pick_lang, ranges, t
+from ..text import ranges, t
 from ..text.messages import error_text, row_ranges
 from ..text.scrub import scrub
 
 # Commands import what they use (ops, rulesets, report, ...) when they run: those load pandas, and neither
 # --help nor the launcher, which reads the options below before anything heavy is loaded, should wait for it.
 
-LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default=lambda: os.environ.get("DONORGUARD_LANG", "ja"),
+def _language(value=None) -> str:
+    """--lang, else DONORGUARD_LANG, else the settings' language, else ja (store/settings.py)."""
+    from ..store.settings import language
+    return language(value)
+
+
+LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default=_language,
                     show_default="ja", help="Language of messages.")
 KEY = click.option("--key", "key_file", type=click.Path(dir_okay=False), help="Seal key file.")
 RULES = click.option("--rules", "rules_name", default=None,
@@ -57,7 +63,7 @@ def step(text: str):
 @contextmanager
 def guarded(lang=None):
     """Named errors become one sentence in the chosen language and their exit code."""
-    lang = pick_lang(lang)
+    lang = _language(lang)
     try:
         yield
     except DonorGuardError as e:
@@ -271,6 +277,17 @@ def install_addin(folder):
     with guarded():
         dest, conf = install.install(folder)
         click.echo(t(None)["cli"]["installed"].format(dest=dest, conf=conf, python=sys.executable))
+
+
+@main.command()
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default=None,
+              help="Folder the add-in was installed in (default: Excel's startup folder, XLSTART).")
+@LANG
+def doctor(folder, lang):
+    """Check this PC's install for IT: each line ok, warn or fail with its fix; exit 0 when all are ok."""
+    from . import doctor as doctor_mod
+    with guarded(lang):
+        sys.exit(doctor_mod.run(lang, folder, click.echo))
 
 
 @main.command()

@@ -21,6 +21,11 @@ class RulesError(DonorGuardError):
     message = "{file}: {key}: {problem}"
 
 
+class SettingsError(DonorGuardError):
+    """`problem`: syntax, unknown, not_text, choice, missing, unreadable (the catalogue has a sentence each)."""
+    message = "{file}: line {line}: {key}: {problem}"
+
+
 class NotAWorkbook(DonorGuardError):
     message = "{path} is not an Excel .xlsx workbook ({why})."
 

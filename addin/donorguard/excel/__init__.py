@@ -61,10 +61,10 @@ from ..core.errors import (
     UnsafeImport,
 )
 from ..core.seal import seal
-from ..store import audit, keys, rulesets as rules_mod
+from ..store import audit, keys, rulesets as rules_mod, settings
 from ..store.fsio import sha256_file, write_atomic
 from ..store.stamp import stamp
-from ..text import lang as pick_lang, ranges, t
+from ..text import ranges, t
 from ..text.messages import error_text, row_ranges
 from ..text.scrub import scrub
 from ..xlsx import outbound
@@ -138,7 +138,7 @@ def _command(fn):
     add-in, show every error as one sentence in a dialog (never a traceback), reset the status bar."""
     @functools.wraps(fn)
     def run(book=None, *, version=None, lang=None, host=None, **kw):
-        h, lang = None, pick_lang(lang)
+        h, lang = None, settings.language(lang)
         try:
             book = _resolve(book)
             h = host or hostmod.for_book(book)
@@ -446,7 +446,7 @@ def status_book(book, host, lang):
     if m is None:
         lines.append(T["status_unsealed"])
     else:
-        policy = view.rules.policies.get("on_save", "confirm")
+        policy = settings.on_save(view.rules)
         lines.append(T["status_sealed"].format(
             rows=m.get("rows", "?"), at=m.get("sealed_at", "?"), by=m.get("sealed_by", "?"),
             rules=m.get("rules", "?"), key=str(m.get("key_id", ""))[:4], approvals=_count(m.get("approvals")),
@@ -486,12 +486,12 @@ def _write_verdict(path, verdict: str):
 
 def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
     """Before a sealed workbook is saved: a quick read-only check (nothing is written to the workbook:
-    a write would clear Excel's undo list). The policy of the manifest's rules decides:
+    a write would clear Excel's undo list). The settings' on_save, else the policy of the manifest's rules decides:
     confirm (default) explain and ask, the answer decides; block refuse the save with the reasons;
     warn explain and save. Writes "ok", "cancel" or, when the engine cannot return the button
     pressed, "ask" (the VBA then asks) to `verdict`, and returns it. Work is never lost to a failure:
     anything that stops the check saves, with a dialog saying it was not checked."""
-    lang = pick_lang(lang)
+    lang = settings.language(lang)
     T = t(lang)["excel"]
     result, h = "ok", None
     try:
@@ -506,7 +506,7 @@ def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
         policy = "confirm"
         try:
             _, report = _checked(view, lang)
-            policy = view.rules.policies.get("on_save", "confirm")
+            policy = settings.on_save(view.rules)
             if report.clean:
                 return result
             text = T["save_problems"] + "\n" + report_sheet.summary(report, lang)

@@ -31,6 +31,7 @@ from pathlib import Path
 from .. import __version__
 from ..core.errors import AuditOutcomeUnwritten, AuditUnwritable
 from ..text.scrub import scrub
+from . import settings
 from .fsio import lock, write_atomic
 from .places import log_dir
 from .stamp import now, user
@@ -40,8 +41,24 @@ _MACED = re.compile(rb'^(\{.*), "mac": "([0-9a-f]{64})"\}$')
 
 
 def default_path(rules=None) -> Path:
-    p = os.environ.get("DONORGUARD_AUDIT_LOG") or (rules.audit_log if rules else None)
+    """DONORGUARD_AUDIT_LOG, else the rule set's audit_log, else the settings' audit_log, else the user's log folder."""
+    p = os.environ.get("DONORGUARD_AUDIT_LOG") or (rules.audit_log if rules else None) or settings.current().audit_log
     return Path(p) if p else log_dir() / "audit.jsonl"
+
+
+@contextmanager
+def logging_to(path):
+    """In this process, the log is `path` (as DONORGUARD_AUDIT_LOG), then whatever it was: for work whose lines
+    must not reach the user's log, such as the demo's."""
+    saved = os.environ.get("DONORGUARD_AUDIT_LOG")
+    os.environ["DONORGUARD_AUDIT_LOG"] = str(path)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("DONORGUARD_AUDIT_LOG", None)
+        else:
+            os.environ["DONORGUARD_AUDIT_LOG"] = saved
 
 
 def head_path(log) -> Path:

@@ -2,7 +2,8 @@
 
 Sections: finding (one per finding), why, cause (one per diagnosed cause), words, status, problems (why a list
 cannot be sealed), refusals (why rows cannot be approved), errors (by exception class), report (the terminal
-report), excel (dialogs, status bar, the report sheet), demo. en.py has exactly the same keys.
+report), excel (dialogs, status bar, the report sheet), doctor (donorguard doctor's lines),
+demo. en.py has exactly the same keys.
 """
 
 TEXT = {
@@ -141,6 +142,14 @@ TEXT = {
         "OutputExists": "{path} はすでにあります。別のファイル名を指定するか、上書きしてよければ --force を"
                         "付けてください。",
         "RulesError": "規則 {file} の {key} に誤りがあります: {problem}",
+        "SettingsError": {
+            "syntax": "設定ファイル {file} の {line} 行目の書き方に誤りがあります。",
+            "unknown": "設定ファイル {file} の {line} 行目: {key} という項目はありません（使える項目: {allowed}）。",
+            "not_text": "設定ファイル {file} の {line} 行目: {key} の値は \"…\" で囲んだ文字で書いてください。",
+            "choice": "設定ファイル {file} の {line} 行目: {key} は {choices} のどれかにしてください。",
+            "missing": "設定ファイル {file} がありません（環境変数 DONORGUARD_SETTINGS が指しています）。",
+            "unreadable": "設定ファイル {file} を読めませんでした。",
+        },
         "TooWide": "{path} はシートの最後の列まで使われているため、封印を書く列がありません。",
         "UnfitToSeal": "この一覧は封印できません: {problems}。",
         "UnsafeImport": "安全のため中止しました: {module} がブックのフォルダー（{folder}）から読み込まれています。"
@@ -279,6 +288,62 @@ TEXT = {
         "give_rows": "give --rows or --removed",
         "bad_rows": "{part!r} is not a row or a range like 12-15",
     },
+    "doctor": {
+        "title": "DonorGuard {version} の診断",
+        "ok": "正常",
+        "warn": "注意",
+        "fail": "不備",
+        "python": "Python {version}（{bits} ビット）: {path}",
+        "packages": "必要なパッケージ: {list}",
+        "packages_bad": "必要なパッケージが足りないか、版が合いません: {list}",
+        "package_missing": "{name}（ありません）",
+        "package_version": "{name} {have}（{want} が必要）",
+        "not_installed": "DonorGuard がパッケージとして入っていません（{path} から動いています）",
+        "fix_reinstall": "README の IT 担当者向けの手順で DonorGuard を入れ直してください。",
+        "settings": "設定ファイル: {path}",
+        "settings_none": "設定ファイルがありません（既定の設定で動きます）",
+        "fix_settings_none": "チームで使うときは {path} に設定ファイルを置くか、環境変数 DONORGUARD_SETTINGS で"
+                             "共有フォルダーの設定ファイルを指してください。",
+        "fix_settings": "設定ファイルを直してください（直すまで規則・封印鍵・監査ログは確かめていません）。",
+        "rules": "規則: {names}（既定: {default}）",
+        "rules_folder_missing": "設定の rules_folder {path} がありません",
+        "fix_rules": "規則ファイルを直すか、設定の rules_folder と default_rules を見直してください。",
+        "key": "封印鍵 {id}…: {path}",
+        "key_private": "（本人だけが読めます）",
+        "key_windows": "（Windows ではアクセス権を確かめていません）",
+        "key_none": "封印鍵はまだありません。最初の封印で {path} に作られます",
+        "fix_key_none": "チームで使うときは、donorguard key new で作った鍵を共有フォルダーに置き、"
+                        "設定の key_file で指してください。",
+        "key_sample": "封印鍵 {path} は見本の鍵です（公開されています）",
+        "fix_key_sample": "本物の一覧には使わないでください。donorguard key new で鍵を作ってください。",
+        "fix_key": "鍵ファイルを確かめてください（チームの鍵は設定の key_file で指します）。",
+        "audit": "監査ログ: {path}（書き込めます）",
+        "audit_bad": "監査ログ {path} に書き込めません",
+        "fix_audit": "フォルダーの書き込み権を確かめるか、設定の audit_log を見直してください。",
+        "addin": "アドイン: {path}（この版のもの）",
+        "addin_missing": "アドインが {folder} にありません",
+        "addin_other": "{path} はこの版のアドインではありません",
+        "fix_addin": "donorguard install-addin を実行してください。",
+        "addin_nowhere": "このシステムには Excel の起動フォルダーがありません"
+                         "（アドインは Windows と macOS の Excel 用です）",
+        "fix_addin_nowhere": "アドインを入れたフォルダーを --dir で指定してください。",
+        "shipped_missing": "この DonorGuard にはアドイン {path} が入っていません",
+        "interpreter": "アドインが起動する Python（{conf} を {codepage} で読んだとき）: {path}",
+        "interpreter_other": "アドインは {conf} を {codepage} で読み、Python を {seen} と読みます。"
+                             "この Python は {python} です",
+        "interpreter_none": "アドインの設定ファイル {conf} がないか、Python のパスが書かれていません",
+        "fix_interpreter": "donorguard install-addin をもう一度実行してください。それでも直らないときは、"
+                           "パスに日本語などを含まないフォルダーに Python を入れてください。",
+        "xlwings": "xlwings: アドインの VBA {vba}、Python 側 {python}",
+        "xlwings_other": "xlwings の版が合いません: アドインの VBA {vba}、Python 側 {python}",
+        "fix_xlwings": "pip install xlwings=={vba} を実行してください。",
+        "xlwings_unknown": "アドインを確かめられないため、アドインの xlwings の版もわかりません",
+        "applescript": "RunPython の AppleScript: {path}",
+        "applescript_missing": "RunPython の AppleScript {path} がありません",
+        "fix_applescript": "xlwings runpython install を実行してください。",
+        "all_ok": "すべて正常です。",
+        "not_ok": "正常でない項目が {n} 個あります。",
+    },
     "demo": {
         "folder": "作業フォルダ",
         "seal": "1. 正しい一覧を封印",
@@ -292,5 +357,6 @@ TEXT = {
         "sealed_line": "{rows} rows sealed, key {key}…",
         "moved_back": "{n} cells moved back",
         "export_line": "{rows} rows, {files} files",
+        "removed": "作業フォルダを削除しました（残すには --keep フォルダ を付けて実行してください）。",
     },
 }

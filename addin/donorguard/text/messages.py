@@ -139,6 +139,8 @@ def error_text(e, lang: str) -> str:
     sentence is scrubbed once more (a file name or a cell quoted in it may hold a My Number)."""
     T = t(pick(lang))
     pattern = T["errors"].get(type(e).__name__)
+    if isinstance(pattern, dict):             # one sentence per problem (SettingsError)
+        pattern = pattern.get(e.details.get("problem"))
     if not pattern or getattr(e, "custom", False):
         return scrub(str(e))
     details = dict(e.details)
