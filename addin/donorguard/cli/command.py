@@ -17,11 +17,13 @@ from .. import __version__
 from ..core.errors import DonorGuardError, ExportBlocked, OpenInExcel
 from ..text import LANGS, ranges, t
 from ..text.messages import error_text, row_ranges
+from ..text.scrub import scrub
 
 # Commands import what they use (ops, rulesets, report, ...) when they run: those load pandas, and neither
 # --help nor the launcher, which reads the options below before anything heavy is loaded, should wait for it.
 
-LANG = click.option("--lang", type=click.Choice(LANGS), default=None, show_default="DONORGUARD_LANG, else ja",
+LANG = click.option("--lang", type=click.Choice(LANGS), default=None,
+                    show_default="DONORGUARD_LANG, else the settings' language, else ja",
                     help="Language of every message: ja (Japanese) or en (English).")
 KEY = click.option("--key", "key_file", type=click.Path(dir_okay=False), show_default="DONORGUARD_KEY_FILE, "
                    "the rules' key_file, else your own key", help="Seal key file.")
@@ -36,17 +38,23 @@ class RulesOption(click.Option):
         return super().get_help_record(ctx)
 
 
-RULES = click.option("--rules", "rules_name", cls=RulesOption, default=None, show_default="furusato-onestop")
+RULES = click.option("--rules", "rules_name", cls=RulesOption, default=None,
+                     show_default="the settings' default_rules, else furusato-onestop")
 
 
 def language(lang=None) -> str:
-    """--lang, else DONORGUARD_LANG (an unknown value is an error naming the variable), else Japanese."""
-    if lang:
-        return lang
+    """--lang, else DONORGUARD_LANG (an unknown value is an error naming the variable), else the settings'
+    language, else Japanese (store/settings.py)."""
     env = os.environ.get("DONORGUARD_LANG")
-    if env and env not in LANGS:
+    if not lang and env and env not in LANGS:
         raise DonorGuardError(t("ja")["cli"]["bad_lang_env"].format(value=env))
-    return env or "ja"
+    from ..store.settings import language as chosen
+    return chosen(lang)
+
+
+def echo(text: str, **kw):
+    """click.echo of a line that may quote a path the user gave: a My Number in it is masked (text/scrub)."""
+    click.echo(scrub(text), **kw)
 
 
 @contextmanager
@@ -88,14 +96,14 @@ def _os_sentence(e: OSError, lang: str, book=None) -> str:
 def _fail(text: str, code: int, as_json: bool, kind: str):
     """The sentence on stderr; with --json also one JSON object on stdout, for the tool reading it."""
     if as_json:
-        click.echo(json.dumps({"status": "error", "error": kind, "message": text}, ensure_ascii=False))
-    click.echo(f"donorguard: {text}", err=True)
+        echo(json.dumps({"status": "error", "error": kind, "message": text}, ensure_ascii=False))
+    echo(f"donorguard: {text}", err=True)
     sys.exit(code)
 
 
 @contextmanager
 def guarded(lang=None, as_json=False, book=None):
-    """Named errors become one sentence in the chosen language and their exit code."""
+    """Named errors become one sentence in the chosen language and their exit code (scrubbed by echo)."""
     try:
         lang = language(lang)
     except DonorGuardError as e:
@@ -120,13 +128,13 @@ def guarded(lang=None, as_json=False, book=None):
 
 def waiting(path, lang):
     """Said at once when another DonorGuard holds the workbook and this one waits for it."""
-    return lambda: click.echo("donorguard: " + t(lang)["cli"]["waiting"].format(path=path), err=True)
+    return lambda: echo("donorguard: " + t(lang)["cli"]["waiting"].format(path=path), err=True)
 
 
 def read_as_saved(path, lang):
     from . import ops
     if ops.opened_in_excel(path):
-        click.echo("donorguard: " + t(lang)["cli"]["read_as_saved"].format(path=path), err=True)
+        echo("donorguard: " + t(lang)["cli"]["read_as_saved"].format(path=path), err=True)
 
 
 def parse_rows(text: str, lang: str) -> list:
@@ -189,8 +197,10 @@ def seal(book, rules_name, key_file, lang):
         def notice(path, k):
             click.echo(T["new_key"].format(key=k.id[:4], path=path), err=True)
         with step("sealing", lang):
-            b, m, k = ops.seal_file(book, rules, key_file, notice, waiting(book, lang))
-        click.echo(T["sealed"].format(book=book, rows=len(b.table), rules=m["rules"], key=k.id[:4]))
+            b, m, k, notices = ops.seal_file(book, rules, key_file, notice, lang, waiting(book, lang))
+        echo(T["sealed"].format(book=book, rows=len(b.table), rules=m["rules"], key=k.id[:4]))
+        if len(notices):
+            echo("\n".join(["", t(lang)["report"]["notices"]] + [f"  ・{m}" for m in notices["message"]]))
 
 
 @main.command()
@@ -216,26 +226,27 @@ def check(book, as_json, rules_name, key_file, lang):
 @click.argument("book", type=click.Path())
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
               help="Where to write the repaired copy (never BOOK itself).")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @RULES
 @KEY
 @LANG
-def repair(book, out, rules_name, key_file, lang):
+def repair(book, out, force, rules_name, key_file, lang):
     """Put moved values back in their sealed rows, into a copy (--out)."""
     with guarded(lang, book=book) as lang:
         from ..store import rulesets
         from ..text import report
         from . import ops
         with step("repairing", lang):
-            before, after, reentry = ops.repair_file(book, out, rulesets.load(rules_name), key_file, lang,
+            before, after, reentry = ops.repair_file(book, out, rulesets.load(rules_name), key_file, lang, force,
                                                      waiting(out, lang))
         T = t(lang)["cli"]
         if after is None and before.clean:
-            click.echo(T["repair_nothing"].format(book=book))
+            echo(T["repair_nothing"].format(book=book))
             sys.exit(0)
         if after is None:
-            click.echo(T["repair_none_possible"])
+            echo(T["repair_none_possible"])
         else:
-            click.echo(T["repaired"].format(n=len(before.plan.moves) + len(before.plan.set_text), out=out))
+            echo(T["repaired"].format(n=len(before.plan.moves) + len(before.plan.set_text), out=out))
         if not reentry.empty:
             click.echo(T["reentry_head"])
             for r in reentry.itertuples(index=False):
@@ -295,8 +306,8 @@ def export(book, to, fmt_, encoding, rules_name, key_file, lang):
             click.echo(t(lang)["cli"]["nothing_written"])
             sys.exit(1)
         T = t(lang)["cli"]
-        click.echo(T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=folder))
-        click.echo(T["receipt"].format(path=folder / "receipt.json"))
+        echo(T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=folder))
+        echo(T["receipt"].format(path=folder / "receipt.json"))
 
 
 @main.group("audit")
@@ -343,9 +354,20 @@ def install_addin(folder, live_guard, lang):
         from . import install
         dest, conf, script = install.install(folder, lang, live_guard)
         T = t(lang)["cli"]
-        click.echo(T["installed"].format(dest=dest, conf=conf, python=sys.executable))
+        echo(T["installed"].format(dest=dest, conf=conf, python=sys.executable))
         if script is not None:
-            click.echo(T["applescript"].format(path=script))
+            echo(T["applescript"].format(path=script))
+
+
+@main.command()
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default=None,
+              show_default="Excel's startup folder (XLSTART)", help="Folder the add-in was installed in.")
+@LANG
+def doctor(folder, lang):
+    """Check this PC's install for IT: each line ok, warn or fail with its fix; exit 0 when all are ok."""
+    with guarded(lang) as lang:
+        from . import doctor as doctor_mod
+        sys.exit(doctor_mod.run(lang, folder, click.echo))
 
 
 @main.command()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..core.errors import AddinFileMissing, AddinPathUnreadable, NoStartupFolder
 from ..store.places import bundled
-from ..text import lang as pick_lang
+from ..store import settings
 
 ADDIN = bundled("addin", "donorguard.xlam")
 
@@ -33,17 +33,69 @@ def conf_path() -> Path:
     return Path(os.environ.get("USERPROFILE") or Path.home()) / ".donorguard" / "donorguard.conf"
 
 
+def conf_key() -> str:
+    """The setting in donorguard.conf that names the interpreter (xlwings' name for this system)."""
+    return "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
+
+
+def vba_codepage() -> str:
+    """The encoding in which the add-in's VBA reads donorguard.conf. VBA's `Open … For Input` reads text in the
+    ANSI code page: on Windows the PC's own (cp932 on a Japanese one); on macOS taken to be UTF-8 (not verified
+    in Excel); elsewhere, where no Excel runs, cp932: what a Japanese Windows PC would read."""
+    if sys.platform == "win32":
+        import ctypes
+        return f"cp{ctypes.windll.kernel32.GetACP()}"
+    return "utf-8" if sys.platform == "darwin" else "cp932"
+
+
+def _vba_fields(text: str) -> list:
+    """The fields `Input #` reads one after another: leading blanks skipped; a field is a "quoted" string (what
+    follows it up to the delimiter is dropped) or runs to the next comma or line end, trailing blanks trimmed."""
+    fields, i, n = [], 0, len(text)
+    while i < n:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        if i >= n:
+            break
+        if text[i] == '"':
+            end = text.find('"', i + 1)
+            end = n if end < 0 else end
+            fields.append(text[i + 1:end])
+            i = end + 1
+            while i < n and text[i] not in ",\r\n":
+                i += 1
+        else:
+            end = i
+            while end < n and text[end] not in ",\r\n":
+                end += 1
+            fields.append(text[i:end].rstrip(" \t"))
+            i = end
+        if i < n and text[i] == ",":
+            i += 1
+    return fields
+
+
+def conf_as_vba_reads(data: bytes, codepage: str) -> dict:
+    """donorguard.conf as the add-in's VBA (xlwings' GetConfigFromFile) sees it: the bytes decoded in `codepage`,
+    read two fields at a time, names compared without case, the first of a name kept; Windows then expands
+    %VARIABLES% in the value. A UTF-8 path with Japanese in it decodes in cp932 to other characters (a lead
+    byte may swallow the next backslash), which is exactly what the add-in would then try to start."""
+    fields = _vba_fields(data.decode(codepage, errors="replace"))
+    out = {}
+    for name, value in zip(fields[0::2], fields[1::2]):
+        out.setdefault(name.lower(), os.path.expandvars(value) if sys.platform == "win32" else value)
+    return out
+
+
+def interpreter_as_vba_reads(conf: Path | None = None) -> str | None:
+    """The Python the add-in would start, read from donorguard.conf as its VBA reads it; None if not set."""
+    conf = conf or conf_path()
+    return conf_as_vba_reads(conf.read_bytes(), vba_codepage()).get(conf_key().lower())
+
+
 def applescript_folder() -> Path:
     """Where Excel for Mac's AppleScriptTask finds scripts (what `xlwings runpython install` fills)."""
     return Path.home() / "Library" / "Application Scripts" / "com.microsoft.Excel"
-
-
-def ansi_code_page() -> str:
-    """The code page VBA's file functions use: Windows' ANSI code page; UTF-8 elsewhere."""
-    if sys.platform == "win32":
-        import ctypes
-        return "cp%d" % ctypes.windll.kernel32.GetACP()
-    return "utf-8"
 
 
 def short_path(path: str) -> str | None:
@@ -86,9 +138,9 @@ def install(folder=None, lang=None, live_guard: bool = True, code_page=None, sho
         raise NoStartupFolder()
     if not ADDIN.exists():
         raise AddinFileMissing(path=str(ADDIN))
-    code_page = code_page or ansi_code_page()
-    key = "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
-    data = conf_bytes({key: readable(sys.executable, code_page, shorten), "DONORGUARD_LANG": pick_lang(lang),
+    code_page = code_page or vba_codepage()
+    key = conf_key()
+    data = conf_bytes({key: readable(sys.executable, code_page, shorten), "DONORGUARD_LANG": settings.language(lang),
                        "DONORGUARD_LIVE_GUARD": "on" if live_guard else "off"}, code_page)
     target.mkdir(parents=True, exist_ok=True)
     dest = target / ADDIN.name

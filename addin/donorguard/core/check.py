@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from ..text import ranges
 from ..text.messages import Messages
-from . import diagnose, manifest as mf
+from . import diagnose, manifest as mf, safety
 from .fingerprint import TAG_CHARS, Sealer, canonical, parse, quick, serial_numbers
 from .kinds import digits
 from .kinds.values import arrow
@@ -83,7 +83,8 @@ class Checker:
         findings = pd.DataFrame(self.findings, columns=FINDING_COLUMNS)
         findings = findings.sort_values(["row", "kind"], na_position="last", kind="stable").reset_index(drop=True)
         diag = diagnose.diagnose(self) if len(findings) else pd.DataFrame(columns=diagnose.COLUMNS)
-        return Report("clean" if findings.empty else "blocked", len(t), findings, diag, self.plan, self.canon)
+        report = Report("clean" if findings.empty else "blocked", len(t), findings, diag, self.plan, self.canon)
+        return safety.screened(report, t.values, self.rules, t.rows, self.msg)     # formula text, encodings
 
     def _recheck(self):
         """Something is wrong: every seal cell parsed and validated, its row checked again, explained."""
