@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from ..core.errors import AddinFileMissing, AddinPathUnreadable, NoStartupFolder
-from ..store.places import bundled
 from ..store import settings
+from ..store.places import bundled
 
 ADDIN = bundled("addin", "donorguard.xlam")
 

@@ -127,7 +127,8 @@ class UnsafeImport(DonorGuardError):
     message = "Stopped: {module} was loaded from the workbook's folder {folder}."
 
 
-class KeyFileMissing(DonorGuardError):
+class KeyFileMissing(NoKey):
+    """A key file named (--key, the environment, the rules or the settings) that is not there: said as such."""
     message = "The key file {path} does not exist."
 
 

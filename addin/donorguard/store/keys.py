@@ -56,8 +56,6 @@ def read(path) -> Key:
     """The key in a key file. Refused before reading: anything but a regular file (a pipe would hang the
     read, a device never ends), a file larger than MAX_SIZE; after reading: a file others can read."""
     path = Path(path)
-    if not path.exists():
-        raise KeyFileMissing(path=str(path))
     try:
         mode = path.stat().st_mode
         lines = read_regular(path, MAX_SIZE).decode("ascii").split()
@@ -67,7 +65,7 @@ def read(path) -> Key:
         if len(secret) != 32:
             raise ValueError
     except FileNotFoundError:
-        raise NoKey(where=str(path)) from None
+        raise KeyFileMissing(path=str(path)) from None
     except (OSError, ValueError, UnicodeDecodeError):
         raise KeyFileInvalid(path=str(path)) from None
     key = Key(secret, str(path))
