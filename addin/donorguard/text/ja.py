@@ -130,19 +130,18 @@ TEXT = {
         "no workbook part; .xlsb, .ods or another zip": "ブックの部分がありません（.xlsb や .ods などの別の形式です）",
         "two parts have the same name, so programs may read different ones":
             "同じ名前の部分が 2 つあり、プログラムによって読む内容が変わってしまいます",
-        "a part inflates to an implausible size (zip bomb)": "展開するとありえない大きさになる部分があります（zip 爆"
-                                                             "弾）",
-        "part {part} cannot be unpacked (damaged or encrypted)": "部分 {part} を展開できません（壊れているか暗号化さ"
-                                                                 "れています）",
+        "a part inflates to an implausible size (zip bomb)":
+            "展開するとありえない大きさになる部分があります（zip 爆弾）",
+        "part {part} cannot be unpacked (damaged or encrypted)":
+            "部分 {part} を展開できません（壊れているか暗号化されています）",
         "part {part} declares a DTD, which no Excel file has (an XML entity attack)":
             "部分 {part} に Excel のファイルにはない DTD の宣言があります（XML を使った攻撃の形です）",
-        "part {part} has values out to row {rows} and column {cols}, too many cells to read; delete the stray cells f"
-        "ar "
-        "from the list": "部分 {part} には {rows} 行目・{cols} 列目まで値があり、読むにはセルが多すぎます。"
+        "part {part} has values out to row {rows} and column {cols}, too many cells to read; delete the stray cells "
+        "far from the list": "部分 {part} には {rows} 行目・{cols} 列目まで値があり、読むにはセルが多すぎます。"
                          "一覧から離れた不要なセルを削除してください",
         "part {part} has a tag longer than 1 MB": "部分 {part} に 1 MB を超えるタグがあります",
-        "part {part} inflates beyond its declared size (zip bomb)": "部分 {part} が宣言より大きく展開されます（zip 爆"
-                                                                    "弾）",
+        "part {part} inflates beyond its declared size (zip bomb)":
+            "部分 {part} が宣言より大きく展開されます（zip 爆弾）",
         "part {part} is missing": "部分 {part} がありません",
         "part {part} is not safe, well-formed XML": "部分 {part} は安全で正しい XML ではありません",
         "the cells of sheet {sheet} could not be parsed": "シート {sheet} のセルを読み取れませんでした",
@@ -164,14 +163,14 @@ TEXT = {
         "RepairInPlace": "修復は別のファイルに書き出します。--out には {path} 以外のファイルを指定してください。",
         "OpenInExcel": "{path} は Excel で開かれているか、ほかのプログラムが使用中です。Excel で閉じてから実行するか、"
                        "Excel の DonorGuard タブを使ってください。",
-        "NoStartupFolder": "このパソコンでは Excel の起動時フォルダーが分かりません。--dir でフォルダーを指定してくだ"
-                           "さい。",
-        "AddinFileMissing": "アドインのファイル {path} がありません。先に python addin/vba/build.py を実行してくださ"
-                            "い。",
-        "AddinPathUnreadable": "アドインは Python の場所 {path} を読めません（コードページ {code_page} にない文字を含"
-                               "み、"
-                               "短い名前もありません）。C:\\Python311 のような、その文字を含まないフォルダーに Python "
-                               "を入れ直してから、もう一度 install-addin を実行してください。",
+        "NoStartupFolder": "このパソコンでは Excel の起動時フォルダーが分かりません。"
+                           "--dir でフォルダーを指定してください。",
+        "AddinFileMissing": "アドインのファイル {path} がありません。"
+                            "先に python addin/vba/build.py を実行してください。",
+        "AddinPathUnreadable": "アドインは Python の場所 {path} を読めません"
+                               "（コードページ {code_page} にない文字を含み、短い名前もありません）。"
+                               "C:\\Python311 のような、その文字を含まないフォルダーに Python を入れ直してから、"
+                               "もう一度 install-addin を実行してください。",
         "KeyFileInsecure": "封印鍵 {path} がほかの利用者から読める状態です（chmod 600 {path} で直せます）。",
         "KeyFileInvalid": "{path} は DonorGuard の封印鍵ではありません。",
         "ManifestTampered": "{path} の DonorGuard 管理シートが書き換えられているか、"
@@ -345,8 +344,8 @@ TEXT = {
         "no_log": "監査ログ {path} がありません。",
         "give_rows": "--rows か --removed で行を指定してください。",
         "bad_rows": "「{part}」は行番号でも 12-15 のような範囲でもありません。",
-        "read_as_saved": "注意: {path} は Excel で開かれています。保存済みの内容を読みました（保存していない変更は含"
-                         "まれません）。",
+        "read_as_saved": "注意: {path} は Excel で開かれています。"
+                         "保存済みの内容を読みました（保存していない変更は含まれません）。",
         "waiting": "{path} は別の DonorGuard が使用中です。終わるのを待っています…",
         "bad_lang_env": "環境変数 DONORGUARD_LANG の値「{value}」は使えません（ja か en を指定してください）。",
         "steps": {
@@ -374,13 +373,12 @@ TEXT = {
     "audit": {
         "intact": "改ざんはありません: {n} 行",
         "intact_one": "改ざんはありません: 1 行",
-        "unkeyed": "鍵なしの記録です: {n} 行は MAC なしでつながっています（鍵を使う前の記録）。変更されていないことは"
-                   "証明できません。"
-                   "次の封印・修復・承認・書き出しで鍵が付きます。",
+        "unkeyed": "鍵なしの記録です: {n} 行は MAC なしでつながっています（鍵を使う前の記録）。"
+                   "変更されていないことは証明できません。次の封印・修復・承認・書き出しで鍵が付きます。",
         "broken_at": "{line} 行目で壊れています: {why}",
         "broken_after": "{line} 行目の後で壊れています: {why}",
-        "cannot_check": "{line} 行目を確かめられません: {what}は鍵 {key}… によるもので、その鍵が指定されていません（-"
-                        "-key）。",
+        "cannot_check": "{line} 行目を確かめられません: {what}は鍵 {key}… によるもので、"
+                        "その鍵が指定されていません（--key）。",
         "its_mac": "その行の MAC ",
         "head_mac": "{name} の MAC ",
         "not_a_line": "書き換えられています（監査記録の行ではありません）",
@@ -390,15 +388,14 @@ TEXT = {
         "removed_before_one": "この行の前の 1 行が削除されています（この行はもとは {at} 行目）",
         "order_was": "順序が入れ替えられています（この行はもとは {at} 行目）",
         "prev_not_start": "書き換えられています（最初の行の prev が記録の始まりではありません）",
-        "edited_or_prev": "書き換えられているか、{next} 行目の prev が書き換えられています（MAC のない行ではどちらか"
-                          "判別できません）",
+        "edited_or_prev": "書き換えられているか、{next} 行目の prev が書き換えられています"
+                          "（MAC のない行ではどちらか判別できません）",
         "keyed_prev": "書き換えられています（鍵付きの {next} 行目は別の行が前にあったと記録しています）",
         "not_follow": "順序が入れ替えられています（{prev} 行目の次の行ではありません）",
         "head_when_missing": "{next} 行目を書いたとき記録の先頭ファイル（.head）がなかったため、{line} 行目より後の行が"
                              "削除された可能性があります",
-        "head_when_mismatch": "{next} 行目を書いたとき記録の先頭ファイル（.head）が記録と食い違っていたため、{line} "
-                              "行目"
-                              "より後の行が削除された可能性があります",
+        "head_when_mismatch": "{next} 行目を書いたとき記録の先頭ファイル（.head）が記録と食い違っていたため、"
+                              "{line} 行目より後の行が削除された可能性があります",
         "head_gone": "{name} がないため、最後の行が削除されていないことを確かめられません",
         "head_edited": "{name} が書き換えられています（MAC が一致しません）",
         "head_removed": "最後の {k} 行が削除されています（{name} には {lines} 行と記録されています）",
