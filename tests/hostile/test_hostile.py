@@ -981,9 +981,10 @@ def test_a_full_disk_names_the_file_and_leaves_nothing_behind(tmp_path):
         r = RUN(["seal", book, "--key", KEY], env)
         e = RUN(["export", sealed, "--to", fs / "out" / "2026", "--key", KEY, "--lang", "en"], env)
         OUTPUTS.extend([("full disk seal", r.stdout + r.stderr), ("full disk export", e.stdout + e.stderr)])
-        for run, where in ((r, str(book)), (e, str(fs / "out" / "2026"))):
+        for run, said in ((r, f"{book} を扱えませんでした（ディスクの空きがありません）。何も変更していません。"),
+                          (e, f"Could not use {fs / 'out' / '2026'} (the disk is full); nothing was changed.")):
             assert run.rc == 2 and len(run.stderr.splitlines()) == 1, run.describe()
-            assert f"No space left on device: {where};" in run.stderr, run.describe()
+            assert run.stderr == f"donorguard: {said}\n", run.describe()
         assert harness.sha256(book) == before and not (fs / "out").exists()
         assert sorted(p.name for p in fs.iterdir() if not p.name.startswith(".~")) == ["filler.bin", "list.xlsx"]
         filler.unlink()
