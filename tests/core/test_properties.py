@@ -35,7 +35,7 @@ def as_text(df: pd.DataFrame) -> pd.DataFrame:
 def _sealed(n: int, seed: int):
     vals = as_text(synth.make_people(n, seed=seed))
     rows = np.arange(n) + HEADER + 1
-    seals, m = seal(Table(vals, rows, pd.Series([None] * n, dtype=object)), RULES, KEY, "S", HEADER, stamp=STAMP)
+    seals, m, _ = seal(Table(vals, rows, pd.Series([None] * n, dtype=object)), RULES, KEY, "S", HEADER, stamp=STAMP)
     return vals, list(seals), m
 
 

@@ -179,7 +179,7 @@ class Staff(RemoteHost):
         self.asked.append(prompt)
         return self.press.pop(0)
 
-    def ask_text(self, prompt, title="DonorGuard"):
+    def ask_text(self, prompt, title="DonorGuard", default=""):
         if self.typed is None:
             return None
         self.asked.append(prompt)
@@ -424,8 +424,10 @@ def test_export_refused_when_blocked_then_written_when_clean(xw, env):
     assert folder.parent == out and receipt["rows"] == len(df)
     assert str(folder) in alerts(book)[-1][0] and alerts(book)[-1][0].startswith("書き出しました")
     assert not ids_leaked(book, ids(df))
-    log = [json.loads(line)["event"] for line in (env / "audit.jsonl").read_text().splitlines()]
-    assert log == ["seal", "export_blocked", "repair", "export"]
+    log = [json.loads(line) for line in (env / "audit.jsonl").read_text().splitlines()]
+    assert [(x["event"], x.get("phase")) for x in log] == [       # write-ahead: each change's intent, then outcome
+        ("seal", "intent"), ("seal", "done"), ("export_blocked", None), ("repair", "intent"), ("repair", "done"),
+        ("export", "intent"), ("export", "done")]
 
 
 def test_export_needs_a_folder(xw, env):
@@ -475,6 +477,35 @@ def test_seal_in_excel_then_check_and_cross_check_with_files(xw, env):
     book = client.book(xw)                                 # sealing twice is refused
     assert dg.seal_book(book, host=Staff(book, client)) is None
     assert alerts(book)[-1][0].endswith("はすでに封印されています。変更した行は「承認」してください。")
+
+
+def test_seal_in_excel_without_an_audit_trace_changes_nothing(xw, env, monkeypatch):
+    """The write-ahead rule in Excel: the log is a folder, so the intent cannot be written and nothing is."""
+    import donorguard.excel as dg
+    df = synth.make_people(12, seed=4)
+    path = env / "new.xlsx"
+    synth.write_workbook(df, path)
+    (env / "log-folder").mkdir()
+    monkeypatch.setenv("DONORGUARD_AUDIT_LOG", str(env / "log-folder"))
+    client = Client(path, name="new.xlsx")
+    book = client.book(xw)
+    assert dg.seal_book(book, host=Staff(book, client)) is None
+    assert [a[0] for a in alerts(book)] == [f"監査ログ {env / 'log-folder'} に書き込めないため、何もしていません"
+                                            "（ファイルではなくフォルダーです）。"]
+    assert [a["func"] for a in actions(book)] == ["alert"]                  # no cell, no sheet written
+
+
+def test_seal_in_excel_says_what_the_export_encoding_cannot_carry(xw, env):
+    import donorguard.excel as dg
+    df = synth.make_people(12, seed=4)
+    df.loc[2, "氏名"] = "𠮷田\u3000花子"
+    path = env / "new.xlsx"
+    synth.write_workbook(df, path)
+    client = Client(path, name="new.xlsx")
+    book = client.book(xw)
+    assert dg.seal_book(book, host=Staff(book, client)) is not None
+    text = alerts(book)[0][0]
+    assert text.startswith("封印しました: 12 行") and "お知らせ\n・氏名 の「𠮷」（U+20BB7、行 6）" in text
 
 
 def test_ids_stored_as_numbers_check_clean(xw, env):
@@ -829,3 +860,70 @@ def test_every_call_the_vba_makes_exists():
         params = inspect.signature(getattr(dg, name)).parameters
         for kw in re.findall(r"(\w+)=", rest):
             assert kw in params, (name, kw)
+
+
+# -- issue 16: the rule set picker, long selections, AutoSave ---------------------------------------
+
+def test_seal_lets_staff_pick_the_rule_set(xw, env):
+    import donorguard.excel as dg
+    df = synth.make_people(10, seed=9)
+    path = env / "new.xlsx"
+    synth.write_workbook(df, path)
+    for typed, ok in (("9", False), ("", False), ("1", True)):
+        client = Client(path, name="new.xlsx")
+        book = client.book(xw)
+        staff = Staff(book, client, typed=typed)
+        m = dg.seal_book(book, host=staff)
+        assert staff.asked[0].startswith("封印に使う規則を番号で選んでください（空欄のままなら furusato-onestop）")
+        assert "  1. furusato-onestop（既定）\n  2. payroll-report" in staff.asked[0]
+        assert (m is not None) is ok and (m or {}).get("rules") in (None, "furusato-onestop")
+    assert alerts(book)[-1][0].startswith("封印しました: 10 行（規則 furusato-onestop")
+
+
+def test_a_long_selection_comes_in_a_file(xw, env):
+    import donorguard.excel as dg
+    path, _ = sealed(env, n=20)
+    rows = env / "donorguard-rows-20260101-1.txt"
+    rows.write_text(",".join(f"{r}:{r}" for r in range(4, 24)), encoding="ascii")
+    client = Client(path)
+    book = client.book(xw)
+    assert dg.approve_book(book, rows_file=str(rows), reason="x", host=Staff(book, client)) is None
+    assert alerts(book)[-1][0].startswith("選んだ行（4-23）には承認が必要な変更がありません") and not rows.exists()
+    book = client.book(xw)                                # only the add-in's own temporary files are read
+    assert dg.approve_book(book, rows_file=str(path), host=Staff(book, client)) is None
+    assert "ValueError" in alerts(book)[-1][0] and path.exists()
+
+
+def test_autosave_warns_once_and_always_saves(xw, env):
+    import donorguard.excel as dg
+    path, _ = sealed(env, rules=rules_with(env, "block"))
+    client = Client(kosai(env, path))
+    book = client.book(xw)
+    verdict = env / "donorguard-verdict-auto.txt"
+    assert dg.on_save(book, verdict=str(verdict), autosave=True, host=Staff(book, client)) == "ok"
+    (text, _, buttons, _, _), = alerts(book)
+    assert buttons == "ok" and text.endswith("自動保存（AutoSave）が有効なため、このブックの保存時の検査はこの 1 回"
+                                              "だけです。送付の前に「検査」を押してください。")
+
+
+def test_report_sheet_and_dialog_carry_whatever_notices_the_core_gives(xw, env):
+    """Notices (worth knowing, not separations) come through by their own message, whatever their kind."""
+    import dataclasses
+
+    import pandas as pd
+
+    from donorguard.excel import report_sheet, workbook
+    path, _ = sealed(env)
+    client = Client(kosai(env, path))
+    book = client.book(xw)
+    import donorguard.excel as dg
+    report = dg.check_book(book, host=Staff(book, client))
+    noticed = dataclasses.replace(report, notices=pd.DataFrame(
+        [{"notice": "some_future_notice", "rows": [5], "columns": ["寄附日"], "message": "お知らせの文です。"}]))
+    assert "・お知らせの文です。" in report_sheet.summary(noticed, "ja").splitlines()
+    book = client.book(xw)
+    view = workbook.read(book, Staff(book, client))
+    report_sheet.write(view, noticed, "ja")
+    rows = client.apply(book).sheet("検査結果")["values"]
+    assert ["お知らせ"] == [r[0] for r in rows if r and r[0] == "お知らせ"]
+    assert any(r[5] == "お知らせの文です。" and r[2] == "寄附日" for r in rows if len(r) > 5)

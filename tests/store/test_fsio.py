@@ -96,3 +96,42 @@ def test_sha256_of_a_file(tmp_path):
     p = tmp_path / "f"
     p.write_bytes(b"abc")
     assert fsio.sha256_file(p) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_read_regular_refuses_pipes_folders_and_large_files_before_reading(tmp_path):
+    small = tmp_path / "k.key"
+    small.write_bytes(b"x" * 10)
+    assert fsio.read_regular(small, 10) == b"x" * 10
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)                                   # opened without blocking, refused without a read
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for path, why in ((small, "too_large"), (pipe, "not_regular"), (folder, "not_regular"),
+                      ("/dev/zero", "not_regular")):
+        with pytest.raises(fsio.NotRegular) as e:
+            fsio.read_regular(path, 9)
+        assert e.value.why == why and e.value.filename == str(path)
+
+
+def test_create_private_is_owner_only_whatever_the_umask_and_never_replaces(tmp_path):
+    old = os.umask(0)
+    try:
+        with fsio.create_private(tmp_path / "a.csv") as f:
+            f.write(b"1")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.csv").stat().st_mode & 0o777 == 0o600
+    with pytest.raises(FileExistsError):
+        fsio.create_private(tmp_path / "a.csv")
+
+
+def test_a_full_disk_names_the_file_not_the_temporary_one(tmp_path):
+    from support import fill, small_fs
+    with small_fs(tmp_path / "fs", "64k") as fs:
+        target = fs / "list.xlsx"
+        target.write_bytes(b"original")
+        fill(fs)
+        with pytest.raises(OSError) as e:
+            fsio.write_atomic(target, b"y" * 100_000)
+        assert e.value.filename == str(target) and target.read_bytes() == b"original"
+        assert sorted(p.name for p in fs.iterdir()) == ["filler.bin", "list.xlsx"]

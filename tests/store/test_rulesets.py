@@ -3,6 +3,7 @@ import pytest
 
 from donorguard.core.errors import RulesError
 from donorguard.store import rulesets
+from donorguard.store.places import config_dir
 
 GOOD = rulesets.find("furusato-onestop").read_text(encoding="utf-8")
 
@@ -19,9 +20,11 @@ def test_the_shipped_rule_sets_load_and_are_listed():
         assert rulesets.load(name).name == name
 
 
-def test_a_team_rules_folder_comes_first(tmp_path, monkeypatch):
+def test_a_team_rules_folder_comes_first(tmp_path):
     write(tmp_path, GOOD.replace("name: furusato-onestop", "name: ours"), "ours.yaml")
-    monkeypatch.setenv("DONORGUARD_RULES_DIR", str(tmp_path))
+    settings = config_dir() / "settings.toml"                 # the team's folder, named in the settings
+    settings.parent.mkdir(parents=True)
+    settings.write_text(f'rules_folder = "{tmp_path}"\n', encoding="utf-8")
     assert "ours" in rulesets.available() and rulesets.load("ours").name == "ours"
     assert rulesets.load().name == "furusato-onestop"
 

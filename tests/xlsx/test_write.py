@@ -56,7 +56,7 @@ def test_sealed_workbook_reads_back(tmp_path, layout):
         rewrite_sheet(path, lambda x: re.sub(rb'<row r="(\d+)"', rb'<row r="\1" spans="1:11"', x))
     before = grid(path)
     key = new_key(tmp_path)
-    b, _, _ = files.seal_file(path, RULES, key)
+    b, _, _, _ = files.seal_file(path, RULES, key)
     after = grid(path)
     seal_cells = {k: v for k, v in after.items() if k[1] == b.seal_col}
     assert {k: v for k, v in after.items() if k[1] != b.seal_col} == before

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from ..text import ranges
 from ..text.messages import Messages
-from . import diagnose, manifest as mf
+from . import diagnose, manifest as mf, safety
 from .fingerprint import TAG_CHARS, Sealer, canonical, parse, quick, serial_numbers
 from .kinds import digits
 from .kinds.values import arrow
@@ -59,7 +59,7 @@ class Report:
 
 def check(table: Table, manifest: dict, key, path: str = "workbook", lang: str = "ja") -> Report:
     rules = mf.verify(manifest, key, path)
-    return Checker(table, manifest, rules, key, Messages(lang, rules)).run()
+    return Checker(table, manifest, rules, key, Messages(lang, rules, table.headers)).run()
 
 
 class Checker:
@@ -83,7 +83,8 @@ class Checker:
         findings = pd.DataFrame(self.findings, columns=FINDING_COLUMNS)
         findings = findings.sort_values(["row", "kind"], na_position="last", kind="stable").reset_index(drop=True)
         diag = diagnose.diagnose(self) if len(findings) else pd.DataFrame(columns=diagnose.COLUMNS)
-        return Report("clean" if findings.empty else "blocked", len(t), findings, diag, self.plan, self.canon)
+        report = Report("clean" if findings.empty else "blocked", len(t), findings, diag, self.plan, self.canon)
+        return safety.screened(report, t.values, self.rules, t.rows, self.msg)     # formula text, encodings
 
     def _recheck(self):
         """Something is wrong: every seal cell parsed and validated, its row checked again, explained."""
@@ -194,7 +195,7 @@ class Checker:
         edited = ~paired & ~other & ~is_unsealed
         keep = paired | other | edited
         kind = np.full(len(sources), "separated", dtype=object)
-        kind[edited] = "id_changed" if is_id else "owner_changed"
+        kind[edited] = "id_changed" if is_id else "owner_changed" if self.rules.column(c).owner else "value_changed"
         self.plan.moves.extend(zip(dst[paired].tolist(), [c] * int(paired.sum()), sources[paired].tolist()))
 
         n = len(self.t)

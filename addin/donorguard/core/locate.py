@@ -62,7 +62,8 @@ def table(grid: pd.DataFrame, h: int, found: dict, seal_j, first_excel_row: int,
         seals = pd.Series([None] * len(data), dtype=object)
     keep = belongs(values, seals, rules)
     rows = np.arange(len(data))[keep] + first_excel_row + h + 1
-    return Table(values[keep], rows, seals[keep], hidden_rows)
+    headers = {c: grid.iat[h, j].strip() for c, j in found.items() if isinstance(grid.iat[h, j], str)}
+    return Table(values[keep], rows, seals[keep], hidden_rows, headers)
 
 
 def belongs(values: pd.DataFrame, seals: pd.Series, rules: Rules) -> np.ndarray:

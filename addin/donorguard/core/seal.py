@@ -1,11 +1,13 @@
-"""Seal a known-good table: refuse a list unfit to seal, else one seal per row and a manifest."""
+"""Seal a known-good table: refuse a list unfit to seal, else one seal per row, a manifest, and notices
+(characters the rules' export encoding cannot carry: worth fixing before the list is sent, not a refusal)."""
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..text.messages import problems_text
-from . import kinds, manifest as mf
+from ..text.messages import Messages, problems_text
+from . import kinds, manifest as mf, safety
+from .check import NOTICE_COLUMNS
 from .errors import UnfitToSeal
 from .fingerprint import Sealer, canonical
 from .kinds import digits
@@ -16,7 +18,8 @@ from .table import Table
 
 def problems(canon: pd.DataFrame, rows, rules: Rules, positions=None) -> list:
     """Why these rows cannot be sealed, as (column, reason, Excel rows): invalid numbers, one ID on two
-    owners (reason "two_owners"). Never a value. Each distinct value is validated once."""
+    owners (reason "two_owners"), text a spreadsheet would run as a formula ("formula"). Never a value.
+    Each distinct value is validated once."""
     positions = np.arange(len(canon)) if positions is None else np.asarray(positions, dtype=np.int64)
     out = []
     for c in rules.columns:
@@ -44,17 +47,20 @@ def problems(canon: pd.DataFrame, rows, rules: Rules, positions=None) -> list:
     hit = df.index[df["id"].isin(conflict_ids)].to_numpy()
     if len(hit):
         out.append((rules.id, "two_owners", [int(r) for r in rows[hit]]))
-    return out
+    return out + safety.unfit(canon, rows, rules, positions)
 
 
-def seal(table: Table, rules: Rules, key, sheet: str, header_row: int, *, stamp: mf.Stamp):
-    """Seal strings (aligned with the table) and the signed manifest. Raises UnfitToSeal."""
+def seal(table: Table, rules: Rules, key, sheet: str, header_row: int, *, stamp: mf.Stamp, lang: str = "ja"):
+    """Seal strings (aligned with the table), the signed manifest and the notices (a DataFrame of
+    check.NOTICE_COLUMNS). Raises UnfitToSeal."""
     canon = canonical(table.values, rules)
     found = problems(canon, table.rows, rules)
     if found:
         raise UnfitToSeal(problems=problems_text(found, "en"), items=found)
     m = mf.new(rules, key, sheet, header_row, table.rows.tolist(), stamp)
-    return seals_for(m, key, rules, table.rows, canon), m
+    notices = pd.DataFrame(safety.notices(table.values, canon, rules, table.rows, Messages(lang, rules)),
+                           columns=NOTICE_COLUMNS)
+    return seals_for(m, key, rules, table.rows, canon), m, notices
 
 
 def seals_for(m: dict, key, rules: Rules, serials, canon: pd.DataFrame) -> pd.Series:

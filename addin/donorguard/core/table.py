@@ -12,11 +12,13 @@ class Table:
     rows: the Excel row number of each data row, as staff see it.
     seals: the DonorGuard column's text per row (missing where unsealed).
     hidden_rows: called only when a diagnosis needs it; the Excel rows hidden by a filter or by hand.
+    headers: each bound column's header as the sheet writes it (an alias, spaces), for the messages.
     """
     values: pd.DataFrame
     rows: np.ndarray
     seals: pd.Series
     hidden_rows: Callable[[], set] = field(default=lambda: set())
+    headers: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.values = self.values.reset_index(drop=True)

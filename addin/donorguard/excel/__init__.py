@@ -7,7 +7,8 @@ RunPython, exactly:
     ...; dg.check_book(version=...)      dg.repair_book(version=...)
     ...; dg.approve_book(rows='3:5,8:8', version=...)
     ...; dg.export_book(version=...)     dg.status_book(version=...)
-    ...; dg.on_save(book=<workbook name>, verdict=<verdict file>, version=...)
+    ...; dg.on_save(book=<workbook name>, verdict=<verdict file>, autosave=False, version=...)
+    ...; dg.on_change(book=<workbook name>, address='$H$4:$H$43', version=...)     (the live guard, live.py)
 
 Each takes `book` (default: xw.Book.caller(); a Book, or an open workbook's name) and runs just as well
 from plain Python: `dg.check_book(xw.Book("list.xlsx"))`. `host=` replaces the engine adapter
@@ -51,18 +52,29 @@ from types import SimpleNamespace
 from .. import __version__
 from ..core import approve as approve_core, repair as repair_core
 from ..core.check import check
-from ..core.errors import AlreadySealed, DonorGuardError, ManifestTampered, NoSuchWorkbook, NotSealed, UnsafeImport
+from ..core.errors import (
+    AlreadySealed,
+    Busy,
+    DonorGuardError,
+    ExportRefused,
+    ManifestTampered,
+    NoSuchWorkbook,
+    NotSealed,
+    UnsafeImport,
+)
 from ..core.seal import seal
-from ..store import audit, keys, rulesets as rules_mod
+from ..store import audit, keys, rulesets as rules_mod, settings
 from ..store.fsio import sha256_file, write_atomic
 from ..store.stamp import stamp
-from ..text import lang as pick_lang, ranges, t
+from ..text import ranges, t
 from ..text.messages import error_text, row_ranges
+from ..text.scrub import scrub
 from ..xlsx import outbound
-from . import host as hostmod, marks, report_sheet, workbook
+from . import host as hostmod, live, marks, report_sheet, workbook
 from .workbook import REPORT_SHEET, find_sheet
 
-__all__ = ["seal_book", "check_book", "repair_book", "approve_book", "export_book", "status_book", "on_save"]
+__all__ = ["seal_book", "check_book", "repair_book", "approve_book", "export_book", "status_book", "on_save",
+           "on_change"]
 
 _GUARDED_MODULES = ("donorguard", "xlwings", "pandas", "numpy", "pyarrow", "yaml", "fastexcel", "openpyxl",
                     "filelock", "platformdirs", "stdnum", "defusedxml", "click")
@@ -121,7 +133,7 @@ def _version_ok(version, host, lang) -> bool:
 
 
 def _alert(host, lang, text, buttons="ok", mode="info"):
-    return host.alert(text, title=t(lang)["excel"]["title"], buttons=buttons, mode=mode)
+    return host.alert(scrub(text), title=t(lang)["excel"]["title"], buttons=buttons, mode=mode)
 
 
 def _command(fn):
@@ -129,7 +141,7 @@ def _command(fn):
     add-in, show every error as one sentence in a dialog (never a traceback), reset the status bar."""
     @functools.wraps(fn)
     def run(book=None, *, version=None, lang=None, host=None, **kw):
-        h, lang = None, pick_lang(lang)
+        h, lang = None, settings.language(lang)
         try:
             book = _resolve(book)
             h = host or hostmod.for_book(book)
@@ -203,9 +215,15 @@ def _disk_sha(book) -> str:
     return ""
 
 
-def _record(event, view, **fields):
-    audit.record(event, rules=view.rules, workbook=_os.path.basename(str(view.book.name)), shell="excel",
+def _refused(event, view, **fields):
+    audit.refusal(event, rules=view.rules, workbook=_os.path.basename(str(view.book.name)), shell="excel",
                  workbook_sha256=_disk_sha(view.book), **fields)
+
+
+def _action(event, view, **fields):
+    """Write-ahead around a change to the open workbook (store/audit.action): no intent logged, no change."""
+    return audit.action(event, rules=view.rules, workbook=_os.path.basename(str(view.book.name)), shell="excel",
+                        workbook_sha256=_disk_sha(view.book), **fields)
 
 
 def _active_sheet_name(book):
@@ -217,10 +235,47 @@ def _active_sheet_name(book):
 
 # -- the buttons ----------------------------------------------------------------------------------
 
+def _pick_rules(host, lang):
+    """The rule set staff choose for sealing: a numbered list of the available sets, the default first and
+    preselected. The default when there is no choice or the engine has no prompt; "" when cancelled."""
+    T = t(lang)["excel"]
+    names, default = rules_mod.available(), rules_mod.default_name()
+    order = [default] + [n for n in names if n != default]
+    if len(order) < 2:
+        return default
+    choices = "\n".join(T["rules_choice"].format(n=i, name=n, mark=T["rules_default"] if n == default else "")
+                        for i, n in enumerate(order, start=1))
+    answer = host.ask_text(T["rules_prompt"].format(default=order[0], choices=choices), T["title"], default="1")
+    if answer is None:
+        return default
+    if answer == "":
+        return ""
+    answer = answer.strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(order):
+        return order[int(answer) - 1]
+    if answer in names:
+        return answer
+    raise _Refused(T["rules_unknown"].format(answer=answer))
+
+
+class _Refused(Exception):
+    """A button stops with this sentence (already in the chosen language)."""
+
+
 @_command
 def seal_book(book, host, lang, rules=None):
-    """封印: seal the list as it stands (refused when already sealed or unfit). Returns the manifest."""
+    """封印: seal the list as it stands (refused when already sealed or unfit), with the rule set staff pick
+    (or `rules`). Returns the manifest."""
     T = t(lang)["excel"]
+    if rules is None and workbook.read_manifest(book) is None:
+        try:
+            rules = _pick_rules(host, lang)
+        except _Refused as e:
+            _alert(host, lang, str(e), mode="critical")
+            return None
+        if rules == "":
+            _alert(host, lang, T["rules_cancelled"])
+            return None
     host.status(T["reading"])
     view = workbook.read(book, host, rules_mod.load(rules) if rules else None)
     if view.manifest is not None:
@@ -228,14 +283,16 @@ def seal_book(book, host, lang, rules=None):
     created = []
     key = _key(view.rules, create=True, notice=lambda path, k: created.append(path))
     host.status(T["sealing"])
-    seals, m = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp())
-    workbook.write_seal_column(view, {int(r): s for r, s in zip(view.table.rows, seals)})
-    workbook.write_manifest(book, m)
+    seals, m, notices = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp(), lang=lang)
+    with _action("seal", view, key=key, rows=len(view.table), key_id=key.id):
+        workbook.write_seal_column(view, {int(r): s for r, s in zip(view.table.rows, seals)})
+        workbook.write_manifest(book, m)
     view.sheet.activate()
-    _record("seal", view, key=key, rows=len(view.table), key_id=key.id)
     text = T["sealed"].format(rows=len(view.table), rules=m["rules"], key=key.id[:4])
     if created:
         text += "\n\n" + T["new_key"].format(path=created[0])
+    if len(notices):
+        text += "\n\n" + report_sheet.notices_text(notices, lang)
     _alert(host, lang, text)
     return m
 
@@ -290,13 +347,13 @@ def repair_book(book, host, lang, confirmed=False):
     by_col = {}
     for (r, c), v in cells.items():
         by_col.setdefault(c, {})[r] = v
-    for c, values in sorted(by_col.items()):
-        workbook.write_column(view.sheet, c, values)
-    after_view = view.updated(cells)
-    after = check(after_view.table, after_view.manifest, key, book.name, lang)
+    with _action("repair", view, key=key, cells_written=len(edits), findings_before=len(before.findings)) as done:
+        for c, values in sorted(by_col.items()):
+            workbook.write_column(view.sheet, c, values)
+        after_view = view.updated(cells)
+        after = check(after_view.table, after_view.manifest, key, book.name, lang)
+        done.update(findings_after=len(after.findings))
     _publish(after_view, host, after, lang)
-    _record("repair", view, key=key, cells_written=len(edits), findings_before=len(before.findings),
-            findings_after=len(after.findings))
     text = T["repaired"].format(n=len(edits)) + "\n\n" + _explain(after, lang)
     more = report_sheet.reentry_text(reentry, lang)
     _alert(host, lang, text + ("\n\n" + more if more else ""), mode="info" if after.clean else "critical")
@@ -304,13 +361,16 @@ def repair_book(book, host, lang, confirmed=False):
 
 
 @_command
-def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=None):
+def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=None, rows_file=None):
     """承認: re-seal the selected rows that were added or corrected, with a reason. The reason comes
     from `reason`, else a prompt (Windows), else the reason cell of the 検査結果 sheet. Deleted sealed
     rows are approved too when staff say so (or `removed`: sealed row numbers, or "all").
-    `rows` are rows of `sheet` (default: the active sheet), which must be the list's.
+    `rows` are rows of `sheet` (default: the active sheet), which must be the list's; a long selection
+    comes in `rows_file` instead (a temporary file the add-in wrote; read, then removed).
     Returns the new manifest, or None."""
     T = t(lang)["excel"]
+    if rows_file:
+        rows = _take_temp_file(rows_file, "rows")
     selected = ranges.selection(rows)
     host.status(T["reading"])
     view = workbook.read(book, host)
@@ -364,12 +424,12 @@ def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=Non
     host.status(T["approving"])
     seals, m = approve_core.approve(view.table, view.manifest, key, report, chosen, str(text), gone, stamp=stamp())
     new = {int(view.table.rows[p]): s for p, s in seals.items()}
-    workbook.write_column(view.sheet, view.seal_col, new)
-    workbook.write_manifest(book, m)
+    with _action("approve", view, key=key, rows_approved=len(seals), rows_removed=len(gone)):
+        workbook.write_column(view.sheet, view.seal_col, new)
+        workbook.write_manifest(book, m)
     after_view = view.updated({(r, view.seal_col): s for r, s in new.items()}, manifest=m)
     after = check(after_view.table, m, key, book.name, lang)
     _publish(after_view, host, after, lang, reason_text="" if from_cell else None)
-    _record("approve", view, key=key, rows_approved=len(seals), rows_removed=len(gone))
     shown = json.loads(m["approvals"])[-1]["reason"]   # masked by the core
     lines = []
     if chosen:
@@ -391,7 +451,7 @@ def export_book(book, host, lang, to=None):
     host.status(T["checking"])
     key, report = _checked(view, lang)
     if not report.clean:
-        _record("export_blocked", view, key=key, findings=len(report.findings))
+        _refused("export_blocked", view, key=key, findings=len(report.findings))
         _publish(view, host, report, lang)
         _alert(host, lang, T["export_blocked"] + "\n\n" + _explain(report, lang), mode="critical")
         return None
@@ -406,8 +466,14 @@ def export_book(book, host, lang, to=None):
     _publish(view, host, report, lang, create_report=False)
     host.status(T["exporting"])
     src = SimpleNamespace(manifest=view.manifest, rules=view.rules, table=view.table, path=str(book.fullname))
-    final, receipt = outbound.write_all(src, report, key, folder, None, None, _disk_sha(book))
-    _record("export", view, key=key, folder=str(final), files=len(receipt["files"]), rows=receipt["rows"])
+    try:
+        plan = outbound.prepare(src, report)
+    except ExportRefused as e:
+        _refused("export_blocked", view, key=key, reason=e.details["reason"])
+        raise
+    with _action("export", view, key=key, to=str(folder), files=len(plan.batches)) as done:
+        final, receipt = outbound.write(plan, key, folder, _disk_sha(book))
+        done.update(folder=str(final), rows=receipt["rows"])
     _alert(host, lang, T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=final))
     return final, receipt
 
@@ -423,7 +489,7 @@ def status_book(book, host, lang):
     if m is None:
         lines.append(T["status_unsealed"])
     else:
-        policy = view.rules.policies.get("on_save", "confirm")
+        policy = settings.on_save(view.rules)
         lines.append(T["status_sealed"].format(
             rows=m.get("rows", "?"), at=m.get("sealed_at", "?"), by=m.get("sealed_by", "?"),
             rules=m.get("rules", "?"), key=str(m.get("key_id", ""))[:4], approvals=_count(m.get("approvals")),
@@ -449,6 +515,19 @@ def _count(approvals) -> int:
 # -- the save hook --------------------------------------------------------------------------------
 
 _VERDICT_NAME = re.compile(r"^(donorguard|dg)-verdict-[\w.\-]+\.txt$", re.IGNORECASE)
+_TEMP_NAME = re.compile(r"^donorguard-(\w+)-[\w.\-]+\.txt$", re.IGNORECASE)
+
+
+def _take_temp_file(path, what: str) -> str:
+    """The text of a temporary file the add-in wrote for Python (only its own names), removed once read."""
+    path = _os.path.abspath(path)
+    m = _TEMP_NAME.match(_os.path.basename(path))
+    if not m or m.group(1).lower() != what:
+        raise ValueError("not a DonorGuard temporary file name")
+    with open(path, encoding="ascii") as f:
+        text = f.read()
+    _os.remove(path)
+    return text.strip()
 
 
 def _write_verdict(path, verdict: str):
@@ -461,14 +540,16 @@ def _write_verdict(path, verdict: str):
     write_atomic(path, (verdict + "\r\n").encode("ascii"))
 
 
-def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
+def on_save(book=None, *, verdict=None, autosave=False, version=None, lang=None, host=None):
     """Before a sealed workbook is saved: a quick read-only check (nothing is written to the workbook:
-    a write would clear Excel's undo list). The policy of the manifest's rules decides:
+    a write would clear Excel's undo list). The settings' on_save, else the policy of the manifest's rules decides:
     confirm (default) explain and ask, the answer decides; block refuse the save with the reasons;
     warn explain and save. Writes "ok", "cancel" or, when the engine cannot return the button
     pressed, "ask" (the VBA then asks) to `verdict`, and returns it. Work is never lost to a failure:
-    anything that stops the check saves, with a dialog saying it was not checked."""
-    lang = pick_lang(lang)
+    anything that stops the check saves, with a dialog saying it was not checked.
+    `autosave`: the first save AutoSave started in this session (the add-in calls Python for no later
+    one): a blocked list is explained once, and the save always goes on."""
+    lang = settings.language(lang)
     T = t(lang)["excel"]
     result, h = "ok", None
     try:
@@ -483,13 +564,15 @@ def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
         policy = "confirm"
         try:
             _, report = _checked(view, lang)
-            policy = view.rules.policies.get("on_save", "confirm")
+            policy = settings.on_save(view.rules)
             if report.clean:
                 return result
             text = T["save_problems"] + "\n" + report_sheet.summary(report, lang)
         except ManifestTampered as e:
             text = error_text(e, lang)   # the snapshot cannot be trusted: its policy neither
-        if _sys.platform == "darwin":
+        if autosave:
+            _alert(h, lang, text + "\n\n" + T["save_autosave"], mode="critical")
+        elif _sys.platform == "darwin":
             _alert(h, lang, text + "\n\n" + T["save_mac"], mode="critical")
         elif policy == "warn":
             _alert(h, lang, text + "\n\n" + T["save_warned"], mode="critical")
@@ -512,3 +595,32 @@ def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
         return result
     finally:
         _write_verdict(verdict, result)
+
+
+# -- the live guard (live.py) ----------------------------------------------------------------------
+
+@_command
+def on_change(book, host, lang, address=""):
+    """Right after staff changed several rows of a sealed list (the add-in's filter let `address` through):
+    a read-only check, and one dialog if values now sit in other people's rows, saying what happened and
+    what to do (undo while it is still available, else 修復). Nothing is written to the workbook (a write
+    would clear Excel's undo list); a check already running for this workbook is not started twice, and a
+    separation already explained is not explained again. Returns the dialog's text, or None."""
+    if not live.enabled():
+        return None
+    try:
+        with live.Once(book) as once:
+            view = workbook.read(book, host)
+            if view.manifest is None:
+                return None
+            _, report = _checked(view, lang)
+            text = live.dialog(report, lang)
+            if not once.new(report) or text is None:
+                return None
+            _alert(host, lang, text, mode="critical")
+            return text
+    except Busy:
+        return None
+    except DonorGuardError as e:
+        _alert(host, lang, t(lang)["vba"]["live_failed"].format(error=error_text(e, lang)), mode="critical")
+        return None

@@ -57,6 +57,10 @@ def write(view, report, lang: str, reason_text: str | None = None) -> object:
         [T["reason_label"], reason_text or None],
         [],
     ]
+    if len(report.notices):          # worth knowing, not a separation: whatever notices the core gives
+        lines += [[t(lang)["report"]["notices"]]]
+        lines += [["-", None, and_.join(n.columns or []) or "-", None, None, n.message]
+                  for n in report.notices.itertuples(index=False)] + [[]]
     if not report.clean:
         lines += [[T["causes"]], list(T["cause_cols"])]
         for c in report.diagnosis.itertuples(index=False):
@@ -112,12 +116,23 @@ def _cell(v):
     return cell_value(v)
 
 
+def notices_text(notices, lang: str, limit: int = 3) -> str:
+    """Notices (characters the export's encoding cannot carry) for a dialog: the first few, how many more."""
+    T = t(lang)
+    out = [T["report"]["notices"]] + ["・" + m for m in notices["message"].head(limit)]
+    if len(notices) > limit:
+        out.append("・" + T["excel"]["more_notices"].format(n=len(notices) - limit))
+    return "\n".join(out)
+
+
 def summary(report, lang: str, limit: int = 3) -> str:
-    """A few lines for a dialog: the status, the first causes, where the details are."""
+    """A few lines for a dialog: the status, the first causes, where the details are, the notices."""
     T = t(lang)["excel"]
     out = [status_line(report, lang)]
+    if len(report.notices):
+        out.append(notices_text(report.notices, lang, limit))
     if report.clean:
-        return out[0]
+        return "\n".join(out)
     d = report.diagnosis
     for c in d.head(limit).itertuples(index=False):
         out.append("・" + c.message)

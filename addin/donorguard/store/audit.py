@@ -10,15 +10,29 @@ LOG.head holds the line count and the SHA-256 of the last line, MACed the same w
 atomically under the log's lock: removing the last lines, or editing the last one, shows against it.
 Lines written before the log was keyed (no `mac`) still verify by their chain: the first keyed line after
 them pins them all through `prev`.
+
+Write-ahead (action): an action that changes a file first writes its intent (`phase: intent`), then does
+the action, then writes its outcome (`phase: done` or `failed`, with `intent`: the intent's line). If the
+intent cannot be written, the action is refused before anything changes (AuditUnwritable); if the outcome
+cannot be written, the action is done and the message says so (AuditOutcomeUnwritten). A line is written
+whole or not at all: a failed append or head write is cut back off the log. An intent with no outcome after
+it is an action that was interrupted (or whose outcome could not be written): the file's SHA-256 before it
+is in the intent.
 """
+import errno as errnos
 import hashlib
 import json
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..core.errors import AuditOutcomeUnwritten, AuditUnwritable
+from ..text import t
+from ..text.scrub import scrub
+from . import settings
 from .fsio import lock, write_atomic
 from .places import log_dir
 from .stamp import now, user
@@ -28,8 +42,24 @@ _MACED = re.compile(rb'^(\{.*), "mac": "([0-9a-f]{64})"\}$')
 
 
 def default_path(rules=None) -> Path:
-    p = os.environ.get("DONORGUARD_AUDIT_LOG") or (rules.audit_log if rules else None)
+    """DONORGUARD_AUDIT_LOG, else the rule set's audit_log, else the settings' audit_log, else the user's log folder."""
+    p = os.environ.get("DONORGUARD_AUDIT_LOG") or (rules.audit_log if rules else None) or settings.current().audit_log
     return Path(p) if p else log_dir() / "audit.jsonl"
+
+
+@contextmanager
+def logging_to(path):
+    """In this process, the log is `path` (as DONORGUARD_AUDIT_LOG), then whatever it was: for work whose lines
+    must not reach the user's log, such as the demo's."""
+    saved = os.environ.get("DONORGUARD_AUDIT_LOG")
+    os.environ["DONORGUARD_AUDIT_LOG"] = str(path)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("DONORGUARD_AUDIT_LOG", None)
+        else:
+            os.environ["DONORGUARD_AUDIT_LOG"] = saved
 
 
 def head_path(log) -> Path:
@@ -128,8 +158,13 @@ def _number(tail: list, log: Path) -> int:
         return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
 
 
+_VERBATIM = ("prev", "mac", "mac_key", "key_id", "time")     # hashes and ids: never a person's data
+
+
 def record(event: str, path=None, rules=None, key=None, **fields) -> dict:
     """Append one event, MACed with `key` (the seal key) and the head rewritten; returns what was written.
+    Text fields pass through scrub (a file name may hold a My Number). Raises OSError, the log as it was
+    before, if the line or the head cannot be written.
 
     Without a key the line has no MAC (as before the log was keyed) and `audit verify` will say so."""
     log = default_path(rules)
@@ -137,9 +172,9 @@ def record(event: str, path=None, rules=None, key=None, **fields) -> dict:
     with lock(log, timeout=30):
         tail = _tail(log)
         n = _number(tail, log) + 1
-        entry = {"time": now(), "event": event, "user": user(), "tool_version": __version__, "line": n,
+        entry = {"time": now(), "event": event, "user": scrub(user()), "tool_version": __version__, "line": n,
                  "prev": hashlib.sha256(tail[-1]).hexdigest() if tail else GENESIS}
-        entry.update(fields)
+        entry.update({k: v if k in _VERBATIM or k.endswith("sha256") else scrub(v) for k, v in fields.items()})
         if key is not None:
             entry["mac_key"] = key.id
             note = _head_note(log, tail, n - 1, key)
@@ -147,61 +182,123 @@ def record(event: str, path=None, rules=None, key=None, **fields) -> dict:
                 entry["head"] = note               # the head did not vouch for the lines before: say so, MACed
         entry.pop("mac", None)
         line = _sealed(entry, key, b"line")
-        with open(log, "ab") as f:
+        _append(log, line, lambda: key is not None and _write_head(log, n, line, key))
+    return entry
+
+
+def _append(log: Path, line: bytes, then) -> None:
+    """Append `line` and fsync it, then call `then` (the head); if either fails, cut the log back to its
+    length before and raise: a line is in the log whole, with its head, or not at all."""
+    with open(log, "ab") as f:
+        size = f.tell()
+        try:
             f.write(line + b"\n")
             f.flush()
             os.fsync(f.fileno())
-        if key is not None:
-            _write_head(log, n, line, key)
-    return entry
+            then()
+        except BaseException:
+            try:
+                f.truncate(size)
+                os.fsync(f.fileno())
+            except OSError:
+                pass
+            raise
+
+
+def refusal(event: str, rules=None, key=None, **fields) -> dict:
+    """Record a refusal (nothing was changed, e.g. a blocked export); AuditUnwritable if it cannot be."""
+    try:
+        return record(event, rules=rules, key=key, **fields)
+    except OSError as e:
+        raise AuditUnwritable(**_why(e, rules)) from None
+
+
+@contextmanager
+def action(event: str, rules=None, key=None, **fields):
+    """Write-ahead for an action that changes a file: the intent line (with `fields`), then the body, then
+    the outcome line with what the body put into the dict it is given. Refused with AuditUnwritable, before
+    the body runs, if the intent cannot be written; AuditOutcomeUnwritten if the body succeeded but its
+    outcome cannot be written. A body that raises gets a `failed` line (if it can be written) naming the
+    error's kind, and its error goes on."""
+    try:
+        intent = record(event, rules=rules, key=key, phase="intent", **fields)
+    except OSError as e:
+        raise AuditUnwritable(**_why(e, rules)) from None
+    outcome = {}
+    try:
+        yield outcome
+    except BaseException as e:
+        try:
+            record(event, rules=rules, key=key, phase="failed", intent=intent["line"], error=type(e).__name__)
+        except OSError:
+            pass
+        raise
+    try:
+        record(event, rules=rules, key=key, phase="done", intent=intent["line"], **outcome)
+    except OSError as e:
+        raise AuditOutcomeUnwritten(action=event, **_why(e, rules)) from None
+
+
+def _why(e: OSError, rules) -> dict:
+    """The log and why it cannot be written: errno's name (the catalogue says it in words) and strerror."""
+    name = errnos.errorcode.get(e.errno, "")
+    return {"log": str(default_path(rules)), "why": e.strerror or type(e).__name__, "errno": name}
 
 
 @dataclass(frozen=True)
 class Verdict:
     ok: bool
-    text: str                  # one sentence for the user
+    says: str                  # its sentence: a key of the catalogue's "audit" section
+    args: dict                 # the sentence's fields; "why" / "what" name another key of that section
     line: int | None = None    # the first broken line, 1-based
     reason: str = "intact"     # intact, unkeyed, edited, removed, order, unmaced, key, head
 
+    def text(self, lang: str | None = None) -> str:
+        """One sentence for the user in the chosen language."""
+        T = t(lang)["audit"]
+        args = dict(self.args)
+        for part in ("why", "what"):
+            if part in args:
+                key, fields = args[part]
+                args[part] = T[key].format(**fields)
+        return T[self.says].format(**args)
 
-def _broken(n, reason, why) -> Verdict:
-    return Verdict(False, f"broken at line {n}: {why}", n, reason)
+
+def _broken(n, reason, why, after=False, **fields) -> Verdict:
+    return Verdict(False, "broken_after" if after else "broken_at", {"line": n, "why": (why, fields)}, n, reason)
 
 
-def _other_key(n, kid, what="its MAC") -> Verdict:
-    return Verdict(False, f"cannot check line {n}: {what} is by key {kid[:4]}…, which was not given (--key)",
-                   n, "key")
+def _other_key(n, kid, what="its_mac", **fields) -> Verdict:
+    return Verdict(False, "cannot_check", {"line": n, "key": kid[:4], "what": (what, fields)}, n, "key")
 
 
 def _check_line(n, d, state, prev, keyed, before, written):
     """The verdict on line n if it breaks the log, else None. `before`: line n-1's bytes; `written`: the
     number each line of the log was written as (None if it has none)."""
     if d is None or not isinstance(d.get("prev"), str):
-        return _broken(n, "edited", "edited (not an audit line)")
+        return _broken(n, "edited", "not_a_line")
     if state == "bad":
-        return _broken(n, "edited", "edited (its MAC does not match)")
+        return _broken(n, "edited", "mac_mismatch")
     if state not in ("ok", "none"):
         return _other_key(n, state)
     if state == "none" and keyed:
-        return _broken(n, "unmaced", "it has no MAC, so it was added without the key")
+        return _broken(n, "unmaced", "unmaced")
     at = d.get("line")
     if isinstance(at, int) and at > n and not set(written[n:]) & set(range(n, at)):   # none of them later
-        k = at - n
-        return _broken(n, "removed", f"{k} line{'s' if k > 1 else ''} removed before it (it was line {at})")
+        return _broken(n, "removed", "removed_before_one" if at - n == 1 else "removed_before", k=at - n, at=at)
     if isinstance(at, int) and at != n:
-        return _broken(n, "order", f"out of order (it was line {at})")
+        return _broken(n, "order", "order_was", at=at)
     if d["prev"] != prev:
         if n == 1:
-            return _broken(1, "edited", "edited (its prev is not the start of a log)")
+            return _broken(1, "edited", "prev_not_start")
         if state == "none":
-            return _broken(n - 1, "edited", f"edited, or line {n}'s prev was (lines without a MAC cannot tell which)")
+            return _broken(n - 1, "edited", "edited_or_prev", next=n)
         if before is not None and b'"mac": "' not in before:
-            return _broken(n - 1, "edited", f"edited (line {n}, keyed, records another line before it)")
-        return _broken(n, "order", f"out of order (it does not follow line {n - 1})")
+            return _broken(n - 1, "edited", "keyed_prev", next=n)
+        return _broken(n, "order", "not_follow", prev=n - 1)
     if state == "ok" and d.get("head"):
-        state = "missing" if d["head"] == "missing" else "out of step with the log"
-        return _broken(n - 1, "head", f"when line {n} was written the head file was {state}, so lines after "
-                       f"line {n - 1} may have been removed before it")
+        why = "head_when_missing" if d["head"] == "missing" else "head_when_mismatch"
+        return _broken(n - 1, "head", why, next=n, line=n - 1)
     return None
 
 
@@ -209,24 +306,19 @@ def _check_head(log, n, hashes, macs) -> Verdict | None:
     head, state = _read_head(log, macs)
     name = head_path(log).name
     if state == "missing":
-        return Verdict(False, f"broken after line {n}: {name} is missing, so removed last lines cannot be "
-                       "ruled out", n, "head")
+        return _broken(n, "head", "head_gone", after=True, name=name)
     if head is None or state == "bad" or state == "none":
-        return Verdict(False, f"broken after line {n}: {name} was edited (its MAC does not match)", n, "head")
+        return _broken(n, "head", "head_edited", after=True, name=name)
     if state != "ok":
-        return _other_key(n, state, f"{name}'s MAC")
+        return _other_key(n, state, "head_mac", name=name)
     lines = head["lines"]
     if lines > n:
-        gone = f"the last {lines - n} lines were" if lines - n > 1 else "the last line was"
-        gone = "all its lines were" if n == 0 else gone
-        return Verdict(False, f"broken after line {n}: {gone} removed (head mismatch: {name} records {lines})",
-                       n, "head")
+        gone = "head_all_removed" if n == 0 else "head_removed_one" if lines - n == 1 else "head_removed"
+        return _broken(n, "head", gone, after=True, k=lines - n, name=name, lines=lines)
     if lines < n - 1:
-        return Verdict(False, f"broken after line {lines}: head mismatch ({name} records {lines} lines, the log "
-                       f"has {n})", lines, "head")
+        return _broken(lines, "head", "head_fewer", after=True, name=name, lines=lines, n=n)
     if hashes.get(lines) != head["last"]:
-        return Verdict(False, f"broken at line {lines}: head mismatch ({name} records another line {lines})",
-                       lines, "head")
+        return _broken(lines, "head", "head_other", name=name, line=lines)
     return None
 
 
@@ -249,10 +341,9 @@ def verify(path, keys=()) -> Verdict:
         keyed = keyed or state == "ok"
         prev, before = hashlib.sha256(line).hexdigest(), line
         hashes = {n - 1: hashes.get(n - 1), n: prev}
+    intact = Verdict(True, "intact_one" if n == 1 else "intact", {"n": n})
     if keyed or head_path(log).exists():
-        return _check_head(log, n, hashes, macs) or Verdict(True, f"intact: {n} line{'' if n == 1 else 's'}")
+        return _check_head(log, n, hashes, macs) or intact
     if n == 0:
-        return Verdict(True, "intact: 0 lines")
-    return Verdict(False, f"unkeyed: {n} lines chained without MACs (written before the log was keyed), so "
-                   "nothing proves them unchanged; the next seal, repair, approve or export keys them",
-                   None, "unkeyed")
+        return intact
+    return Verdict(False, "unkeyed", {"n": n}, None, "unkeyed")

@@ -1,6 +1,11 @@
-"""The core's sentences from the catalogue: findings, causes, the status line, why a list cannot be sealed
-or rows approved, and named errors. IDs arrive here already masked."""
+"""The core's sentences from the catalogue: findings, causes, notices, the status line, why a list cannot be
+sealed, rows approved or a list exported, and named errors. IDs arrive here already masked; names (which
+may hold a number typed into them) and whole error sentences pass through scrub."""
+import functools
+import re
+
 from . import lang as pick, ranges, t
+from .scrub import scrub
 
 
 def row_ranges(rows, limit: int = 8, lang: str = "ja") -> str:
@@ -9,11 +14,17 @@ def row_ranges(rows, limit: int = 8, lang: str = "ja") -> str:
 
 
 class Messages:
-    def __init__(self, lang: str, rules=None):
+    """Sentences that name columns as the sheet's header does, with the rule set's name where it differs
+    (headers: {rule name: header text}); the data (findings' columns) keeps the rule set's names."""
+
+    def __init__(self, lang: str, rules=None, headers=None):
         self.lang = pick(lang)
         self.t = t(self.lang)
         self.f = self.t["finding"]
-        self.join = self.t["words"]["and"].join
+        words = self.t["words"]
+        shown = {c: words["header_alias"].format(header=h, name=c)
+                 for c, h in (headers or {}).items() if "".join(h.split()) != c}
+        self.join = lambda cols: words["and"].join(shown.get(c, c) for c in cols)
 
     def separated(self, row, cols, belongs, name, masked):
         return self.separated_many([row], [cols], [belongs], [name], [masked])[0]
@@ -29,7 +40,8 @@ class Messages:
         mine, nowhere, who = self.f["separated"].format, self.f["separated_nowhere"].format, self.f["name"].format
         join = self.join
         return [nowhere(row=r, cols=join(c), masked=f" ({m})" if m else "") if b is None else
-                mine(row=r, cols=join(c), masked=f" ({m})" if m else "", belongs=b, name=who(name=n) if n else "")
+                mine(row=r, cols=join(c), masked=f" ({m})" if m else "", belongs=b,
+                     name=who(name=scrub(n)) if n else "")
                 for r, c, b, n, m in zip(rows, cols, belongs, names, masked)]
 
     def edited_many(self, rows, cols, masked) -> list:
@@ -58,6 +70,15 @@ class Messages:
         return self.f["invalid_id"].format(row=row, why=self.t["why"].get(why, why),
                                            masked=f" ({masked})" if masked else "")
 
+    def formula(self, row, cols):
+        return self.f["formula"].format(row=row, cols=self.join(cols))
+
+    def uncarried(self, col, chars, encoding):
+        """A notice: the characters of column `col` ((character, what `encoding` makes of it or None if it
+        cannot write it, Excel rows), ...), with the two ways out."""
+        return self.t["notice"]["encoding"].format(col=col, chars=chars_text(chars, self.lang), encoding=encoding,
+                                                   ways=self.t["notice"]["ways"])
+
     def cause(self, cause, rows, cols, shift=None, sealed=False):
         w = self.t["words"]
         where = w["sealed_row" if sealed else "row"].format(rows=row_ranges(rows, lang=self.lang))
@@ -80,18 +101,90 @@ def problems_text(items, lang: str) -> str:
     return ("、" if lang == "ja" else "; ").join(out)
 
 
+@functools.cache
+def _reasons(lang: str) -> list:
+    """(pattern, sentence) for every reason the file layer gives in English (the catalogue's keys)."""
+    out = []
+    for english, said in t(lang)["reasons"].items():
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(english))
+        out.append((re.compile(pattern + "$"), said))
+    return out
+
+
+def reason_text(why: str, lang: str) -> str:
+    """Why a file could not be read, in the chosen language (as given when no pattern fits)."""
+    for pattern, said in _reasons(pick(lang)):
+        m = pattern.match(why)
+        if m:
+            return said.format(**m.groupdict())
+    return why
+
+
+def _code(text: str) -> str:
+    return " ".join(f"U+{ord(ch):04X}" for ch in text)
+
+
+def chars_text(chars, lang: str, limit: int = 8) -> str:
+    """Characters as themselves and as U+XXXX, what an encoding makes of each (None: it cannot write it) and
+    their rows: ((character, becomes, Excel rows), ...), the first `limit` of them."""
+    T = t(pick(lang))
+    U = T["unsafe"]
+
+    def one(ch, becomes, rows):
+        where = T["words"]["row"].format(rows=row_ranges(rows, limit=4, lang=lang))
+        if becomes is None:
+            return U["unencodable"].format(char=ch, code=_code(ch), rows=where)
+        return U["changes"].format(char=ch, code=_code(ch), becomes=becomes, becomes_code=_code(becomes), rows=where)
+    shown = T["words"]["and"].join(one(*c) for c in chars[:limit])
+    return shown + (U["more"].format(n=len(chars) - limit) if len(chars) > limit else "")
+
+
+def unsafe_text(reason: str, items: list, lang: str, encoding: str | None = None, limit: int = 5) -> str:
+    """Why an export was refused before anything was written (see core/safety.refusal for the items)."""
+    lang = pick(lang)
+    T = t(lang)
+    U, join = T["unsafe"], T["words"]["and"].join
+
+    def rows(r):
+        return T["words"]["row"].format(rows=row_ranges(r, limit=4, lang=lang))
+    if reason == "formula":
+        cells = [U["formula_cell"].format(col=col, rows=rows(r)) for col, r in items]
+    elif reason == "encoding":
+        by_col = {}
+        for col, ch, becomes, r in items:
+            by_col.setdefault(col, []).append((ch, becomes, r))
+        cells = [U["encoding_cell"].format(col=col, chars=chars_text(chars, lang, limit))
+                 for col, chars in by_col.items()]
+    else:
+        dest, name, problem = items[0]
+        return U["file_name"].format(destination=dest, name=name, problem=T["file_name_why"][problem])
+    more = U["more"].format(n=len(cells) - limit) if len(cells) > limit else ""
+    return U[reason].format(cells=join(cells[:limit]) + more, encoding=encoding, ways=T["notice"]["ways"])
+
+
 def error_text(e, lang: str) -> str:
-    """A named error in the chosen language; its details never hold an ID (errors.py's contract)."""
+    """A named error in the chosen language; its details never hold an ID (errors.py's contract), and the
+    sentence is scrubbed once more (a file name or a cell quoted in it may hold a My Number)."""
     T = t(pick(lang))
     pattern = T["errors"].get(type(e).__name__)
+    if isinstance(pattern, dict):             # one sentence per problem (SettingsError)
+        pattern = pattern.get(e.details.get("problem"))
     if not pattern or getattr(e, "custom", False):
-        return str(e)
+        return scrub(str(e))
     details = dict(e.details)
-    if details.get("items"):
+    if details.get("reason") in T["unsafe"]:
+        details["why"] = unsafe_text(details["reason"], details["items"], lang, details.get("encoding"))
+    elif details.get("items"):
         details["problems"] = details["why"] = problems_text(details["items"], lang)
     elif details.get("reason") in T["refusals"]:
         details["why"] = T["refusals"][details["reason"]]
+    elif details.get("errno") in T["os_errors"]:
+        details["why"] = T["os_errors"][details["errno"]]
+    elif isinstance(details.get("why"), str):
+        details["why"] = reason_text(details["why"], lang)
+    if details.get("action") in T["actions"]:
+        details["action"] = T["actions"][details["action"]]
     try:
-        return pattern.format(**details)
+        return scrub(pattern.format(**details))
     except (KeyError, IndexError, ValueError):
-        return str(e)
+        return scrub(str(e))

@@ -2,6 +2,7 @@
 import posixpath
 import queue
 import re
+import stat
 import threading
 import zipfile
 import zlib
@@ -26,16 +27,21 @@ NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 def open_zip(path, split=None) -> zipfile.ZipFile:
-    """A ZipFile of an .xlsx, or one clear error: missing, a folder, not a zip, encrypted, a bomb.
+    """A ZipFile of an .xlsx, or one clear error: missing, a folder, a pipe or device, not a zip, encrypted,
+    a bomb.
     Its `extents` say how far each sheet part's cells reach (see extent). `split`, called with the ZipFile and
     each sheet's name, part and zip entry before the checks inflate it, may give a halves.Splitter, handed
     the XML as it is inflated (see extent); `kept` holds the Cuts made, by part. Only when this version of the
     file is inspected for the first time in this process. Its `ident` is the file's identity() then."""
     p = Path(path)
-    if not p.exists():
-        raise NotAWorkbook(path=str(path), why="no such file")
-    if p.is_dir():
+    try:
+        mode = p.stat().st_mode
+    except OSError:
+        raise NotAWorkbook(path=str(path), why="no such file") from None
+    if stat.S_ISDIR(mode):
         raise NotAWorkbook(path=str(path), why="it is a folder")
+    if not stat.S_ISREG(mode):                     # a pipe would block the read below, a device never ends
+        raise NotAWorkbook(path=str(path), why="it is not a file but a pipe, a device or a socket")
     with open(p, "rb") as f:
         magic = f.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):

@@ -32,7 +32,7 @@ def written_table(book: Book, changes: dict, copy) -> Table:
         at[np.searchsorted(t.rows, rows)] = len(old) + np.arange(len(rows))
         values[name] = pa.concat_arrays([old, texts.cast(old.type)]).take(at).to_pandas()
     keep = belongs(values, t.seals, book.rules)
-    return Table(values[keep], t.rows[keep], t.seals[keep], t.hidden_rows)
+    return Table(values[keep], t.rows[keep], t.seals[keep], t.hidden_rows, t.headers)
 
 
 def cell_texts(path, part: str, sheet: str, changes: dict) -> dict:
