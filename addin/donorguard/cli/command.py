@@ -2,6 +2,7 @@
 
 Every error is one sentence on stderr; no traceback reaches the user.
 """
+import json
 import os
 import sys
 import threading
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 import click
 
 from .. import __version__
-from ..core.errors import DonorGuardError, ExportBlocked
+from ..core.errors import DonorGuardError, ExportBlocked, UnfitToSeal
 from ..text import lang as pick_lang, ranges, t
 from ..text.messages import error_text, row_ranges
 
@@ -113,10 +114,13 @@ def key_new(path):
 
 @main.command()
 @click.argument("book", type=click.Path())
+@click.option("--pad-zeros", "pad", is_flag=True,
+              help="Write back the leading zeros of IDs and codes typed as numbers (as text), then seal.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (a refusal lists every row).")
 @RULES
 @KEY
 @LANG
-def seal(book, rules_name, key_file, lang):
+def seal(book, pad, as_json, rules_name, key_file, lang):
     """Seal BOOK in place: a fingerprint per row binding its ID to its owner."""
     with guarded(lang):
         from ..store import rulesets
@@ -126,8 +130,23 @@ def seal(book, rules_name, key_file, lang):
 
         def notice(path, k):
             click.echo(T["new_key"].format(key=k.id[:4], path=path), err=True)
-        with step("sealing"):
-            b, m, k = ops.seal_file(book, rules, key_file, notice)
+        try:
+            with step("sealing"):
+                b, m, k, padded = ops.seal_file(book, rules, key_file, notice, pad)
+        except UnfitToSeal as e:
+            if not as_json:
+                raise
+            click.echo(json.dumps({"status": "refused", "problems": [
+                {"column": c, "reason": why, "rows": rows} for c, why, rows in e.details["items"]]},
+                ensure_ascii=False, indent=1))
+            sys.exit(e.code)
+        if as_json:
+            click.echo(json.dumps({"status": "sealed", "rows": len(b.table), "rules": m["rules"], "key": k.id[:4],
+                                   "padded": [{"row": r, "column": c} for r, c in padded]}, ensure_ascii=False,
+                                  indent=1))
+            return
+        if padded:
+            click.echo(T["padded"].format(n=len(padded), rows=row_ranges([r for r, _ in padded], lang=lang)))
         click.echo(T["sealed"].format(book=book, rows=len(b.table), rules=m["rules"], key=k.id[:4]))
 
 
@@ -162,16 +181,17 @@ def repair(book, out, rules_name, key_file, lang):
         from ..text import report
         from . import ops
         with step("repairing"):
-            before, after, reentry = ops.repair_file(book, out, rulesets.load(rules_name), key_file, lang)
+            done = ops.repair_file(book, out, rulesets.load(rules_name), key_file, lang)
         T = t(lang)["cli"]
-        moved = len(before.plan.moves) + len(before.plan.set_text)
-        click.echo(T["repaired"].format(n=moved, out=out))
-        if not reentry.empty:
+        click.echo(T["repaired_seals" if done.seals else "repaired"].format(n=done.cells, k=done.seals, out=out))
+        if done.left:
+            click.echo(T["left_tied"].format(rows=row_ranges(done.left, lang=lang)))
+        if not done.reentry.empty:
             click.echo(T["reentry_head"])
-            for r in reentry.itertuples(index=False):
+            for r in done.reentry.itertuples(index=False):
                 click.echo(T["reentry_line"].format(row=r.row, cols=", ".join(r.column)))
-        click.echo(report.as_text(after, lang))
-        sys.exit(0 if after.clean else 1)
+        click.echo(report.as_text(done.after, lang))
+        sys.exit(0 if done.after.clean else 1)
 
 
 @main.command()
@@ -192,7 +212,8 @@ def approve(book, rows_text, removed_text, reason, rules_name, key_file, lang):
             raise click.UsageError(t(lang)["cli"]["give_rows"])
         seals, m = ops.approve_file(book, rows, reason, rulesets.load(rules_name), key_file, removed, lang)
         T = t(lang)["cli"]
-        click.echo(T["approved"].format(rows=row_ranges(rows, lang=lang) or "-") +
+        approved = ranges.decode(json.loads(m["approvals"])[-1]["rows"])
+        click.echo(T["approved"].format(rows=row_ranges(approved, lang=lang) or "-") +
                    (T["approved_removed"].format(rows=row_ranges(removed, lang=lang)) if removed else ""))
 
 

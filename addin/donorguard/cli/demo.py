@@ -29,7 +29,7 @@ def run(lang: str, keep, echo) -> int:
     echo(f"{say['folder']}: {work}\n")
 
     echo(f"== {say['seal']}\n$ donorguard seal {book.name}")
-    b, m, k = files.seal_file(book, rules, key_file)
+    b, m, k, _ = files.seal_file(book, rules, key_file)
     echo(say["sealed_line"].format(rows=len(b.table), key=k.id[:4]) + "\n")
 
     echo(f"== {say['sort']}")
@@ -46,8 +46,8 @@ def run(lang: str, keep, echo) -> int:
         echo(say["blocked"] + "\n")
 
     echo(f"== {say['repair']}\n$ donorguard repair {sorted_.name} --out {fixed.name}")
-    before, after, reentry = files.repair_file(sorted_, fixed, rules, key_file, lang)
-    echo(say["moved_back"].format(n=len(before.plan.moves)) + "\n")
+    done = files.repair_file(sorted_, fixed, rules, key_file, lang)
+    echo(say["moved_back"].format(n=done.cells) + "\n")
 
     echo(f"== {say['check_repaired']}\n$ donorguard check {fixed.name}")
     _, rep2, _ = files.check_file(fixed, rules, key_file, lang)

@@ -4,12 +4,13 @@ The CLI and the demo call these; they never compute a seal themselves.
 """
 import os
 import shutil
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core import approve as approve_core, repair as repair_core
 from ..core.check import check
 from ..core.errors import AlreadySealed, ExportBlocked, NotAWorkbook, NotSealed, TooWide
-from ..core.seal import seal
+from ..core.seal import pad_zeros, seal
 from ..store import audit, keys
 from ..store.fsio import atomic_write, lock, sha256_file
 from ..store.stamp import stamp
@@ -24,21 +25,30 @@ def _key(book, explicit, create=False, notice=None):
     return keys.find(explicit, book.rules.key_file, create_default=create, notice=notice)
 
 
-def seal_file(path, rules, key_file=None, notice=None):
+def seal_file(path, rules, key_file=None, notice=None, pad=False):
+    """Seal in place. pad: first write back the leading zeros fixed-length numbers lost when typed as numbers
+    (in the same atomic write). Returns (book, manifest, key, cells padded as (Excel row, column))."""
     with lock(path):
-        book = open_book(path, rules)
+        book = open_book(path, rules, formulas=True)
         if book.manifest is not None:
             raise AlreadySealed(path=str(path))
         if book.seal_col > MAX_COLUMN:
             raise TooWide(path=str(path))
         key = _key(book, key_file, create=True, notice=notice)
-        seals, m = seal(book.table, book.rules, key, book.sheet, book.header_row, stamp=stamp())
+        texts = pad_zeros(book.table, book.rules) if pad else []
+        table = book.table
+        if texts:
+            values = table.values.copy()
+            for q, c, text in texts:
+                values.at[q, c] = text
+            table = replace(table, values=values)
+        seals, m = seal(table, book.rules, key, book.sheet, book.header_row, stamp=stamp(), book=str(path))
         before = sha256_file(path)
-        write_seals(book, dict(enumerate(seals)), m, path)
+        write_seals(book, dict(enumerate(seals)), m, path, texts)
         audit.record("seal", rules=book.rules, key=key, workbook=os.path.basename(path),
                      workbook_sha256_before=before, workbook_sha256=sha256_file(path), rows=len(book.table),
-                     key_id=key.id)
-        return book, m, key
+                     key_id=key.id, cells_padded=len(texts))
+        return book, m, key, [(int(book.table.rows[q]), c) for q, c, _ in texts]
 
 
 def check_file(path, rules, key_file=None, lang="ja"):
@@ -49,8 +59,22 @@ def check_file(path, rules, key_file=None, lang="ja"):
     return book, check(book.table, book.manifest, key, str(path), lang), key
 
 
-def repair_file(path, out, rules, key_file=None, lang="ja"):
-    """Write the repaired copy to `out`; returns (report before, report of the copy, re-entry table)."""
+@dataclass(frozen=True)
+class Repaired:
+    before: object          # the check's Report of the list
+    after: object           # the check's Report of the repaired copy
+    reentry: object         # cells to re-enter (repair.reentry)
+    seals: int              # seal cells moved back beside their rows
+    left: list              # Excel rows left alone (columns moved as equal halves)
+
+    @property
+    def cells(self) -> int:
+        """Cells put back, seals aside (moves, unbound cells included, and lost zeros written back)."""
+        return len(self.before.plan.moves) + len(self.before.plan.set_text) - self.seals
+
+
+def repair_file(path, out, rules, key_file=None, lang="ja") -> Repaired:
+    """Write the repaired copy to `out`."""
     if Path(out).resolve() == Path(path).resolve():
         raise NotAWorkbook(path=str(out), why="repair writes a copy: give another --out file")
     book, before, key = check_file(path, rules, key_file, lang)
@@ -65,7 +89,9 @@ def repair_file(path, out, rules, key_file=None, lang="ja"):
     audit.record("repair", rules=book.rules, key=key, workbook=os.path.basename(path),
                  workbook_sha256=sha256_file(path), out_sha256=sha256_file(out),
                  cells_written=len(edits), findings_before=len(before.findings), findings_after=len(after.findings))
-    return before, after, repair_core.reentry(before, book.table.rows)
+    rows = book.table.rows
+    return Repaired(before, after, repair_core.reentry(before, rows),
+                    repair_core.seals_moved(before, book.table.layout.seal), repair_core.left(before, rows))
 
 
 def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja"):

@@ -18,8 +18,9 @@ ENCODINGS = ("cp932", "utf-8-sig")
 
 TOP_KEYS = {"name", "description", "sheet", "header_search_rows", "columns", "id", "destination",
             "key_file", "audit_log", "policies", "export"}
-COLUMN_KEYS = {"name", "kind", "owner", "aliases"}
-POLICY_KEYS = {"on_save", "allow_blank_id"}
+COLUMN_KEYS = {"name", "kind", "owner", "aliases", "required"}
+POLICY_KEYS = {"on_save", "allow_blank_id", "formulas", "skip_labels"}
+FORMULAS = ("refuse", "seal_values")
 EXPORT_KEYS = {"by", "file_name", "columns", "date_format", "format", "encoding"}
 
 
@@ -29,6 +30,7 @@ class Column:
     kind: str
     owner: bool = False
     aliases: tuple = ()
+    required: bool = False     # a blank cell refuses the seal
 
 
 @dataclass
@@ -57,13 +59,21 @@ class Rules:
     def id_kind(self):
         return kinds.checked(self.column(self.id).kind)
 
+    @property
+    def required(self) -> list:
+        """Columns a person's row must fill: those marked required, and the ID unless blank IDs are allowed."""
+        out = [c.name for c in self.columns if c.required]
+        if self.id not in out and not self.policies.get("allow_blank_id"):
+            out.append(self.id)
+        return [c for c in self.names if c in out]
+
     def snapshot(self) -> dict:
         """What is stored in a sealed workbook's manifest, so it checks without the rules file."""
         return {
             "name": self.name, "description": self.description, "sheet": self.sheet,
             "header_search_rows": self.header_search_rows,
-            "columns": [{"name": c.name, "kind": c.kind, "owner": c.owner, "aliases": list(c.aliases)}
-                        for c in self.columns],
+            "columns": [{"name": c.name, "kind": c.kind, "owner": c.owner, "aliases": list(c.aliases),
+                         "required": c.required} for c in self.columns],
             "id": self.id, "destination": self.destination,
             "policies": self.policies, "export": self.export,
         }
@@ -120,7 +130,7 @@ def from_dict(data, src: str) -> Rules:
         if c["kind"] not in kinds.ALL:
             _fail(src, f"{where}.kind", f"unknown kind {c['kind']!r}; registered: {', '.join(kinds.ALL)}", c, "kind")
         cols.append(Column(str(c["name"]), c["kind"], bool(c.get("owner", False)),
-                           tuple(str(a) for a in c.get("aliases") or ())))
+                           tuple(str(a) for a in c.get("aliases") or ()), bool(c.get("required", False))))
     names = [c.name for c in cols]
     if len(set(names)) != len(names):
         _fail(src, "columns", "a column is named twice")
@@ -137,8 +147,15 @@ def from_dict(data, src: str) -> Rules:
     _check_keys(policies, POLICY_KEYS, src, "policies")
     policies.setdefault("on_save", "confirm")
     policies.setdefault("allow_blank_id", False)
+    policies.setdefault("formulas", "refuse")
+    policies.setdefault("skip_labels", [])
     if policies["on_save"] not in ON_SAVE:
         _fail(src, "policies.on_save", f"must be one of {', '.join(ON_SAVE)}", data.get("policies"), "on_save")
+    if policies["formulas"] not in FORMULAS:
+        _fail(src, "policies.formulas", f"must be one of {', '.join(FORMULAS)}", data.get("policies"), "formulas")
+    if not isinstance(policies["skip_labels"], list):
+        _fail(src, "policies.skip_labels", "must be a list of texts", data.get("policies"), "skip_labels")
+    policies["skip_labels"] = [str(x) for x in policies["skip_labels"]]
     export = dict(data.get("export") or {})
     _check_keys(export, EXPORT_KEYS, src, "export")
     export.setdefault("by", dest)

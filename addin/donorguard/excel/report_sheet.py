@@ -5,6 +5,7 @@ Written in one call (the links are HYPERLINK formulas in the same block), after 
 """
 import datetime as dt
 
+from ..core.codes import Cause
 from ..text import t
 from ..text.messages import Messages, row_ranges
 from .host import a1
@@ -57,11 +58,14 @@ def write(view, report, lang: str, reason_text: str | None = None) -> object:
         [T["reason_label"], reason_text or None],
         [],
     ]
+    if len(report.notices):
+        lines += [[T["notices"]]] + [[None, None, None, None, None, n.message]
+                                     for n in report.notices.itertuples(index=False)] + [[]]
     if not report.clean:
         lines += [[T["causes"]], list(T["cause_cols"])]
         for c in report.diagnosis.itertuples(index=False):
             rows = list(c.rows or [])
-            first = rows[0] if rows and c.cause != "rows_removed" else None
+            first = rows[0] if rows and c.cause != Cause.ROWS_REMOVED else None
             lines.append([row_link(first, c.columns) if first else "-",
                           T["cause_names"].get(c.cause, c.cause), and_.join(c.columns) or "-",
                           c.message])
@@ -99,7 +103,7 @@ def write(view, report, lang: str, reason_text: str | None = None) -> object:
 
 
 def status_line(report, lang: str) -> str:
-    return Messages(lang).status(report.clean, report.rows, report.problem_rows)
+    return Messages(lang).status(report.clean, report.rows, report.problem_rows, report.gone_rows)
 
 
 def _num(v):
@@ -113,11 +117,11 @@ def _cell(v):
 
 
 def summary(report, lang: str, limit: int = 3) -> str:
-    """A few lines for a dialog: the status, the first causes, where the details are."""
+    """A few lines for a dialog: the status, the notices, the first causes."""
     T = t(lang)["excel"]
-    out = [status_line(report, lang)]
+    out = [status_line(report, lang)] + ["・" + n.message for n in report.notices.itertuples(index=False)]
     if report.clean:
-        return out[0]
+        return "\n".join(out)
     d = report.diagnosis
     for c in d.head(limit).itertuples(index=False):
         out.append("・" + c.message)

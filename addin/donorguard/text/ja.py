@@ -11,10 +11,16 @@ TEXT = {
         "separated_nowhere": "{row} 行目の {cols}{masked} は別の人のものです。",
         "name": "（{name} さん）",
         "edited": "{row} 行目の {cols}{masked} が封印後に書き換えられています。",
-        "leading_zero": "{row} 行目の個人番号{masked} は先頭の 0 が失われています。",
+        "leading_zero": "{row} 行目の {cols}{masked} は先頭の 0 が失われています。",
+        "copied": "{row} 行目の {cols}{masked} は {belongs} 行目{name}の番号を写したもので、この行の番号は上書きされて"
+                  "います。",
         "unsealed": "{row} 行目は封印後に追加された行です。",
         "unsealed_from": "{row} 行目は封印後に追加された行で、{cols} は {belongs} 行目の人のものです。",
         "duplicate": "この行は {of} 行目と同じ封印を持つ複製です。",
+        "duplicate_values": "この行は {of} 行目の人の値をそのまま写した複製です。",
+        "stale": "この行の封印は古い版のものです。一覧の古い版から写された行で、その後の承認（訂正）が"
+                 "反映されていません。",
+        "tied": "{row} 行目では、列がちょうど半分ずつ別々に動いたため、どちらが元の行か判断できません。",
         "missing": "封印時の {row} 行目の人が見当たりません（行が削除されました）。",
         "tampered": "封印の文字列が書き換えられているか、別のブック・別の行からコピーされています。",
         "invalid_id": "{row} 行目の個人番号{masked} は正しい番号ではありません（{why}）。",
@@ -25,25 +31,37 @@ TEXT = {
         "length": "桁数が違う",
         "check_digit": "検査用数字が合わない",
         "leading_zero_lost": "先頭の 0 が失われている",
+        "two_owners": "別の人の行にもある",
+        "formula": "数式（値として貼り付けてください）",
+        "formula_no_value": "計算結果のない数式（値として貼り付けてください）",
+        "not_a_person": "人の行ではない（合計などの行は、上に空白行を 1 行入れると一覧から外れます。規則の skip_labels "
+                        "にその見出しを加えても外せます）",
     },
     "cause": {
         "column_sorted_alone": "{cols} の列だけが並べ替えられ、{n} 行で値が別の人の行に移っています（{rows}）。"
                                "元に戻す（Ctrl+Z）か、「修復」で封印どおりの行に戻してください。",
-        "paste_shifted": "{cols} が {k} 行{dir}にずれて貼り付けられています（{rows}）。元に戻す（Ctrl+Z）か、"
-                         "「修復」で封印どおりの行に戻してください。",
+        "paste_shifted": "{cols} が {k} 行{dir}にずれています（{rows}）。ずれた貼り付けか、セルの挿入・削除で起きます。"
+                         "元に戻す（Ctrl+Z）か、「修復」で封印どおりの行に戻してください。",
         "paste_into_hidden_rows": "フィルターで非表示の行にも {cols} が貼り付けられています（{rows}）。"
                                   "元に戻す（Ctrl+Z）か、「修復」で封印どおりの行に戻してください。",
+        "cells_overwritten": "{cols} に、ほかの行の値の写しが上書きされています（{rows}）。上書きされた元の値は"
+                             "シートにないため、元に戻す（Ctrl+Z）か、原本から入力し直してください。",
         "cells_edited": "{cols} が封印後に書き換えられています（{rows}）。原本と照合し、"
                         "正しい訂正なら「承認」（理由を記入）、誤りなら元の値に戻してください。",
-        "leading_zeros_lost": "個人番号の先頭の 0 が失われています（{rows}）。「修復」で戻すか、"
+        "leading_zeros_lost": "{cols} の先頭の 0 が失われています（{rows}）。「修復」で戻すか、"
                               "セルを文字列にして入力し直してください。",
         "rows_added": "封印後に追加された行があります（{rows}）。正しい追加なら「承認」（理由を記入）、"
                       "誤りなら行を削除してください。",
         "rows_duplicated": "同じ人の行が複製されています（{rows}）。不要な複製の行を削除してください。",
-        "rows_removed": "封印時の行が削除されています（{rows}）。元に戻すか、"
-                        "削除が正しければ「承認」で削除を確定してください。",
+        "rows_removed": "封印時の行が削除されています（{rows}）。元に戻すか、削除が正しければ承認してください"
+                        "（donorguard approve {book} --removed {list} --reason \"理由\"、Excel では行を選ばずに"
+                        "「承認」）。",
         "tampered": "封印が書き換えられています（{rows}）。この一覧は送付できません。"
                     "封印した時点のファイルから作業をやり直してください。",
+        "stale_rows": "一覧の古い版から写された行があります（{rows}）。その後の承認（訂正）が失われています。"
+                      "最新の版から行を戻してください。",
+        "sides_tied": "並べ替えた列と残りの列がちょうど同じ幅のため、どちらが動いたか判断できません（{rows}）。"
+                      "これらの行は「修復」で書き換えません。元に戻す（Ctrl+Z）か、手で直してください。",
         "other": "{cols} の値が別の人の行に移っています（{rows}）。「修復」で封印どおりの行に戻してください。",
         "swapped": "{cols} の値が 2 人の間で入れ替わっています（{rows}）。「修復」で封印どおりに戻してください。",
     },
@@ -54,16 +72,27 @@ TEXT = {
         "sealed_row": "封印時の行 {rows}",
         "down": "下",
         "up": "上",
+        "blank_header": "空欄",
     },
     "notice": {
+        "seals_out_of_place": "封印の列（DonorGuard）が並べ替えに含まれず、{n} 行で封印が別の行にあります（{rows}）。"
+                              "どの行も値はそろっていて、送付には支障ありません。「修復」で封印をそれぞれの行に"
+                              "戻せます。",
+        "seal_header": "封印の列の見出しが「{header}」になっていたため、封印の中身から列を見つけました。"
+                       "見出しを DonorGuard に戻してください。",
+        "formulas_sealed": "{cols} の {n} 行（{rows}）は数式です。封印したのはその値で、数式の結果は編集しなくても"
+                           "変わることがあります。値として貼り付けておくと安全です。",
     },
     "status": {
         "clean": "問題ありません: {n} 行すべてが封印どおりです。",
         "blocked": "送付できません: {n} 行中 {bad} 行に問題があります。",
+        "gone": "封印時の {gone} 行が見当たりません。",
+        "blocked_gone": "送付できません: 封印時の {gone} 行が見当たりません。",
     },
     "problems": {
         "item": "{col}が{why}（行 {rows}）",
         "two_owners": "同じ{col}が別の人の行にもあります（行 {rows}）",
+        "pad_hint": "。先頭の 0 は donorguard seal {book} --pad-zeros で補えます（Excel では「封印」で確認します）",
     },
     "refusals": {
         "separated": "別の人の値が入っています（先に「修復」を実行してください）",
@@ -71,6 +100,9 @@ TEXT = {
         "reason_required": "理由が必要です",
         "not_rows": "一覧の行ではありません",
         "not_missing": "削除された封印行ではありません",
+        "seal_moved": "封印が別の行にあります（先に「修復」を実行してください）",
+        "use_removed": "封印時のこの行の人は削除されています（削除を承認するには --removed を使ってください）",
+        "nothing_to_approve": "承認の必要な変更がありません",
     },
     "errors": {
         "AlreadySealed": "{path} はすでに封印されています。変更した行は「承認」してください。",
@@ -90,6 +122,8 @@ TEXT = {
         "NotAWorkbook": "{path} は Excel の .xlsx ブックとして扱えません（{why}）。",
         "NotApprovable": "行 {rows} は承認できません: {why}。",
         "NotSealed": "{path} はまだ封印されていません。正しい一覧であることを確かめてから封印してください。",
+        "SealFormat": "{path} は以前の版の DonorGuard（形式 {format}）で封印されています。封印した時点の正しい一覧を、"
+                      "この版で封印し直してください。",
         "RulesError": "規則 {file} の {key} に誤りがあります: {problem}",
         "TooWide": "{path} はシートの最後の列まで使われているため、封印を書く列がありません。",
         "UnfitToSeal": "この一覧は封印できません: {problems}。",
@@ -130,6 +164,14 @@ TEXT = {
                           "の「元に戻す」では取り消せません。）\nよろしいですか？",
         "repair_cancelled": "修復を取りやめました。何も変更していません。",
         "repaired": "{n} 個のセルを封印どおりの行に戻しました。",
+        "repaired_seals": "{k} 個の封印をそれぞれの行に戻しました。",
+        "left_tied": "次の行は、列が半分ずつ動いたためどちらが元か判断できず、書き換えていません: {rows}",
+        "pad_ask": "{cols} の {n} 個のセル（{rows}）は数値として入力され、先頭の 0 が失われています。\n"
+                   "0 を補った文字列に直してから封印しますか？",
+        "padded": "先頭の 0 を補いました: {n} 個のセル。",
+        "approve_removed_rows": "選んだ行 {rows} の封印時の人は削除されています。\n"
+                                "この削除を正しいものとして承認しますか？",
+        "notices": "お知らせ",
         "reentry_head": "次のセルは元の値がシートのどこにもないため、原本から入力し直してください:",
         "reentry_line": "  {row} 行目: {cols}",
         "approve_no_rows": "承認する行を選んでから「承認」を押してください（行番号をクリックすると行全体を選べます）"
@@ -200,6 +242,9 @@ TEXT = {
             "rows_duplicated": "行の複製",
             "rows_removed": "行の削除",
             "tampered": "封印の改ざん",
+            "cells_overwritten": "上書き",
+            "stale_rows": "古い版の行",
+            "sides_tied": "判断できない移動",
             "other": "値の移動",
         },
         "and": "、",
@@ -210,6 +255,9 @@ TEXT = {
         "new_key": "New seal key {key}… created at {path}; keep a copy where your team can reach it.",
         "sealed": "封印しました: {book} — {rows} rows, rules {rules}, key {key}…",
         "repaired": "修復しました: {n} セルを封印どおりの行に戻し、{out} に書き出しました。",
+        "repaired_seals": "修復しました: {n} セルと封印 {k} 個をそれぞれの人の行に戻し、{out} に書き出しました。",
+        "left_tied": "次の行は書き換えていません（列が半分ずつ動き、どちらが元か判断できません）: {rows}",
+        "padded": "先頭の 0 を補いました: {n} セル（{rows}）",
         "reentry_head": "原本から入力し直してください:",
         "reentry_line": "  行 {row}: {cols}",
         "approved": "承認しました: {rows}",

@@ -1,12 +1,13 @@
 """Write seals, repairs and the manifest into an .xlsx: only the sheet XML DonorGuard touches is
-rewritten; every other part is copied unchanged. Always to a temporary file, then replaced."""
+rewritten (and an Excel Table around the list, widened to take in the seal column); every other part is
+copied unchanged. Always to a temporary file, then replaced."""
 import re
 import shutil
 import zipfile
 
 from ..core.manifest import FIELDS, SEAL_HEADER, SHEET as MANIFEST_SHEET
 from ..store.fsio import atomic_write
-from . import package, sheetxml
+from . import package, sheetxml, tables
 from .read import Book
 
 MANIFEST_PART = "xl/worksheets/donorguard-manifest.xml"
@@ -14,29 +15,42 @@ CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.workshee
 REL_SHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 
 
-def write_seals(book: Book, seals: dict, manifest: dict, dst) -> None:
-    """seals: table position -> seal text. The seal column gets its header and is hidden."""
+def write_seals(book: Book, seals: dict, manifest: dict, dst, texts: list = ()) -> None:
+    """seals: table position -> seal text. The seal column gets its header and is hidden; an Excel Table
+    whose right edge is next to it takes it in. texts: (table position, column name, text) written too
+    (leading zeros written back before sealing), in the same rewrite."""
     col, letter = book.seal_col, sheetxml.col_letter(book.seal_col)
     rows = book.table.rows
     at = rows[list(seals)].tolist()
-    edits = {book.header_row: {col: sheetxml.inline_cell(f"{letter}{book.header_row}", SEAL_HEADER)}}
+    edits = {}
+    if book.table.seal_header is None:
+        edits[book.header_row] = {col: sheetxml.inline_cell(f"{letter}{book.header_row}", SEAL_HEADER)}
     edits.update((r, {col: c}) for r, c in zip(at, sheetxml.inline_cells(letter, at, list(seals.values()))))
 
     def sheet(xml):
+        old = sheetxml.column_cells(xml, {book.columns[c] for _, c, _ in texts}) if texts else {}
+        for q, c, text in texts:
+            r, j = int(rows[q]), book.columns[c]
+            ref = f"{sheetxml.col_letter(j)}{r}"
+            edits.setdefault(r, {})[j] = sheetxml.inline_cell(ref, text, sheetxml.style_of(old.get((r, j), b"")))
         return sheetxml.patch_rows(xml, edits, lambda head: sheetxml.widen_dimension(
             sheetxml.hide_column(head, col), col))
-    _rewrite(book, dst, sheet, manifest)
+    widen = book.table_part if book.table_part and book.table_part.last_col + 1 == col else None
+    _rewrite(book, dst, sheet, manifest, widen)
 
 
 def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> None:
-    """Repair edits (move / set / clear) applied all at once from the cells as they were."""
-    cols = {name: (c, sheetxml.col_letter(c)) for name, c in book.columns.items()}
+    """Repair edits (move / set / clear) applied all at once from the cells as they were. A column is a
+    bound column's name or an Excel column number (the seal column, unbound columns)."""
+    def where(column):
+        c = book.columns[column] if isinstance(column, str) else int(column)
+        return c, sheetxml.col_letter(c)
 
     def sheet(xml):
-        srcs = sheetxml.column_cells(xml, {cols[e.column][0] for e in edits})
+        srcs = sheetxml.column_cells(xml, {where(e.column)[0] for e in edits})
         changes = {}
         for e in edits:
-            c, letter = cols[e.column]
+            c, letter = where(e.column)
             ref = f"{letter}{e.row}"
             old = srcs.get((e.row, c), b"")
             if e.op == "move":
@@ -51,7 +65,7 @@ def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> N
     _rewrite(book, dst, sheet, manifest)
 
 
-def _rewrite(book: Book, dst, sheet_fn, manifest) -> None:
+def _rewrite(book: Book, dst, sheet_fn, manifest, widen=None) -> None:
     existing = book.sheet_parts.get(MANIFEST_SHEET, (None,))[0]
     with atomic_write(dst) as tmp:
         with package.open_zip(book.path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -59,6 +73,8 @@ def _rewrite(book: Book, dst, sheet_fn, manifest) -> None:
                 name = info.filename
                 if name == book.part:
                     data = sheet_fn(zin.read(name))
+                elif widen is not None and name == widen.part:
+                    data = tables.widen(zin.read(name), widen.last_col + 1, SEAL_HEADER)
                 elif manifest is not None and name == existing:
                     data = _manifest_xml(manifest)
                 elif manifest is not None and existing is None and name in (

@@ -41,13 +41,22 @@ def problem(value: str, length: int, is_valid, name: str) -> str | None:
         return "blank"
     if not re.fullmatch(r"\d+", value):
         return "not_digits"
-    if len(value) == length - 1 and is_valid("0" + value):
+    if len(value) < length and is_valid(value.zfill(length)):
         return "leading_zero_lost"
     if len(value) != length:
         return "length"
     if not is_valid(value):
         return "check_digit"
     return None
+
+
+def padded(value: str, length: int, is_valid) -> str | None:
+    """The value with its lost leading zeros written back, when that makes a valid number of this kind (a
+    fixed-length number typed as a number loses them all: 001234567890 -> 1234567890), else None."""
+    if not value.isascii() or not value.isdigit() or len(value) >= length:
+        return None
+    fixed = value.zfill(length)
+    return fixed if is_valid(fixed) else None
 
 
 def digit_matrix(arr: pa.Array, length: int) -> tuple:

@@ -36,6 +36,11 @@ def is_valid(value: str) -> bool:
     return bool(re.fullmatch(r"\d{6}", value)) and calc_check_digit(value[:5]) == value[5]
 
 
+def pad(value: str) -> str | None:
+    """The value with its lost leading zeros back, when that gives a valid number (see digits.padded)."""
+    return digits.padded(value, length, is_valid)
+
+
 def problem(value: str) -> str | None:
     return digits.problem(value, length, is_valid, name)
 

@@ -4,6 +4,7 @@ Every kind maps a pandas Series of cell texts (str or missing) to a Series of ca
 blank cells becoming "". Canonical strings never contain control characters, so the seal can join
 them with one. Vectorised with Arrow compute: no per-cell Python work on the fast path.
 """
+import datetime as dt
 import re
 
 import pandas as pd
@@ -86,21 +87,52 @@ def _per_value(arr: pa.Array, f, done: str) -> pd.Series:
     return pd.Series([table[v] for v in values], dtype="str")
 
 
+EPOCH = dt.datetime(1899, 12, 30)      # Excel's day 0 (1900 date system, its 1900-02-29 included)
+LAST_SERIAL = 2958465                  # 9999-12-31
+_SERIAL = re.compile(r"^\d{1,7}(?:\.\d+)?$")
+_STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$")
+
+
+def _from_serial(v: str) -> str | None:
+    """An Excel date serial (a date cell shown as General or as a number) as the reader shows a date cell:
+    1980-01-02, or 1980-01-02 12:30:00 with a time of day. None when v is not a serial."""
+    if not _SERIAL.match(v) or not 1 <= float(v) <= LAST_SERIAL:
+        return None
+    when = EPOCH + dt.timedelta(seconds=round(float(v) * 86400))
+    return when.date().isoformat() if when.time() == dt.time(0) else when.isoformat(sep=" ")
+
+
 def _date_one(v: str) -> str:
     m = _DATE.match(v)
     if not m:
-        return v
+        return _from_serial(v) or v
     y, mo, d = m.groups()
     return f"{y}-{int(mo):02d}-{int(d):02d}"
 
 
 def date(s) -> pd.Series:
-    """A date cell or a date written as text (1980/1/2, 1980-01-02, 1980年1月2日) -> 1980-01-02."""
+    """A date cell or a date written as text (1980/1/2, 1980-01-02, 1980年1月2日) -> 1980-01-02; a date cell
+    whose format was changed to General or a number (its serial, 29222) -> the same date: a format is not an
+    edit."""
     arr = pc.replace_substring_regex(_text_arrow(s), r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00(\.0+)?)?$", r"\1")
     return _per_value(arr, _date_one, r"^\d{4}-\d{2}-\d{2}$")
 
 
+def _serial_of(v: str) -> str | None:
+    """A number cell given a date format reads as a date (10000 -> 1927-05-18): its serial, as text."""
+    m = _STAMP.match(v)
+    if not m:
+        return None
+    y, mo, d, h, mi, sec = (int(x) if x else 0 for x in m.groups())
+    try:
+        delta = dt.datetime(y, mo, d, h, mi, sec) - EPOCH
+    except ValueError:
+        return None
+    return str(delta.days + delta.seconds / 86400)
+
+
 def _number_one(v: str) -> str:
+    v = _serial_of(v) or v
     w = v.replace(",", "").replace("円", "").replace(" ", "")
     if not _NUMBER.match(w):
         return v
@@ -114,7 +146,8 @@ def _number_one(v: str) -> str:
 
 
 def amount(s) -> pd.Series:
-    """10,000 / 10000.0 / １００００円 -> 10000."""
+    """10,000 / 10000.0 / １００００円 -> 10000; an amount cell given a date format (read as 1927-05-18) is
+    still the number 10000."""
     return _per_value(_text_arrow(s), _number_one, r"^(0|-?[1-9][0-9]*)$")
 
 

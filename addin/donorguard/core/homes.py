@@ -1,0 +1,145 @@
+"""Which person lives in which row, once something moved: the row holding most of a person's cells.
+
+A sort or a paste moves a rectangle of adjacent columns; the seal column may be inside it or not. Whatever
+moved, a person's cells now sit in a few rows. Each row is given the person who has the most cells in it
+(bound values agreeing with that person's seal, the seal itself, and the unbound columns between two such
+cells), each person one row, the best pairs first. Everything else in a row then belongs elsewhere: the smaller
+side of what moved is what a repair moves back. Where a row is as much one person's as another's (columns moved
+as two halves of equal size) nobody can tell which side moved: the rows connected to it are left undecided.
+
+Pure numpy on integer codes; a few vectorised rounds, no Python loop per row (except to find what ties touch).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+@dataclass(frozen=True)
+class Homes:
+    home: np.ndarray        # per row: the person living there, or -1
+    house: np.ndarray       # per person: its row, or -1
+    undecided: np.ndarray   # per row: left alone (its columns moved as two equal halves, or connected to such)
+    unsure: np.ndarray      # per person: in an undecided group (not missing, not housed)
+    whole: np.ndarray       # per row: every bound value agrees with its person
+
+
+def assign(cur: np.ndarray, exp: np.ndarray, seal_person: np.ndarray, gaps: np.ndarray, seal_at: int,
+           fixed: np.ndarray) -> Homes:
+    """cur (rows x bound columns) and exp (people x bound columns): integer codes of the current and the sealed
+    values, equal codes for equal values (-1: not known). seal_person: per row, the person whose seal is there
+    (-1: none). Signal columns are the bound columns in sheet order with the seal column inserted at index
+    `seal_at`; gaps[k] counts the unbound columns between signal columns k and k+1. fixed: per row, the person
+    already known to live there (a row whose own seal verifies it), or -1."""
+    n, people = len(cur), len(exp)
+    home = np.full(n, -1, np.int64)
+    house = np.full(people, -1, np.int64)
+    at = np.flatnonzero(fixed >= 0)
+    home[at] = fixed[at]
+    house[fixed[at]] = at                   # a person fixed twice keeps the last: the caller fixes each once
+    free_rows, free_people = home < 0, house < 0
+    r, p = _candidates(cur, exp, seal_person, free_rows, free_people)
+    match = _agree(cur, exp, seal_person, seal_at, r, p)
+    score = match.sum(axis=1) + (match[:, :-1] & match[:, 1:]).astype(np.int64) @ gaps
+    tied = _rounds(r, p, score, home, house)
+    undecided = np.zeros(n, bool)
+    unsure = np.zeros(people, bool)
+    if tied.any():
+        rows, persons = _touching(r, p, tied, n, people)
+        undo = rows & (fixed < 0)
+        house[home[undo & (home >= 0)]] = -1
+        home[undo] = -1
+        undecided, unsure = undo, persons & (house < 0)
+    whole = fixed >= 0
+    lives = np.flatnonzero((home >= 0) & (fixed < 0))
+    if len(lives):
+        whole[lives] = (cur[lives] == exp[home[lives]]).all(axis=1)
+    return Homes(home, house, undecided, unsure, whole)
+
+
+def _candidates(cur, exp, seal_person, free_rows, free_people) -> tuple:
+    """(row, person) pairs worth scoring: the person whose seal is in the row, and each person a value of the row
+    belongs to alone (held by no other person in that column). A row is never given a person it holds neither
+    the seal nor one such value of: values many people share say nothing of whose row it is."""
+    rows, persons = [], []
+    i = np.flatnonzero(free_rows & (seal_person >= 0))
+    keep = free_people[seal_person[i]]
+    rows.append(i[keep])
+    persons.append(seal_person[i][keep])
+    fr = np.flatnonzero(free_rows)
+    for j in range(cur.shape[1]):
+        if not len(fr) or not len(exp):
+            break
+        size = int(max(exp[:, j].max(initial=0), cur[fr, j].max(initial=0))) + 1
+        held = np.bincount(exp[:, j], minlength=size)
+        alone = np.full(size, -1, np.int64)
+        one = held[exp[:, j]] == 1
+        alone[exp[one, j]] = np.flatnonzero(one)
+        mine = cur[fr, j]
+        who = np.where(mine >= 0, alone[np.maximum(mine, 0)], -1)
+        ok = who >= 0
+        ok[ok] = free_people[who[ok]]
+        rows.append(fr[ok])
+        persons.append(who[ok])
+    r, p = np.concatenate(rows), np.concatenate(persons)
+    key = np.unique(r * max(len(exp), 1) + p)
+    return key // max(len(exp), 1), key % max(len(exp), 1)
+
+
+def _agree(cur, exp, seal_person, seal_at, r, p) -> np.ndarray:
+    """Per pair and signal column (bound columns in sheet order with the seal column at seal_at): does the row's
+    cell agree with the person?"""
+    bound = (cur[r] == exp[p]) & (cur[r] >= 0)
+    seal = (seal_person[r] == p)[:, None]
+    return np.hstack([bound[:, :seal_at], seal, bound[:, seal_at:]])
+
+
+def _rounds(r, p, score, home, house) -> np.ndarray:
+    """Greedy matching, best pairs first, in rounds: every pair that is the best of its row and of its person is
+    taken at once (a person best in several rows takes the first); a row best for two people is tied. Fills
+    home and house; returns per row whether it was tied."""
+    tied = np.zeros(len(home), bool)
+    alive = (home[r] < 0) & (house[p] < 0)
+    while alive.any():
+        rr, pp, ss = r[alive], p[alive], score[alive]
+        best_row = np.full(len(home), -1, np.int64)
+        np.maximum.at(best_row, rr, ss)
+        best_person = np.full(len(house), -1, np.int64)
+        np.maximum.at(best_person, pp, ss)
+        top = (ss == best_row[rr]) & (ss == best_person[pp])
+        per_row = np.bincount(rr[top], minlength=len(home))
+        clash = top & (per_row[rr] > 1)
+        tied[rr[clash]] = True
+        take = np.flatnonzero(top & ~clash)
+        order = take[np.lexsort((rr[take], pp[take]))]
+        first = np.ones(len(order), bool)
+        first[1:] = pp[order][1:] != pp[order][:-1]
+        take = order[first]
+        home[rr[take]] = pp[take]
+        house[pp[take]] = rr[take]
+        alive = (home[r] < 0) & (house[p] < 0) & ~tied[r]
+        if not len(take) and not clash.any():
+            break
+    return tied
+
+
+def _touching(r, p, tied, n, people) -> tuple:
+    """The rows and people connected to a tied row through candidate pairs (union-find over the pairs; only
+    run when something is tied)."""
+    nodes, ends = np.unique(np.concatenate([r, p + n]), return_inverse=True)
+    parent = list(range(len(nodes)))
+
+    def root(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+    for a, b in zip(ends[:len(r)].tolist(), ends[len(r):].tolist()):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    roots = np.array([root(x) for x in range(len(nodes))], dtype=np.int64)
+    bad_roots = roots[np.isin(nodes, np.flatnonzero(tied))]
+    hit = nodes[np.isin(roots, bad_roots)]
+    rows, persons = np.zeros(n, bool), np.zeros(people, bool)
+    rows[hit[hit < n]] = True
+    persons[hit[hit >= n] - n] = True
+    return rows, persons
