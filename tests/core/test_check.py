@@ -79,8 +79,9 @@ def test_a_row_copied_back_from_before_an_approval_is_stale():
 
 
 def _other_id(s):
-    from sheets import fresh_id
     import random
+
+    from sheets import fresh_id
     return fresh_id(random.Random(3), {r[s.columns.index("個人番号")] for r in s.cells})
 
 
@@ -204,7 +205,8 @@ def test_status_never_counts_more_rows_than_the_list_has():
     rep = check(s.table(), s.m, KEY)
     from donorguard.text.report import as_text
     assert rep.problem_rows == 10 and rep.gone_rows == 10
-    assert as_text(rep).splitlines()[0] == "送付できません: 10 行中 10 行に問題があります。封印時の 10 行が見当たりません。"
+    assert as_text(rep).splitlines()[0] == \
+        "送付できません: 10 行中 10 行に問題があります。封印時の 10 行が見当たりません。"
 
 
 def test_unchanged_columns_are_not_named():

@@ -3,8 +3,8 @@ check refuses any file that does not hold what the check verified against the se
 import csv
 import io
 
-import openpyxl
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pytest

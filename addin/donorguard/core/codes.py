@@ -46,7 +46,6 @@ class Notice(StrEnum):
     SEALS_OUT_OF_PLACE = "seals_out_of_place"    # every row whole, the seal column left out of a sort
     SEAL_HEADER = "seal_header"                  # the seal column found by its cells, its header renamed or cleared
     FORMULAS_SEALED = "formulas_sealed"          # bound cells hold formulas whose values were sealed
-    TABLE_WITHOUT_SEALS = "table_without_seals"  # the list is an Excel Table that does not take in the seal column
 
 
 class Why(StrEnum):

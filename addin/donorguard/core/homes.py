@@ -3,15 +3,19 @@
 A sort or a paste moves a rectangle of adjacent columns; the seal column may be inside it or not. Whatever
 moved, a person's cells now sit in a few rows. Each row is given the person who has the most cells in it
 (bound values agreeing with that person's seal, the seal itself, and the unbound columns between two such
-cells), each person one row, the best pairs first. Everything else in a row then belongs elsewhere: the smaller
-side of what moved is what a repair moves back. Where a row is as much one person's as another's (columns moved
-as two halves of equal size) nobody can tell which side moved: the rows connected to it are left undecided.
+cells), each person one row, the best pairs first. A row whose bound values are all one person's is that
+person's or nobody's (a copy): never another person's, so a repair never touches a row whose values agree.
+Everything else in a row then belongs elsewhere: the smaller side of what moved is what a repair moves back.
+Where a row is as much one person's as another's (columns moved as two halves of equal size) nobody can tell
+which side moved: the rows connected to it are left undecided.
 
 Pure numpy on integer codes; a few vectorised rounds, no Python loop per row (except to find what ties touch).
 """
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+
 
 @dataclass(frozen=True)
 class Homes:
@@ -37,9 +41,13 @@ def assign(cur: np.ndarray, exp: np.ndarray, seal_person: np.ndarray, gaps: np.n
     house[fixed[at]] = at                   # a person fixed twice keeps the last: the caller fixes each once
     free_rows, free_people = home < 0, house < 0
     r, p = _candidates(cur, exp, seal_person, free_rows, free_people)
+    copy = _whole_somewhere(cur, exp)
+    keep = ~copy[r] | (cur[r] == exp[p]).all(axis=1)      # a row whole for someone is that someone's or nobody's
+    r, p = r[keep], p[keep]
     match = _agree(cur, exp, seal_person, seal_at, r, p)
     score = match.sum(axis=1) + (match[:, :-1] & match[:, 1:]).astype(np.int64) @ gaps
     tied = _rounds(r, p, score, home, house)
+    _improve(r, p, score, home, house, fixed, tied)
     undecided = np.zeros(n, bool)
     unsure = np.zeros(people, bool)
     if tied.any():
@@ -84,6 +92,15 @@ def _candidates(cur, exp, seal_person, free_rows, free_people) -> tuple:
     return key // max(len(exp), 1), key % max(len(exp), 1)
 
 
+def _whole_somewhere(cur, exp) -> np.ndarray:
+    """Per row: are its bound values all one person's (whatever seal sits beside them)?"""
+    if not len(exp) or not len(cur):
+        return np.zeros(len(cur), bool)
+    rows = pd.MultiIndex.from_arrays([cur[:, j] for j in range(cur.shape[1])])
+    people = pd.MultiIndex.from_arrays([exp[:, j] for j in range(exp.shape[1])])
+    return np.asarray(rows.isin(people), bool)
+
+
 def _agree(cur, exp, seal_person, seal_at, r, p) -> np.ndarray:
     """Per pair and signal column (bound columns in sheet order with the seal column at seal_at): does the row's
     cell agree with the person?"""
@@ -119,6 +136,49 @@ def _rounds(r, p, score, home, house) -> np.ndarray:
         if not len(take) and not clash.any():
             break
     return tied
+
+
+def _improve(r, p, score, home, house, fixed, tied, rounds: int = 8):
+    """Undo greedy choices a better pairing beats: a person left without a row takes row i from the person q living
+    there when q has a free row of its own and the two together hold more cells than q alone in i. (A row's
+    columns overwritten by a pasted copy hold more of the copied person's cells than of the row's own person,
+    whose seal is still there.)"""
+    for _ in range(rounds):
+        cand = (house[p] < 0) & (home[r] >= 0) & (fixed[r] < 0) & ~tied[r]
+        if not cand.any():
+            return
+        free_row = (home < 0) & ~tied
+        alone = free_row[r] & (house[p] >= 0) & (fixed[house[np.maximum(p, 0)]] < 0)
+        best = np.full(len(house), 0, np.int64)              # what each housed person would hold in a free row
+        where = np.full(len(house), -1, np.int64)
+        if alone.any():
+            order = np.lexsort((r[alone], -score[alone], p[alone]))
+            pa, ra, sa = p[alone][order], r[alone][order], score[alone][order]
+            first = np.ones(len(pa), bool)
+            first[1:] = pa[1:] != pa[:-1]
+            best[pa[first]], where[pa[first]] = sa[first], ra[first]
+        now = np.zeros(len(home), np.int64)
+        mine = home[r] == p
+        now[r[mine]] = score[mine]
+        i, newcomer = r[cand], p[cand]
+        q = home[i]
+        gain = score[cand] + best[q] - now[i]
+        good = np.flatnonzero((gain > 0) & (where[q] >= 0))
+        if not len(good):
+            return
+        good = good[np.argsort(-gain[good], kind="stable")]
+        used_rows, used_people, done = set(), set(), 0
+        for k in good.tolist():
+            row, person, old, spare = int(i[k]), int(newcomer[k]), int(q[k]), int(where[q[k]])
+            if {row, spare} & used_rows or {person, old} & used_people:
+                continue
+            used_rows |= {row, spare}
+            used_people |= {person, old}
+            home[row], house[person] = person, row
+            home[spare], house[old] = old, spare
+            done += 1
+        if not done:
+            return
 
 
 def _touching(r, p, tied, n, people) -> tuple:

@@ -30,8 +30,7 @@ TEXT = {
         "two_owners": "also in another person's row",
         "formula": "a formula (paste it as values)",
         "formula_no_value": "a formula with no computed value (paste it as values)",
-        "not_a_person": "not a person's row (a blank row above a total or other row leaves it out of the list; so does "
-                        "adding its label to skip_labels in the rules)",
+        "not_a_person": "not a person's row",
     },
     "cause": {
         "column_sorted_alone": "Only the column(s) {cols} were sorted, moving values into other people's rows in {n} "
@@ -88,6 +87,8 @@ TEXT = {
     "problems": {
         "item": "{col} {why} in rows {rows}",
         "two_owners": "one {col} on two owners in rows {rows}",
+        "not_a_person": "rows {rows} are not people (a blank row above a total or other such row leaves it out of "
+                        "the list; so does adding its label to skip_labels in the rules)",
         "pad_hint": ". The leading zeros can be written back with donorguard seal {book} --pad-zeros (Excel asks "
                     "when sealing)",
     },
@@ -246,7 +247,7 @@ TEXT = {
         "repaired": "Repaired: {n} cells put back in their sealed rows, written to {out}.",
         "repaired_seals": "Repaired: {n} cells and {k} seals put back in their people's rows, written to {out}.",
         "left_tied": "Rows left alone (their columns moved as two equal halves; which moved cannot be told): {rows}",
-        "padded": "Leading zeros written back: {n} cells ({rows})",
+        "padded": "Leading zeros written back: {n} cells (rows {rows})",
         "reentry_head": "Re-enter from the source documents:",
         "reentry_line": "  row {row}: {cols}",
         "approved": "Approved: {rows}",

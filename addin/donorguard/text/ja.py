@@ -34,8 +34,7 @@ TEXT = {
         "two_owners": "別の人の行にもある",
         "formula": "数式（値として貼り付けてください）",
         "formula_no_value": "計算結果のない数式（値として貼り付けてください）",
-        "not_a_person": "人の行ではない（合計などの行は、上に空白行を 1 行入れると一覧から外れます。規則の skip_labels "
-                        "にその見出しを加えても外せます）",
+        "not_a_person": "人の行ではない",
     },
     "cause": {
         "column_sorted_alone": "{cols} の列だけが並べ替えられ、{n} 行で値が別の人の行に移っています（{rows}）。"
@@ -92,6 +91,8 @@ TEXT = {
     "problems": {
         "item": "{col}が{why}（行 {rows}）",
         "two_owners": "同じ{col}が別の人の行にもあります（行 {rows}）",
+        "not_a_person": "行 {rows} は人の行ではありません（合計などの行は、上に空白行を 1 行入れると一覧から外れます。"
+                        "規則の skip_labels にその見出しを加えても外せます）",
         "pad_hint": "。先頭の 0 は donorguard seal {book} --pad-zeros で補えます（Excel では「封印」で確認します）",
     },
     "refusals": {
@@ -257,7 +258,7 @@ TEXT = {
         "repaired": "修復しました: {n} セルを封印どおりの行に戻し、{out} に書き出しました。",
         "repaired_seals": "修復しました: {n} セルと封印 {k} 個をそれぞれの人の行に戻し、{out} に書き出しました。",
         "left_tied": "次の行は書き換えていません（列が半分ずつ動き、どちらが元か判断できません）: {rows}",
-        "padded": "先頭の 0 を補いました: {n} セル（{rows}）",
+        "padded": "先頭の 0 を補いました: {n} セル（行 {rows}）",
         "reentry_head": "原本から入力し直してください:",
         "reentry_line": "  行 {row}: {cols}",
         "approved": "承認しました: {rows}",

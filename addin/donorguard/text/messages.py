@@ -80,7 +80,10 @@ class Messages:
                                              list=ranges.encode(rows))
 
     def notice(self, code, rows, cols=(), **extra):
+        """A notice's sentence; a header that was cleared ("") is named as blank."""
         where = self.t["words"]["row"].format(rows=row_ranges(rows, lang=self.lang))
+        if extra.get("header") == "":
+            extra["header"] = self.t["words"]["blank_header"]
         return self.t["notice"][code].format(rows=where, n=len(set(rows)), cols=self.join(cols), **extra)
 
     def status(self, clean, n, bad, gone=0):
@@ -107,7 +110,7 @@ def problems_text(items, lang: str) -> str:
     T = t(lang)
     out = []
     for col, why, rows in items:
-        tpl = T["problems"]["two_owners" if why == "two_owners" else "item"]
+        tpl = T["problems"][why if why in ("two_owners", "not_a_person") else "item"]
         reason = why if lang == "en" else T["why"].get(why, why)
         out.append(tpl.format(col=col, why=reason, rows=row_ranges(rows, lang=lang)))
     return ("、" if lang == "ja" else "; ").join(out)
