@@ -303,4 +303,5 @@ def test_a_sort_that_left_the_seal_column_out_passes_and_repair_moves_the_seals(
         f"修復しました: 0 セルと封印 {k} 個をそれぞれの人の行に戻し、{tmp / 'fixed.xlsx'} に書き出しました。")
     before, after = openpyxl.load_workbook(path).active, openpyxl.load_workbook(tmp / "fixed.xlsx").active
     assert all(before.cell(r, c).value == after.cell(r, c).value for r in range(1, 44) for c in range(1, seal_col))
-    assert cli(tmp, "check", tmp / "fixed.xlsx", "--key", key).stdout == "問題ありません: 40 行すべてが封印どおりです。\n"
+    fixed = cli(tmp, "check", tmp / "fixed.xlsx", "--key", key)
+    assert fixed.stdout == "問題ありません: 40 行すべてが封印どおりです。\n"

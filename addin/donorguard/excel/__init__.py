@@ -292,7 +292,7 @@ def check_book(book, host, lang):
 
 @_command
 def repair_book(book, host, lang, confirmed=False):
-    """修復: after an OK, put moved values back in their sealed rows, re-check, list cells to re-enter.
+    """修復: after an OK, put moved values (and seals) back beside their people, re-check, list cells to re-enter.
     Returns (report before, report after, re-entry table), or None when nothing was written."""
     T = t(lang)["excel"]
     host.status(T["reading"])
@@ -301,7 +301,7 @@ def repair_book(book, host, lang, confirmed=False):
     key, before = _checked(view, lang)
     rows = view.table.rows
     reentry = repair_core.reentry(before, rows)
-    if before.clean:
+    if before.clean and not before.plan.moves:          # (a clean list may still have seals to put back)
         _publish(view, host, before, lang, create_report=False)
         _alert(host, lang, T["repair_nothing"] + "\n" + report_sheet.summary(before, lang))
         return None

@@ -160,7 +160,7 @@ TEXT = {
         "repaired_seals": "{k} seals were put back beside their rows.",
         "left_tied": "These rows were left alone: their columns moved as two equal halves and which half moved "
                      "cannot be told: {rows}",
-        "pad_ask": "{n} cells of {cols} ({rows}) were typed as numbers and lost their leading zeros.\n"
+        "pad_ask": "{n} cells of {cols} (rows {rows}) were typed as numbers and lost their leading zeros.\n"
                    "Write them back as text with the zeros, then seal?",
         "padded": "Leading zeros written back: {n} cells.",
         "approve_removed_rows": "The people sealed in the selected rows {rows} were deleted.\nApprove these deletions "
