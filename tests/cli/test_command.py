@@ -46,12 +46,13 @@ def test_kosai_mistake_blocked_with_explanation(sealed):
     n = int(re.match(r"送付できません: 40 行中 (\d+) 行に問題があります。", lines[0]).group(1))
     assert n >= 30
     assert lines[3].startswith(
-        f"  1. [column_sorted_alone] 個人番号 の列だけが並べ替えられ、{n} 行で値が別の人の行に移っています（行 ")
+        f"  1. [column_sorted_alone] 個人番号 の列が残りの列と別々に並べ替えられ、{n} 行で値が別の人の行に移っています"
+        "（行 ")
     assert lines[3].endswith("元に戻す（Ctrl+Z）か、「修復」で封印どおりの行に戻してください。")
     en = cli(tmp, "check", bad, "--key", key, "--lang", "en")
     assert en.stdout.splitlines()[0] == f"Blocked: {n} of 40 rows have problems."
-    assert (f"1. [column_sorted_alone] Only the column(s) 個人番号 were sorted, moving values into other people's "
-            f"rows in {n} rows") in en.stdout
+    assert (f"1. [column_sorted_alone] The column(s) 個人番号 were sorted apart from the others, moving values into "
+            f"other people's rows in {n} rows") in en.stdout
     assert re.search(r"Row \d+: 個人番号 \(\*\*\*\*-\*\*\*\*-\d{4}\) belongs to row \d+ \(.+\)\.", en.stdout)
     assert not leaked(r.stdout + en.stdout + r.stderr, ids_in(df))
 

@@ -59,7 +59,7 @@ def test_diagnose_reads_only_the_evidence():
         found.evidence.rows = None                                # frozen
     d = diagnose_mod.diagnose(found.evidence, Messages("en"))
     assert d["cause"].tolist() == [Cause.COLUMN_SORTED_ALONE]
-    assert d["message"].iat[0].startswith("Only the column(s) 個人番号 were sorted")
+    assert d["message"].iat[0].startswith("The column(s) 個人番号 were sorted apart from the others")
 
 
 def test_removed_rows_name_the_exact_command():

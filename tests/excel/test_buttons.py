@@ -346,7 +346,7 @@ def test_kosai_mistake_is_coloured_and_reported(xw, env):
     assert set(painted(book)) == {(r, H) for r in moved}                 # only the moved 個人番号 cells
     assert set(painted(book).values()) == {"#ff9999"}
     (text, title, buttons, mode, _), = alerts(book)
-    assert "個人番号 の列だけが並べ替えられ" in text and "検査結果" in text and mode == "critical"
+    assert "個人番号 の列が残りの列と別々に並べ替えられ" in text and "検査結果" in text and mode == "critical"
     assert not ids_leaked(book, ids(df))
     client.apply(book)
     names = [s["name"] for s in client.data["sheets"]]
@@ -827,7 +827,8 @@ def test_english_on_request(xw, env):
     book = client.book(xw)
     dg.check_book(book, host=Staff(book, client), lang="en")
     text = alerts(book)[-1][0]
-    assert text.startswith("Blocked: 39 of 40 rows have problems.") and "Only the column(s) 個人番号" in text
+    assert text.startswith("Blocked: 39 of 40 rows have problems.")
+    assert "The column(s) 個人番号 were sorted apart" in text
 
 
 def test_every_call_the_vba_makes_exists():

@@ -33,8 +33,9 @@ TEXT = {
         "not_a_person": "not a person's row",
     },
     "cause": {
-        "column_sorted_alone": "Only the column(s) {cols} were sorted, moving values into other people's rows in {n} "
-                               "rows ({rows}). Undo (Ctrl+Z) or run repair to put them back as sealed.",
+        "column_sorted_alone": "The column(s) {cols} were sorted apart from the others, moving values into other "
+                               "people's rows in {n} rows ({rows}). Undo (Ctrl+Z) or run repair to put them back "
+                               "as sealed.",
         "paste_shifted": "{cols} sit {k} rows {dir} of where they belong ({rows}): a shifted paste, or cells "
                          "inserted or deleted. Undo (Ctrl+Z) or run repair to put them back as sealed.",
         "paste_into_hidden_rows": "{cols} were pasted into rows hidden by a filter ({rows}). Undo (Ctrl+Z) or run "

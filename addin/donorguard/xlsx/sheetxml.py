@@ -28,7 +28,7 @@ def col_letter(n: int) -> str:
 
 
 _NOT_PLAIN = "&<> \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # escaped, or white space in ASCII (str.isspace)
-_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{1,4}_)")
 
 
 def escape_text(text: str) -> str:
