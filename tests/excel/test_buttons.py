@@ -913,6 +913,10 @@ def test_repair_after_a_sort_without_the_seal_column_moves_only_seals(xw, env):
     book = client.book(xw)
     report = dg.check_book(book, host=Staff(book, client))
     assert report.clean and "封印の列（DonorGuard）が並べ替えに含まれず" in alerts(book)[-1][0]
+    book = client.book(xw)                                  # the save hook does not ask: nothing is separated
+    verdict = env / "dg-verdict-sort.txt"
+    assert dg.on_save(book, verdict=str(verdict), version=__version__, host=Staff(book, client)) == "ok"
+    assert not alerts(book) and verdict.read_text() == "ok\r\n"
     book = client.book(xw)
     done = dg.repair_book(book, host=Staff(book, client), confirmed=True)
     assert done is not None

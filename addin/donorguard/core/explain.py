@@ -3,6 +3,7 @@
 Run only when some row's MAC fails or a serial is missing or stale (check.py keeps the clean path at one MAC per
 row). Whole-array work: a Python loop runs per column, never per row.
 """
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,7 +44,7 @@ class _Explainer:
         self.cols = self.rules.names
         self.n = len(self.t)
         self.findings, self.cells, self.plan = [], [], Plan()
-        self._moved = {int(k): int(v) for k, v in _json(self.m["sealed_rows"]).items()
+        self._moved = {int(k): int(v) for k, v in json.loads(self.m["sealed_rows"] or "{}").items()
                        if k.isdigit() and str(int(k)) == k}
         self.can = {}
 
@@ -462,11 +463,6 @@ def _signals(layout, cols) -> tuple:
     gaps = np.array(gaps[1:], dtype=np.int64)       # before the first signal column: beside the list
     bound = [cols.index(s) for s in signals if s != SEAL]
     return np.array(bound, dtype=np.int64), gaps, signals.index(SEAL)
-
-
-def _json(text: str) -> dict:
-    import json
-    return json.loads(text or "{}")
 
 
 def _lists(k: int) -> list:

@@ -29,7 +29,7 @@ def aliases(rules: Rules) -> dict:
     return out
 
 
-def find_header(texts: list, rules: Rules, below: list = ()):
+def find_header(texts: list, rules: Rules, below: list = ()) -> tuple:
     """(row index, {column name: position}, seal position) of the first row naming every column, or (None,
     missing names of the closest row, None). The seal position is the column headed DonorGuard, else the column
     whose cells below the header (in texts, then in `below`: more rows as {position: text}) are seals (a header
@@ -58,7 +58,7 @@ def find_header(texts: list, rules: Rules, below: list = ()):
     return None, best[1], None
 
 
-def seal_by_content(rows: list, found: dict):
+def seal_by_content(rows: list, found: dict) -> int | None:
     """The position of the column (not a bound one) whose cells in these rows ({position: text}) are mostly
     seals, or None."""
     taken, cells = set(found.values()), {}

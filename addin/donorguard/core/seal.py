@@ -116,7 +116,8 @@ def pad_zeros(table: Table, rules: Rules) -> list:
     return out
 
 
-def seal(table: Table, rules: Rules, key, sheet: str, header_row: int, *, stamp: mf.Stamp, book: str = "BOOK"):
+def seal(table: Table, rules: Rules, key, sheet: str, header_row: int, *, stamp: mf.Stamp,
+         book: str = "BOOK") -> tuple[pd.Series, dict]:
     """Seal strings (aligned with the table) and the signed manifest. Raises UnfitToSeal (with pad=True when
     pad_zeros would fix some of it)."""
     canon = canonical(table.values, rules)
