@@ -717,7 +717,11 @@ def test_repair_lists_cells_to_reenter(xw, env):
     assert rows[at + 2][:2] == [f"=HYPERLINK(\"#'申請者一覧'!H{lost_owner_row}\",{lost_owner_row})", "個人番号"]
 
 
-def test_approve_a_deleted_row(xw, env):
+@pytest.mark.parametrize("selected, asked", [
+    ("", "封印時の行 10 の人が一覧から削除されています"),
+    ("10:10", "選んだ行 10 の封印時の人は削除されています。"),     # its row selected: its deletion is asked about
+])
+def test_approve_a_deleted_row(xw, env, selected, asked):
     import donorguard.excel as dg
     path, df = sealed(env, n=20)
     wb = openpyxl.load_workbook(path)
@@ -726,8 +730,8 @@ def test_approve_a_deleted_row(xw, env):
     client = Client(path)
     book = client.book(xw)
     staff = Staff(book, client, press=["yes"])
-    m = dg.approve_book(book, rows="", reason="寄附の取消", host=staff)
-    assert m is not None and "封印時の行 10 の人が一覧から削除されています" in staff.asked[0]
+    m = dg.approve_book(book, rows=selected, reason="寄附の取消", host=staff)
+    assert m is not None and asked in staff.asked[0]
     assert json.loads(m["approvals"])[-1]["removed"] == "10"
     assert "封印時の行 10 の削除を承認しました" in alerts(book)[-1][0]
     book = client.apply(book).book(xw)
@@ -882,20 +886,6 @@ def test_sealing_ids_typed_as_numbers_offers_the_zeros(xw, env):
     assert [client.cell("申請者一覧", r, H) for r in lost] == [df["個人番号"].iat[r - FIRST] for r in lost]
     book = client.book(xw)
     assert dg.check_book(book, host=Staff(book, client)).clean
-
-
-def test_a_selected_row_whose_person_was_deleted_asks_to_approve_the_deletion(xw, env):
-    import donorguard.excel as dg
-    path, df = sealed(env, n=20)
-    wb = openpyxl.load_workbook(path)
-    wb.worksheets[0].delete_rows(10)
-    wb.save(path)
-    client = Client(path)
-    book = client.book(xw)
-    staff = Staff(book, client, press=["yes"])
-    m = dg.approve_book(book, rows="10:10", reason="寄附の取消", host=staff)
-    assert m is not None and staff.asked[0].startswith("選んだ行 10 の封印時の人は削除されています。")
-    assert json.loads(m["approvals"])[-1]["removed"] == "10"
 
 
 def test_repair_after_a_sort_without_the_seal_column_moves_only_seals(xw, env):

@@ -14,7 +14,6 @@ Pure numpy on integer codes; a few vectorised rounds, no Python loop per row (ex
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -93,12 +92,19 @@ def _candidates(cur, exp, seal_person, free_rows, free_people) -> tuple:
 
 
 def _whole_somewhere(cur, exp) -> np.ndarray:
-    """Per row: are its bound values all one person's (whatever seal sits beside them)?"""
+    """Per row: are its bound values all one person's (whatever seal sits beside them)? Rows and people hashed
+    to one 64-bit number each (wrapping sums of codes times odd constants), a hit confirmed code by code."""
     if not len(exp) or not len(cur):
         return np.zeros(len(cur), bool)
-    rows = pd.MultiIndex.from_arrays([cur[:, j] for j in range(cur.shape[1])])
-    people = pd.MultiIndex.from_arrays([exp[:, j] for j in range(exp.shape[1])])
-    return np.asarray(rows.isin(people), bool)
+    mult = np.random.default_rng(12).integers(1, 1 << 62, size=cur.shape[1], dtype=np.uint64) | np.uint64(1)
+    rows = (cur.astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
+    people = (exp.astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
+    order = np.argsort(people)
+    at = np.minimum(np.searchsorted(people[order], rows), len(order) - 1)
+    hit = np.flatnonzero(people[order][at] == rows)
+    out = np.zeros(len(cur), bool)
+    out[hit] = (cur[hit] == exp[order[at[hit]]]).all(axis=1)
+    return out
 
 
 def _agree(cur, exp, seal_person, seal_at, r, p) -> np.ndarray:
