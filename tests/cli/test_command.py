@@ -190,24 +190,27 @@ def test_approve_refuses_separated_rows(sealed):
 
 
 def test_audit_log_chain(sealed):
+    """Each action is two lines (write-ahead: its intent, then its outcome), chained and MACed."""
     tmp, path, key, _ = sealed
     cli(tmp, "check", path, "--key", key)
     log = tmp / "audit.jsonl"
-    assert cli(tmp, "audit", "verify", log, "--key", key).stdout == "intact: 1 line\n"
+    assert cli(tmp, "audit", "verify", log, "--key", key).stdout == "intact: 2 lines\n"
     cli(tmp, "export", path, "--to", tmp / "o", "--key", key)
     text = log.read_text(encoding="utf-8")
     lines = text.splitlines()
-    assert [json.loads(x)["event"] for x in lines] == ["seal", "export"]
-    assert cli(tmp, "audit", "verify", log, "--key", key).stdout == "intact: 2 lines\n"
+    assert [(json.loads(x)["event"], json.loads(x)["phase"]) for x in lines] == \
+        [("seal", "intent"), ("seal", "done"), ("export", "intent"), ("export", "done")]
+    assert [json.loads(x).get("intent") for x in lines] == [None, 1, None, 3]
+    assert cli(tmp, "audit", "verify", log, "--key", key).stdout == "intact: 4 lines\n"
     log.write_text(text.replace('"rows": 40', '"rows": 41', 1), encoding="utf-8")
     r = cli(tmp, "audit", "verify", log, "--key", key)
     assert r.returncode == 1 and r.stdout == "broken at line 1: edited (its MAC does not match)\n"
-    log.write_text(lines[0] + "\n", encoding="utf-8")                    # the last line removed
+    log.write_text("".join(x + "\n" for x in lines[:3]), encoding="utf-8")           # the last line removed
     r = cli(tmp, "audit", "verify", log, "--key", key)
-    assert r.returncode == 1 and r.stdout == ("broken after line 1: the last line was removed "
-                                              "(head mismatch: audit.jsonl.head records 2)\n")
+    assert r.returncode == 1 and r.stdout == ("broken after line 3: the last line was removed "
+                                              "(head mismatch: audit.jsonl.head records 4)\n")
     r = cli(tmp, "audit", "verify", log, DONORGUARD_KEY_FILE=str(key))        # the key found as for check
-    assert r.returncode == 1 and r.stdout.startswith("broken after line 1")
+    assert r.returncode == 1 and r.stdout.startswith("broken after line 3")
 
 
 def test_every_command_has_help_and_is_in_the_readme(tmp_path):

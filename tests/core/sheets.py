@@ -57,7 +57,8 @@ def distinct_people(n: int, seed: int) -> pd.DataFrame:
 def _sealed(n: int, seed: int, distinct: bool):
     vals = distinct_people(n, seed) if distinct else as_text(synth.make_people(n, seed=seed))
     rows = np.arange(n) + HEADER + 1
-    seals, m = seal(Table(vals, rows, pd.Series([None] * n, dtype=object)), RULES, KEY, "S", HEADER, stamp=STAMP)
+    seals, m, _ = seal(Table(vals, rows, pd.Series([None] * n, dtype=object)), RULES, KEY, "S", HEADER,
+                       stamp=STAMP)
     return vals, tuple(seals), m
 
 

@@ -135,7 +135,7 @@ def test_formats_are_not_edits(column, sealed, shown):
 def _reseal(s: Sheet):
     from donorguard.core.seal import seal
     t = s.table()
-    seals, s.m = seal(Table(t.values, t.rows, pd.Series([None] * s.n, dtype=object)), RULES, KEY, "S", HEADER,
+    seals, s.m, _ = seal(Table(t.values, t.rows, pd.Series([None] * s.n, dtype=object)), RULES, KEY, "S", HEADER,
                       stamp=STAMP)
     j = s.columns.index(SEAL)
     for r, v in zip(s.cells, seals):

@@ -5,7 +5,7 @@ from donorguard.core.homes import assign
 from donorguard.core.plan import Plan, _chains_end_well, seal_moves, unbound_moves
 from donorguard.core.table import Layout
 
-NO_GAPS = np.zeros(3, np.int64)         # four signal columns (three bound, the seal last): nothing between
+NO_GAPS = np.zeros(5, np.int64)         # four signal columns (three bound, the seal last): no unbound column
 
 
 def people(n, cols=3):
@@ -41,7 +41,7 @@ def test_a_row_holding_none_of_a_persons_own_values_is_not_given_to_it():
     """Values many people share (the same code, amount or gender) never make a row someone's home."""
     exp = np.array([[1, 7, 5], [2, 7, 5], [3, 7, 5]])
     cur = np.array([[1, 7, 5], [9, 7, 5], [8, 7, 5]])      # rows 1 and 2: only shared values, no seal
-    h = assign(cur, exp, np.array([0, -1, -1]), np.zeros(3, np.int64), 3, np.full(3, -1))
+    h = assign(cur, exp, np.array([0, -1, -1]), NO_GAPS, 3, np.full(3, -1))
     assert h.home.tolist() == [0, -1, -1]
 
 
@@ -70,3 +70,17 @@ def test_seals_move_beside_their_rows_and_strays_are_cleared():
     k = seal_moves(plan, home, seal_person, np.ones(3, bool), np.array([True, True, False]), 9)
     assert k == 2 and sorted(plan.moves) == [(0, 9, 1), (1, 9, 2)]
     assert plan.clear == [(2, 9)]
+
+
+def test_unbound_cells_that_could_tip_the_balance_leave_the_row_undecided():
+    """A row holds 3 of one person's bound values and 2 of another's plus the seal: 3 against 3. Two unbound
+    columns on the boundary between them could belong to either side, so nobody can say which side moved."""
+    exp = people(4, cols=5)
+    cur = exp.copy()
+    cur[:, :3] = exp[[1, 2, 3, 0], :3]
+    gaps = np.array([0, 0, 0, 2, 0, 0, 0])            # two unbound columns between bound columns 2 and 3
+    h = assign(cur, exp, np.arange(4), gaps, 5, np.full(4, -1))
+    assert h.undecided.all()
+    gaps = np.array([0, 0, 2, 0, 0, 0, 0])            # inside the three: they count for that side, 5 against 3
+    h = assign(cur, exp, np.arange(4), gaps, 5, np.full(4, -1))
+    assert not h.undecided.any() and h.home.tolist() == [1, 2, 3, 0]

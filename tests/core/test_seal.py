@@ -36,7 +36,7 @@ def test_a_blank_required_cell_refuses_the_seal(column):
 def test_blank_cells_of_other_columns_are_fine():
     t = table()
     t.values.loc[2, ["郵便番号", "性別", "寄附日"]] = None
-    seals, m = seal(t, RULES, KEY, "S", HEADER, stamp=STAMP)
+    seals, m, _ = seal(t, RULES, KEY, "S", HEADER, stamp=STAMP)
     assert len(seals) == 8
 
 
@@ -54,14 +54,14 @@ def test_formulas_are_refused_naming_cells_unless_the_rules_seal_their_values():
                                      "cached": [False, True, True]}))
     items = refusal(t).details["items"]
     assert ("氏名", Why.FORMULA_NO_VALUE, [HEADER + 2]) in items
-    assert ("寄附金額", Why.FORMULA, [HEADER + 4, HEADER + 5]) in items
+    assert ("寄附金額", Why.FORMULA_CELL, [HEADER + 4, HEADER + 5]) in items
     data = RULES.snapshot()
     data["policies"]["formulas"] = "seal_values"
     lenient = from_dict(data, "x")
     items = refusal(t, lenient).details["items"]
     assert items == [("氏名", Why.FORMULA_NO_VALUE, [HEADER + 2])]      # no value: never sealed
     t.formulas = t.formulas.iloc[1:]
-    seals, m = seal(t, lenient, KEY, "S", HEADER, stamp=STAMP)
+    seals, m, _ = seal(t, lenient, KEY, "S", HEADER, stamp=STAMP)
     assert len(seals) == 8
 
 

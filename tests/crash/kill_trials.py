@@ -14,7 +14,7 @@ temporary result (*.dgtmp, .donorguard-export-*) appearing, i.e. while it writes
   * export: the input byte-identical; no export folder, or exactly one whose receipt.json names
     exactly its files with their SHA-256;
   * every 5th trial (--rerun-every), the same command run again afterwards succeeds (no stuck
-    lock, no debris in the way).
+    lock, no debris in the way; repair runs with --force, since a rerun writes the same copy again).
 
 Temporary files a killed process could not remove (*.dgtmp, .donorguard-export-*) are counted and
 reported, not failed: they never take the place of a result and the next run is not disturbed by
@@ -138,7 +138,7 @@ def _prepare(workdir: Path, rows: int, key: Path) -> dict:
 def command(op: str, book: Path, folder: Path, key: Path) -> list:
     return {"seal": ["seal", book, "--key", key],
             "approve": ["approve", book, "--rows", "10", "--reason", APPROVE_REASON, "--key", key],
-            "repair": ["repair", book, "--out", folder / "repaired.xlsx", "--key", key],
+            "repair": ["repair", book, "--out", folder / "repaired.xlsx", "--force", "--key", key],
             "export": ["export", book, "--to", folder / "exports", "--key", key]}[op]
 
 

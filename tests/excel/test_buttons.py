@@ -439,8 +439,10 @@ def test_export_refused_when_blocked_then_written_when_clean(xw, env):
     assert folder.parent == out and receipt["rows"] == len(df)
     assert str(folder) in alerts(book)[-1][0] and alerts(book)[-1][0].startswith("書き出しました")
     assert not ids_leaked(book, ids(df))
-    log = [json.loads(line)["event"] for line in (env / "audit.jsonl").read_text().splitlines()]
-    assert log == ["seal", "export_blocked", "repair", "export"]
+    log = [json.loads(line) for line in (env / "audit.jsonl").read_text().splitlines()]
+    assert [(x["event"], x.get("phase")) for x in log] == [       # write-ahead: each change's intent, then outcome
+        ("seal", "intent"), ("seal", "done"), ("export_blocked", None), ("repair", "intent"), ("repair", "done"),
+        ("export", "intent"), ("export", "done")]
 
 
 def test_export_needs_a_folder(xw, env):
@@ -490,6 +492,35 @@ def test_seal_in_excel_then_check_and_cross_check_with_files(xw, env):
     book = client.book(xw)                                 # sealing twice is refused
     assert dg.seal_book(book, host=Staff(book, client)) is None
     assert alerts(book)[-1][0].endswith("はすでに封印されています。変更した行は「承認」してください。")
+
+
+def test_seal_in_excel_without_an_audit_trace_changes_nothing(xw, env, monkeypatch):
+    """The write-ahead rule in Excel: the log is a folder, so the intent cannot be written and nothing is."""
+    import donorguard.excel as dg
+    df = synth.make_people(12, seed=4)
+    path = env / "new.xlsx"
+    synth.write_workbook(df, path)
+    (env / "log-folder").mkdir()
+    monkeypatch.setenv("DONORGUARD_AUDIT_LOG", str(env / "log-folder"))
+    client = Client(path, name="new.xlsx")
+    book = client.book(xw)
+    assert dg.seal_book(book, host=Staff(book, client)) is None
+    assert [a[0] for a in alerts(book)] == [f"監査ログ {env / 'log-folder'} に書き込めないため、何もしていません"
+                                            "（ファイルではなくフォルダーです）。"]
+    assert [a["func"] for a in actions(book)] == ["alert"]                  # no cell, no sheet written
+
+
+def test_seal_in_excel_says_what_the_export_encoding_cannot_carry(xw, env):
+    import donorguard.excel as dg
+    df = synth.make_people(12, seed=4)
+    df.loc[2, "氏名"] = "𠮷田\u3000花子"
+    path = env / "new.xlsx"
+    synth.write_workbook(df, path)
+    client = Client(path, name="new.xlsx")
+    book = client.book(xw)
+    assert dg.seal_book(book, host=Staff(book, client)) is not None
+    text = alerts(book)[0][0]
+    assert text.startswith("封印しました: 12 行") and "お知らせ\n・氏名 の「𠮷」（U+20BB7、行 6）" in text
 
 
 def test_ids_stored_as_numbers_check_clean(xw, env):

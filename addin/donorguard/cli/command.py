@@ -13,17 +13,29 @@ import click
 
 from .. import __version__
 from ..core.errors import DonorGuardError, ExportBlocked, UnfitToSeal
-from ..text import lang as pick_lang, ranges, t
+from ..text import ranges, t
 from ..text.messages import error_text, row_ranges
+from ..text.scrub import scrub
 
 # Commands import what they use (ops, rulesets, report, ...) when they run: those load pandas, and neither
 # --help nor the launcher, which reads the options below before anything heavy is loaded, should wait for it.
 
-LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default=lambda: os.environ.get("DONORGUARD_LANG", "ja"),
+def _language(value=None) -> str:
+    """--lang, else DONORGUARD_LANG, else the settings' language, else ja (store/settings.py)."""
+    from ..store.settings import language
+    return language(value)
+
+
+LANG = click.option("--lang", type=click.Choice(["ja", "en"]), default=_language,
                     show_default="ja", help="Language of messages.")
 KEY = click.option("--key", "key_file", type=click.Path(dir_okay=False), help="Seal key file.")
 RULES = click.option("--rules", "rules_name", default=None,
                      help="Rule set name or YAML path (default furusato-onestop).")
+
+
+def echo(text: str, **kw):
+    """click.echo of a line that may quote a path the user gave: a My Number in it is masked (text/scrub)."""
+    click.echo(scrub(text), **kw)
 
 
 @contextmanager
@@ -52,7 +64,7 @@ def step(text: str):
 @contextmanager
 def guarded(lang=None):
     """Named errors become one sentence in the chosen language and their exit code."""
-    lang = pick_lang(lang)
+    lang = _language(lang)
     try:
         yield
     except DonorGuardError as e:
@@ -69,8 +81,8 @@ def guarded(lang=None):
             raise
         where = str(e.filename or "")
         where = os.path.dirname(where) if where.endswith(".dgtmp") else where     # our temporary file's folder
-        click.echo("donorguard: " + t(lang)["cli"]["os_error"].format(why=e.strerror or type(e).__name__, where=where),
-                   err=True)
+        echo("donorguard: " + t(lang)["cli"]["os_error"].format(why=e.strerror or type(e).__name__, where=where),
+             err=True)
         sys.exit(2)
     except Exception as e:  # the contract: one sentence, never a traceback
         if os.environ.get("DONORGUARD_DEBUG"):
@@ -132,22 +144,26 @@ def seal(book, pad, as_json, rules_name, key_file, lang):
             click.echo(T["new_key"].format(key=k.id[:4], path=path), err=True)
         try:
             with step("sealing"):
-                b, m, k, padded = ops.seal_file(book, rules, key_file, notice, pad)
+                done = ops.seal_file(book, rules, key_file, notice, lang, pad)
         except UnfitToSeal as e:
             if not as_json:
                 raise
-            click.echo(json.dumps({"status": "refused", "problems": [
+            echo(json.dumps({"status": "refused", "problems": [
                 {"column": c, "reason": why, "rows": rows} for c, why, rows in e.details["items"]]},
                 ensure_ascii=False, indent=1))
             sys.exit(e.code)
+        b, m, k, notices = done
         if as_json:
-            click.echo(json.dumps({"status": "sealed", "rows": len(b.table), "rules": m["rules"], "key": k.id[:4],
-                                   "padded": [{"row": r, "column": c} for r, c in padded]}, ensure_ascii=False,
-                                  indent=1))
+            echo(json.dumps({"status": "sealed", "rows": len(b.table), "rules": m["rules"], "key": k.id[:4],
+                             "padded": [{"row": r, "column": c} for r, c in done.padded],
+                             "notices": [dict(zip(notices.columns, v)) for v in notices.itertuples(index=False)]},
+                            ensure_ascii=False, indent=1, default=str))
             return
-        if padded:
-            click.echo(T["padded"].format(n=len(padded), rows=row_ranges([r for r, _ in padded], lang=lang)))
-        click.echo(T["sealed"].format(book=book, rows=len(b.table), rules=m["rules"], key=k.id[:4]))
+        if done.padded:
+            echo(T["padded"].format(n=len(done.padded), rows=row_ranges([r for r, _ in done.padded], lang=lang)))
+        echo(T["sealed"].format(book=book, rows=len(b.table), rules=m["rules"], key=k.id[:4]))
+        if len(notices):
+            echo("\n".join(["", t(lang)["report"]["notices"]] + [f"  ・{m}" for m in notices["message"]]))
 
 
 @main.command()
@@ -171,19 +187,20 @@ def check(book, as_json, rules_name, key_file, lang):
 @main.command()
 @click.argument("book", type=click.Path())
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Where to write the repaired copy.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @RULES
 @KEY
 @LANG
-def repair(book, out, rules_name, key_file, lang):
+def repair(book, out, force, rules_name, key_file, lang):
     """Put moved values back in their sealed rows, into a copy (--out)."""
     with guarded(lang):
         from ..store import rulesets
         from ..text import report
         from . import ops
         with step("repairing"):
-            done = ops.repair_file(book, out, rulesets.load(rules_name), key_file, lang)
+            done = ops.repair_file(book, out, rulesets.load(rules_name), key_file, lang, force)
         T = t(lang)["cli"]
-        click.echo(T["repaired_seals" if done.seals else "repaired"].format(n=done.cells, k=done.seals, out=out))
+        echo(T["repaired_seals" if done.seals else "repaired"].format(n=done.cells, k=done.seals, out=out))
         if done.left:
             click.echo(T["left_tied"].format(rows=row_ranges(done.left, lang=lang)))
         if not done.reentry.empty:
@@ -240,8 +257,8 @@ def export(book, to, fmt_, encoding, rules_name, key_file, lang):
             click.echo(t(lang)["cli"]["nothing_written"])
             sys.exit(1)
         T = t(lang)["cli"]
-        click.echo(T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=folder))
-        click.echo(T["receipt"].format(path=folder / "receipt.json"))
+        echo(T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=folder))
+        echo(T["receipt"].format(path=folder / "receipt.json"))
 
 
 @main.group("audit")
@@ -283,6 +300,17 @@ def install_addin(folder):
     with guarded():
         dest, conf = install.install(folder)
         click.echo(t(None)["cli"]["installed"].format(dest=dest, conf=conf, python=sys.executable))
+
+
+@main.command()
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default=None,
+              help="Folder the add-in was installed in (default: Excel's startup folder, XLSTART).")
+@LANG
+def doctor(folder, lang):
+    """Check this PC's install for IT: each line ok, warn or fail with its fix; exit 0 when all are ok."""
+    from . import doctor as doctor_mod
+    with guarded(lang):
+        sys.exit(doctor_mod.run(lang, folder, click.echo))
 
 
 @main.command()

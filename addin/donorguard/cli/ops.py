@@ -1,6 +1,8 @@
 """DonorGuard's operations on workbook files: read, call the core, write atomically, log.
 
-The CLI and the demo call these; they never compute a seal themselves.
+Every change is logged write-ahead (store/audit.action): the intent before the write that commits it, the
+outcome after; an action whose intent cannot be logged is not carried out. The CLI and the demo call these;
+they never compute a seal themselves.
 """
 import os
 import shutil
@@ -9,7 +11,15 @@ from pathlib import Path
 
 from ..core import approve as approve_core, repair as repair_core
 from ..core.check import check
-from ..core.errors import AlreadySealed, ExportBlocked, NotAWorkbook, NotSealed, TooWide
+from ..core.errors import (
+    AlreadySealed,
+    ExportBlocked,
+    ExportRefused,
+    NotAWorkbook,
+    NotSealed,
+    OutputExists,
+    TooWide,
+)
 from ..core.seal import pad_zeros, seal
 from ..store import audit, keys
 from ..store.fsio import atomic_write, lock, sha256_file
@@ -25,9 +35,21 @@ def _key(book, explicit, create=False, notice=None):
     return keys.find(explicit, book.rules.key_file, create_default=create, notice=notice)
 
 
-def seal_file(path, rules, key_file=None, notice=None, pad=False):
-    """Seal in place. pad: first write back the leading zeros fixed-length numbers lost when typed as numbers
-    (in the same atomic write). Returns (book, manifest, key, cells padded as (Excel row, column))."""
+@dataclass(frozen=True)
+class Sealed:
+    book: object
+    manifest: dict
+    key: object
+    notices: object         # a DataFrame of check.NOTICE_COLUMNS
+    padded: list            # (Excel row, column) of cells whose lost leading zeros were written back
+
+    def __iter__(self):     # book, manifest, key, notices = seal_file(...)
+        return iter((self.book, self.manifest, self.key, self.notices))
+
+
+def seal_file(path, rules, key_file=None, notice=None, lang="ja", pad=False) -> Sealed:
+    """Sealed in place (a symlink's target; the link stays). pad: first write back the leading zeros that
+    fixed-length numbers lost when typed as numbers (in the same atomic write)."""
     with lock(path):
         book = open_book(path, rules, formulas=True)
         if book.manifest is not None:
@@ -42,13 +64,14 @@ def seal_file(path, rules, key_file=None, notice=None, pad=False):
             for q, c, text in texts:
                 values.at[q, c] = text
             table = replace(table, values=values)
-        seals, m = seal(table, book.rules, key, book.sheet, book.header_row, stamp=stamp(), book=str(path))
-        before = sha256_file(path)
-        write_seals(book, dict(enumerate(seals)), m, path, texts)
-        audit.record("seal", rules=book.rules, key=key, workbook=os.path.basename(path),
-                     workbook_sha256_before=before, workbook_sha256=sha256_file(path), rows=len(book.table),
-                     key_id=key.id, cells_padded=len(texts))
-        return book, m, key, [(int(book.table.rows[q]), c) for q, c, _ in texts]
+        seals, m, notices = seal(table, book.rules, key, book.sheet, book.header_row, stamp=stamp(), lang=lang,
+                                 book=str(path))
+        with audit.action("seal", rules=book.rules, key=key, workbook=os.path.basename(path),
+                          workbook_sha256_before=sha256_file(path), rows=len(book.table), key_id=key.id,
+                          cells_padded=len(texts)) as done:
+            write_seals(book, dict(enumerate(seals)), m, path, texts)
+            done.update(workbook_sha256=sha256_file(path))
+        return Sealed(book, m, key, notices, [(int(book.table.rows[q]), c) for q, c, _ in texts])
 
 
 def check_file(path, rules, key_file=None, lang="ja"):
@@ -73,22 +96,27 @@ class Repaired:
         return len(self.before.plan.moves) + len(self.before.plan.set_text) - self.seals
 
 
-def repair_file(path, out, rules, key_file=None, lang="ja") -> Repaired:
-    """Write the repaired copy to `out`."""
+def repair_file(path, out, rules, key_file=None, lang="ja", force=False) -> Repaired:
+    """Write the repaired copy to `out` (an existing file only with `force`)."""
     if Path(out).resolve() == Path(path).resolve():
         raise NotAWorkbook(path=str(out), why="repair writes a copy: give another --out file")
+    if not force and os.path.lexists(out):
+        raise OutputExists(path=str(out))
     book, before, key = check_file(path, rules, key_file, lang)
     edits = repair_core.edits(before, book.table.rows)
     with lock(out):
-        if edits:
-            write_edits(book, edits, out)
-        else:
-            with atomic_write(out) as tmp:
-                shutil.copyfile(path, tmp)
-    _, after, _ = check_file(out, rules, key_file, lang)
-    audit.record("repair", rules=book.rules, key=key, workbook=os.path.basename(path),
-                 workbook_sha256=sha256_file(path), out_sha256=sha256_file(out),
-                 cells_written=len(edits), findings_before=len(before.findings), findings_after=len(after.findings))
+        if not force and os.path.lexists(out):               # made while this one was checking
+            raise OutputExists(path=str(out))
+        with audit.action("repair", rules=book.rules, key=key, workbook=os.path.basename(path),
+                          workbook_sha256=sha256_file(path), out=os.path.basename(out), cells_written=len(edits),
+                          findings_before=len(before.findings)) as done:
+            if edits:
+                write_edits(book, edits, out)
+            else:
+                with atomic_write(out) as tmp:
+                    shutil.copyfile(path, tmp)
+            _, after, _ = check_file(out, rules, key_file, lang)
+            done.update(out_sha256=sha256_file(out), findings_after=len(after.findings))
     rows = book.table.rows
     return Repaired(before, after, repair_core.reentry(before, rows),
                     repair_core.seals_moved(before, book.table.layout.seal), repair_core.left(before, rows))
@@ -99,26 +127,32 @@ def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja"
         book, report, key = check_file(path, rules, key_file, lang)
         seals, m = approve_core.approve(book.table, book.manifest, key, report, rows, reason, list(removed),
                                         stamp=stamp())
-        before = sha256_file(path)
-        write_seals(book, seals, m, path)
-        audit.record("approve", rules=book.rules, key=key, workbook=os.path.basename(path),
-                     workbook_sha256_before=before, workbook_sha256=sha256_file(path),
-                     rows_approved=len(seals), rows_removed=len(removed))
+        with audit.action("approve", rules=book.rules, key=key, workbook=os.path.basename(path),
+                          workbook_sha256_before=sha256_file(path), rows_approved=len(seals),
+                          rows_removed=len(removed)) as done:
+            write_seals(book, seals, m, path)
+            done.update(workbook_sha256=sha256_file(path))
         return seals, m
 
 
 def export_file(path, to, rules, key_file=None, fmt=None, encoding=None, lang="ja"):
-    """(folder, receipt, report). A blocked list raises ExportBlocked with the report attached."""
+    """(folder, receipt, report). A blocked list raises ExportBlocked with the report attached; values that
+    must not be sent raise ExportRefused. Both are logged (export_blocked), and nothing is written."""
     with lock(path):
         book, report, key = check_file(path, rules, key_file, lang)
         sha = sha256_file(path)
+        logged = dict(rules=book.rules, key=key, workbook=os.path.basename(path), workbook_sha256=sha)
         if not report.clean:
-            audit.record("export_blocked", rules=book.rules, key=key, workbook=os.path.basename(path),
-                         workbook_sha256=sha, findings=len(report.findings))
+            audit.refusal("export_blocked", **logged, findings=len(report.findings))
             err = ExportBlocked()
             err.report = report
             raise err
-        folder, receipt = outbound.write_all(book, report, key, to, fmt, encoding, sha)
-        audit.record("export", rules=book.rules, key=key, workbook=os.path.basename(path), workbook_sha256=sha,
-                     folder=str(folder), files=len(receipt["files"]), rows=receipt["rows"])
+        try:
+            plan = outbound.prepare(book, report, fmt, encoding)
+        except ExportRefused as e:
+            audit.refusal("export_blocked", **logged, reason=e.details["reason"])
+            raise
+        with audit.action("export", **logged, to=str(to), files=len(plan.batches)) as done:
+            folder, receipt = outbound.write(plan, key, to, sha)
+            done.update(folder=str(folder), rows=receipt["rows"])
         return folder, receipt, report

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..text import ranges
 from ..text.messages import Messages
-from . import diagnose, manifest as mf
+from . import diagnose, manifest as mf, safety
 from .codes import Kind, Notice
 from .evidence import FINDING_COLUMNS
 from .explain import explain
@@ -80,10 +80,11 @@ class Checker:
             if len(findings):
                 diag = diagnose.diagnose(found.evidence, self.msg)
         notices = self._notices(away)
-        # Further checks append their findings and notices here, before the verdict is taken.
         status = "clean" if findings.empty else "blocked"
         rows = int(self.canon.ne("").any(axis=1).sum())
-        return Report(status, rows, findings, diag, plan, self.canon, notices, people)
+        report = Report(status, rows, findings, diag, plan, self.canon, notices, people)
+        # what must not leave the office (safety.py: formula text, encodings) is added to the verdict here
+        return safety.screened(report, t.values, self.rules, t.rows, self.msg)
 
     def _current(self, serials, generations) -> bool:
         """Every sealed serial once, each at its current generation."""

@@ -17,6 +17,7 @@ class Kind(StrEnum):
     DUPLICATE = "duplicate"          # a copy of a row, or an ID that also stands on its owner's row
     INVALID_ID = "invalid_id"
     TAMPERED = "tampered"            # a seal cell that is not a seal DonorGuard wrote for this row
+    FORMULA = "formula"              # text a spreadsheet would run as a formula (safety.py)
 
 
 class Cause(StrEnum):
@@ -33,6 +34,7 @@ class Cause(StrEnum):
     TAMPERED = "tampered"
     STALE_ROWS = "stale_rows"                    # rows copied back from an older version of the list
     SIDES_TIED = "sides_tied"                    # columns moved as two equal halves: which moved is unknown
+    FORMULA = "formula"                          # text a spreadsheet would run as a formula (safety.py)
     OTHER = "other"
 
 
@@ -46,6 +48,7 @@ class Notice(StrEnum):
     SEALS_OUT_OF_PLACE = "seals_out_of_place"    # every row whole, the seal column left out of a sort
     SEAL_HEADER = "seal_header"                  # the seal column found by its cells, its header renamed or cleared
     FORMULAS_SEALED = "formulas_sealed"          # bound cells hold formulas whose values were sealed
+    ENCODING = "encoding"                        # characters the export's encoding cannot carry (safety.py)
 
 
 class Why(StrEnum):
@@ -56,7 +59,8 @@ class Why(StrEnum):
     CHECK_DIGIT = "check_digit"
     LEADING_ZERO_LOST = "leading_zero_lost"
     TWO_OWNERS = "two_owners"
-    FORMULA = "formula"                          # a formula in a bound column (paste as values first)
+    FORMULA_CELL = "formula_cell"                # a formula in a bound column (paste as values first)
+    FORMULA = "formula"                          # text a spreadsheet would run as a formula (safety.py)
     FORMULA_NO_VALUE = "formula_no_value"        # a formula with no computed value
     NOT_A_PERSON = "not_a_person"                # a total or other row that is not a person, inside the list
 

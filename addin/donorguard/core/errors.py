@@ -1,8 +1,10 @@
 """Named errors. Each has a default one-sentence message (English); shells print the catalogue's sentence
 for it (text/, by class name) and exit with `code`.
 
-Messages never contain a whole ID number.
+Messages never contain a whole ID number: the message and every text detail pass through text.scrub, so a
+My Number in a file name or a cell quoted in an error is masked too.
 """
+from ..text.scrub import scrub
 
 
 class DonorGuardError(Exception):
@@ -10,13 +12,18 @@ class DonorGuardError(Exception):
     message = "DonorGuard could not finish."
 
     def __init__(self, message: str | None = None, **details):
-        self.details = details
+        self.details = {k: scrub(v) for k, v in details.items()}
         self.custom = message is not None      # a sentence of its own, not the catalogue's
-        super().__init__(message or self.message.format(**details))
+        super().__init__(scrub(message or self.message.format(**self.details)))
 
 
 class RulesError(DonorGuardError):
     message = "{file}: {key}: {problem}"
+
+
+class SettingsError(DonorGuardError):
+    """`problem`: syntax, unknown, not_text, choice, missing, unreadable (the catalogue has a sentence each)."""
+    message = "{file}: line {line}: {key}: {problem}"
 
 
 class NotAWorkbook(DonorGuardError):
@@ -88,8 +95,29 @@ class ExportBlocked(DonorGuardError):
     message = "Nothing was exported: the list is blocked."
 
 
+class ExportRefused(DonorGuardError):
+    """Found before anything is written: text a spreadsheet would run as a formula (reason "formula"),
+    characters the encoding cannot carry unchanged ("encoding"), an unusable file name ("file_name")."""
+    code = 1
+    message = "Nothing was exported: {why}"
+
+
 class ExportVerifyFailed(DonorGuardError):
     message = "Nothing was exported: the written file {file} did not match the seals when read back."
+
+
+class OutputExists(DonorGuardError):
+    message = "{path} already exists; give another file, or --force to replace it."
+
+
+class AuditUnwritable(DonorGuardError):
+    """The intent line could not be written, so the action was not carried out (the write-ahead rule)."""
+    message = "Nothing was done: the audit log {log} cannot be written ({why})."
+
+
+class AuditOutcomeUnwritten(DonorGuardError):
+    """The action was carried out and its intent is in the log, but its outcome line could not be written."""
+    message = "The {action} was carried out, but its outcome could not be written to the audit log {log} ({why})."
 
 
 class Busy(DonorGuardError):

@@ -449,8 +449,8 @@ class _Explainer:
 
 
 def _signals(layout, cols) -> tuple:
-    """(bound columns in sheet order as indices into cols, unbound columns between each two signal columns,
-    index of the seal column among the signal columns)."""
+    """(bound columns in sheet order as indices into cols, the unbound columns before the first signal column,
+    between each two, and after the last, index of the seal column among the signal columns)."""
     order = layout.order()
     signals = [name for _, name in order if name is not None]
     gaps, count = [], 0
@@ -460,7 +460,7 @@ def _signals(layout, cols) -> tuple:
         else:
             gaps.append(count)
             count = 0
-    gaps = np.array(gaps[1:], dtype=np.int64)       # before the first signal column: beside the list
+    gaps = np.array(gaps + [count], dtype=np.int64)
     bound = [cols.index(s) for s in signals if s != SEAL]
     return np.array(bound, dtype=np.int64), gaps, signals.index(SEAL)
 

@@ -1,5 +1,6 @@
-"""Export, the core part: the text of each destination's rows from a clean table, and the read-back
-check of what was written against the values the check verified against the seals."""
+"""Export, the core part: the text of each destination's rows from a clean table (looked at once more by
+safety.py: nothing a spreadsheet would run, nothing the encoding cannot carry), the files' names, and the
+read-back check of what was written against the values the check verified against the seals."""
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -8,12 +9,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import manifest as mf
+from ..text.scrub import scrub
+from . import manifest as mf, safety
 from .check import Report
 from .errors import ExportBlocked
 from .fingerprint import canonical
 from .kinds.values import arrow
-from .rules import Rules
+from .rules import Rules, file_name_problem
 
 
 @dataclass
@@ -60,8 +62,8 @@ def _postal(values: pa.Array) -> pa.Array:
 
 def _column(raw: pd.Series, canon: pd.Series, kind: str, date_format: str) -> pa.Array:
     """Names and addresses as staff typed them (trimmed); numbers, codes and dates in one form."""
-    if kind in ("text", "kana"):
-        return pc.utf8_trim_whitespace(arrow(raw))
+    if kind in safety.TYPED:
+        return safety.as_typed(raw)
     if kind == "postal":
         return _postal(arrow(canon))
     if kind == "date":
@@ -78,8 +80,10 @@ def _people(report: Report, n: int) -> np.ndarray:
     return np.arange(n) if report.people is None else np.asarray(report.people, dtype=np.int64)
 
 
-def batches(table, report: Report, m: dict) -> list:
-    """One batch per destination code, rows in list order, people only. Only a clean report can be exported."""
+def batches(table, report: Report, m: dict, encoding: str | None = None) -> list:
+    """One batch per destination code, rows in list order, people only. Only a clean report can be exported,
+    and only values safe to send: ExportRefused (nothing written yet) for formula text, or for characters
+    `encoding` (a text file's; None for .xlsx) cannot carry unchanged."""
     if not report.clean:
         raise ExportBlocked()
     rules = rules_of(m)
@@ -87,12 +91,28 @@ def batches(table, report: Report, m: dict) -> list:
     canon = report.canon
     values = pa.table({c: _column(table.values[c], canon[c], rules.column(c).kind, ex["date_format"])
                        for c in ex["columns"]})
+    safety.refuse(values, table.rows, rules, encoding)
     people = _people(report, len(canon))
     keys = canon[ex["by"]].iloc[people] if ex["by"] else pd.Series(["all"] * len(people), index=people)
     out = []
     for dest, idx in keys.groupby(keys, sort=True).groups.items():
         pos = np.sort(np.asarray(idx, dtype=np.int64))
         out.append(Batch(str(dest), values.take(pos), pos))
+    return out
+
+
+def file_names(batches: list, rules: Rules, day: str, fmt: str) -> list:
+    """Each batch's file name: the rules' file_name filled in (a destination holding a My Number masked).
+    Refused (ExportRefused, reason file_name) if one is not a plain file name on every system, or two
+    destinations would share one (Windows does not tell upper from lower case)."""
+    out, seen = [], set()
+    for b in batches:
+        stem = rules.export["file_name"].format(destination=scrub(b.destination), rules=rules.name, date=day)
+        problem = file_name_problem(stem) or ("same_name" if stem.casefold() in seen else None)
+        if problem:
+            raise safety.refusal("file_name", [(b.destination, stem, problem)])
+        seen.add(stem.casefold())
+        out.append(f"{stem}.{fmt}")
     return out
 
 

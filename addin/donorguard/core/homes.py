@@ -30,7 +30,10 @@ def assign(cur: np.ndarray, exp: np.ndarray, seal_person: np.ndarray, gaps: np.n
     """cur (rows x bound columns) and exp (people x bound columns): integer codes of the current and the sealed
     values, equal codes for equal values (-1: not known). seal_person: per row, the person whose seal is there
     (-1: none). Signal columns are the bound columns in sheet order with the seal column inserted at index
-    `seal_at`; gaps[k] counts the unbound columns between signal columns k and k+1. fixed: per row, the person
+    `seal_at`; gaps[0] counts the unbound columns before the first, gaps[k] those between signal columns k-1 and
+    k, gaps[-1] those after the last. An unbound cell between two cells of a person counts for that person; one
+    on the boundary of a person's run, or beside the list, might be the person's or not: where that decides
+    whose row it is, the row is undecided (a repair must not guess). fixed: per row, the person
     already known to live there (a row whose own seal verifies it), or -1."""
     n, people = len(cur), len(exp)
     home = np.full(n, -1, np.int64)
@@ -44,8 +47,10 @@ def assign(cur: np.ndarray, exp: np.ndarray, seal_person: np.ndarray, gaps: np.n
     keep = ~copy[r] | (cur[r] == exp[p]).all(axis=1)      # a row whole for someone is that someone's or nobody's
     r, p = r[keep], p[keep]
     match = _agree(cur, exp, seal_person, seal_at, r, p)
-    score = match.sum(axis=1) + (match[:, :-1] & match[:, 1:]).astype(np.int64) @ gaps
-    tied = _rounds(r, p, score, home, house)
+    inner, edges = gaps[1:-1], (gaps[0], gaps[-1])
+    score = match.sum(axis=1) + (match[:, :-1] & match[:, 1:]).astype(np.int64) @ inner
+    maybe = (match[:, :-1] ^ match[:, 1:]).astype(np.int64) @ inner + match[:, 0] * edges[0] + match[:, -1] * edges[1]
+    tied = _rounds(r, p, score, score + maybe, home, house)
     _improve(r, p, score, home, house, fixed, tied)
     undecided = np.zeros(n, bool)
     unsure = np.zeros(people, bool)
@@ -115,21 +120,25 @@ def _agree(cur, exp, seal_person, seal_at, r, p) -> np.ndarray:
     return np.hstack([bound[:, :seal_at], seal, bound[:, seal_at:]])
 
 
-def _rounds(r, p, score, home, house) -> np.ndarray:
+def _rounds(r, p, score, high, home, house) -> np.ndarray:
     """Greedy matching, best pairs first, in rounds: every pair that is the best of its row and of its person is
-    taken at once (a person best in several rows takes the first); a row best for two people is tied. Fills
-    home and house; returns per row whether it was tied."""
+    taken at once (a person best in several rows takes the first); a row best for two people is tied, and so is
+    a row whose best person another could still match or beat (high: a pair's score with every unbound cell it
+    might hold). Fills home and house; returns per row whether it was tied."""
     tied = np.zeros(len(home), bool)
     alive = (home[r] < 0) & (house[p] < 0)
     while alive.any():
-        rr, pp, ss = r[alive], p[alive], score[alive]
+        rr, pp, ss, hh = r[alive], p[alive], score[alive], high[alive]
         best_row = np.full(len(home), -1, np.int64)
         np.maximum.at(best_row, rr, ss)
         best_person = np.full(len(house), -1, np.int64)
         np.maximum.at(best_person, pp, ss)
         top = (ss == best_row[rr]) & (ss == best_person[pp])
         per_row = np.bincount(rr[top], minlength=len(home))
-        clash = top & (per_row[rr] > 1)
+        rival = np.full(len(home), -1, np.int64)            # the best any other pair of the row might reach
+        others = ss < best_row[rr]
+        np.maximum.at(rival, rr[others], hh[others])
+        clash = top & ((per_row[rr] > 1) | (rival[rr] >= ss))
         tied[rr[clash]] = True
         take = np.flatnonzero(top & ~clash)
         order = take[np.lexsort((rr[take], pp[take]))]

@@ -1,16 +1,19 @@
 """Seal a known-good table: refuse a list unfit to seal, else one seal per row and a manifest.
 
 Unfit: invalid numbers, one ID on two owners, a blank required cell, a formula in a bound column (unless the
-rules seal formulas' values), a total or other row that is not a person inside the list, and fixed-length
-numbers that lost their leading zeros (which pad_zeros can write back: those kinds are unambiguous).
+rules seal formulas' values), text a spreadsheet would run as a formula (safety.py), a total or other row that
+is not a person inside the list, and fixed-length numbers that lost their leading zeros (which pad_zeros can
+write back: those kinds are unambiguous). Notices: characters the rules' export encoding cannot carry (worth
+fixing before the list is sent, not a refusal).
 """
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..text.messages import problems_text
-from . import kinds, manifest as mf
+from ..text.messages import Messages, problems_text
+from . import kinds, manifest as mf, safety
+from .check import NOTICE_COLUMNS
 from .codes import Why
 from .errors import UnfitToSeal
 from .fingerprint import Sealer, canonical
@@ -24,8 +27,8 @@ TOTAL_LABELS = ("合計", "小計", "総計", "計", "総合計", "合計額")
 
 def problems(canon: pd.DataFrame, rows, rules: Rules, positions=None, formulas: pd.DataFrame | None = None) -> list:
     """Why these rows cannot be sealed, as (column, reason, Excel rows): rows that are not people, invalid
-    numbers, blank required cells, formulas, one ID on two owners (reason "two_owners"). Never a value. Each
-    distinct value is validated once."""
+    numbers, blank required cells, formula cells, one ID on two owners (reason "two_owners"), text a
+    spreadsheet would run as a formula ("formula"). Never a value. Each distinct value is validated once."""
     positions = np.arange(len(canon)) if positions is None else np.asarray(positions, dtype=np.int64)
     rows = np.asarray(rows, dtype=np.int64)
     out = []
@@ -61,7 +64,7 @@ def problems(canon: pd.DataFrame, rows, rules: Rules, positions=None, formulas: 
     hit = df.index[df["id"].isin(conflict_ids)].to_numpy()
     if len(hit):
         out.append((rules.id, Why.TWO_OWNERS.value, [int(r) for r in rows[hit]]))
-    return out
+    return out + safety.unfit(canon, rows, rules, positions)
 
 
 def _not_people(canon: pd.DataFrame, rules: Rules, positions: np.ndarray) -> np.ndarray:
@@ -94,7 +97,7 @@ def _formulas(formulas: pd.DataFrame | None, rows, rules: Rules, positions) -> l
     for c in rules.names:
         mine = f[f["column"] == c]
         for why, sel in ((Why.FORMULA_NO_VALUE, ~mine["cached"].astype(bool)),
-                         (Why.FORMULA, mine["cached"].astype(bool) & (not seal_values))):
+                         (Why.FORMULA_CELL, mine["cached"].astype(bool) & (not seal_values))):
             at = mine.loc[sel, "pos"].to_numpy(np.int64)
             if len(at):
                 out.append((c, why.value, sorted(int(r) for r in rows[at])))
@@ -116,17 +119,19 @@ def pad_zeros(table: Table, rules: Rules) -> list:
     return out
 
 
-def seal(table: Table, rules: Rules, key, sheet: str, header_row: int, *, stamp: mf.Stamp,
-         book: str = "BOOK") -> tuple[pd.Series, dict]:
-    """Seal strings (aligned with the table) and the signed manifest. Raises UnfitToSeal (with pad=True when
-    pad_zeros would fix some of it)."""
+def seal(table: Table, rules: Rules, key, sheet: str, header_row: int, *, stamp: mf.Stamp, lang: str = "ja",
+         book: str = "BOOK") -> tuple[pd.Series, dict, pd.DataFrame]:
+    """Seal strings (aligned with the table), the signed manifest and the notices (a DataFrame of
+    check.NOTICE_COLUMNS). Raises UnfitToSeal (with pad=True when pad_zeros would fix some of it)."""
     canon = canonical(table.values, rules)
     found = problems(canon, table.rows, rules, formulas=table.formulas)
     if found:
         pad = any(why == Why.LEADING_ZERO_LOST for _, why, _ in found)
         raise UnfitToSeal(problems=problems_text(found, "en"), items=found, pad=pad, book=book)
     m = mf.new(rules, key, sheet, header_row, table.rows.tolist(), stamp)
-    return seals_for(m, key, rules, table.rows, canon), m
+    notices = pd.DataFrame(safety.notices(table.values, canon, rules, table.rows, Messages(lang, rules)),
+                           columns=NOTICE_COLUMNS)
+    return seals_for(m, key, rules, table.rows, canon), m, notices
 
 
 def seals_for(m: dict, key, rules: Rules, serials, canon: pd.DataFrame, generations=None) -> pd.Series:

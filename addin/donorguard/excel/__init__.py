@@ -55,6 +55,7 @@ from ..core.codes import Kind
 from ..core.errors import (
     AlreadySealed,
     DonorGuardError,
+    ExportRefused,
     ManifestTampered,
     NoSuchWorkbook,
     NotSealed,
@@ -62,11 +63,12 @@ from ..core.errors import (
     UnsafeImport,
 )
 from ..core.seal import pad_zeros, seal
-from ..store import audit, keys, rulesets as rules_mod
+from ..store import audit, keys, rulesets as rules_mod, settings
 from ..store.fsio import sha256_file, write_atomic
 from ..store.stamp import stamp
-from ..text import lang as pick_lang, ranges, t
+from ..text import ranges, t
 from ..text.messages import error_text, row_ranges
+from ..text.scrub import scrub
 from ..xlsx import outbound
 from . import host as hostmod, marks, report_sheet, workbook
 from .workbook import REPORT_SHEET, find_sheet
@@ -130,7 +132,7 @@ def _version_ok(version, host, lang) -> bool:
 
 
 def _alert(host, lang, text, buttons="ok", mode="info"):
-    return host.alert(text, title=t(lang)["excel"]["title"], buttons=buttons, mode=mode)
+    return host.alert(scrub(text), title=t(lang)["excel"]["title"], buttons=buttons, mode=mode)
 
 
 def _command(fn):
@@ -138,7 +140,7 @@ def _command(fn):
     add-in, show every error as one sentence in a dialog (never a traceback), reset the status bar."""
     @functools.wraps(fn)
     def run(book=None, *, version=None, lang=None, host=None, **kw):
-        h, lang = None, pick_lang(lang)
+        h, lang = None, settings.language(lang)
         try:
             book = _resolve(book)
             h = host or hostmod.for_book(book)
@@ -212,9 +214,15 @@ def _disk_sha(book) -> str:
     return ""
 
 
-def _record(event, view, **fields):
-    audit.record(event, rules=view.rules, workbook=_os.path.basename(str(view.book.name)), shell="excel",
+def _refused(event, view, **fields):
+    audit.refusal(event, rules=view.rules, workbook=_os.path.basename(str(view.book.name)), shell="excel",
                  workbook_sha256=_disk_sha(view.book), **fields)
+
+
+def _action(event, view, **fields):
+    """Write-ahead around a change to the open workbook (store/audit.action): no intent logged, no change."""
+    return audit.action(event, rules=view.rules, workbook=_os.path.basename(str(view.book.name)), shell="excel",
+                        workbook_sha256=_disk_sha(view.book), **fields)
 
 
 def _active_sheet_name(book):
@@ -238,17 +246,21 @@ def seal_book(book, host, lang, rules=None):
     key = _key(view.rules, create=True, notice=lambda path, k: created.append(path))
     host.status(T["sealing"])
     try:
-        seals, m = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp(), book=book.name)
+        seals, m, notices = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp(), lang=lang,
+                                 book=book.name)
     except UnfitToSeal as e:
         view = _offer_zeros(view, host, lang, e)
-        seals, m = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp(), book=book.name)
-    workbook.write_seal_column(view, {int(r): s for r, s in zip(view.table.rows, seals)})
-    workbook.write_manifest(book, m)
+        seals, m, notices = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp(), lang=lang,
+                                 book=book.name)
+    with _action("seal", view, key=key, rows=len(view.table), key_id=key.id):
+        workbook.write_seal_column(view, {int(r): s for r, s in zip(view.table.rows, seals)})
+        workbook.write_manifest(book, m)
     view.sheet.activate()
-    _record("seal", view, key=key, rows=len(view.table), key_id=key.id)
     text = T["sealed"].format(rows=len(view.table), rules=m["rules"], key=key.id[:4])
     if created:
         text += "\n\n" + T["new_key"].format(path=created[0])
+    if len(notices):
+        text += "\n\n" + report_sheet.notices_text(notices, lang)
     _alert(host, lang, text)
     return m
 
@@ -271,9 +283,9 @@ def _offer_zeros(view, host, lang, refusal):
         r, col = int(view.table.rows[q]), view.columns[c]
         cells[(r, col)] = text
         by_col.setdefault(col, {})[r] = text
-    for col, values in sorted(by_col.items()):
-        workbook.write_column(view.sheet, col, values)
-    _record("pad_zeros", view, cells_padded=len(texts))
+    with _action("pad_zeros", view, cells_padded=len(texts)):
+        for col, values in sorted(by_col.items()):
+            workbook.write_column(view.sheet, col, values)
     return view.updated(cells)
 
 
@@ -327,13 +339,13 @@ def repair_book(book, host, lang, confirmed=False):
     by_col = {}
     for (r, c), v in cells.items():
         by_col.setdefault(c, {})[r] = v
-    for c, values in sorted(by_col.items()):
-        workbook.write_column(view.sheet, c, values)
-    after_view = view.updated(cells)
-    after = check(after_view.table, after_view.manifest, key, book.name, lang)
+    with _action("repair", view, key=key, cells_written=len(edits), findings_before=len(before.findings)) as done:
+        for c, values in sorted(by_col.items()):
+            workbook.write_column(view.sheet, c, values)
+        after_view = view.updated(cells)
+        after = check(after_view.table, after_view.manifest, key, book.name, lang)
+        done.update(findings_after=len(after.findings))
     _publish(after_view, host, after, lang)
-    _record("repair", view, key=key, cells_written=len(edits), findings_before=len(before.findings),
-            findings_after=len(after.findings))
     seals = repair_core.seals_moved(before, view.table.layout.seal)
     text = T["repaired"].format(n=len(edits) - seals) if len(edits) > seals else ""
     text += ("\n" if text else "") + (T["repaired_seals"].format(k=seals) if seals else "")
@@ -412,12 +424,12 @@ def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=Non
     host.status(T["approving"])
     seals, m = approve_core.approve(view.table, view.manifest, key, report, chosen, str(text), gone, stamp=stamp())
     new = {int(view.table.rows[p]): s for p, s in seals.items()}
-    workbook.write_column(view.sheet, view.seal_col, new)
-    workbook.write_manifest(book, m)
+    with _action("approve", view, key=key, rows_approved=len(seals), rows_removed=len(gone)):
+        workbook.write_column(view.sheet, view.seal_col, new)
+        workbook.write_manifest(book, m)
     after_view = view.updated({(r, view.seal_col): s for r, s in new.items()}, manifest=m)
     after = check(after_view.table, m, key, book.name, lang)
     _publish(after_view, host, after, lang, reason_text="" if from_cell else None)
-    _record("approve", view, key=key, rows_approved=len(seals), rows_removed=len(gone))
     shown = json.loads(m["approvals"])[-1]["reason"]   # masked by the core
     lines = []
     if chosen:
@@ -439,7 +451,7 @@ def export_book(book, host, lang, to=None):
     host.status(T["checking"])
     key, report = _checked(view, lang)
     if not report.clean:
-        _record("export_blocked", view, key=key, findings=len(report.findings))
+        _refused("export_blocked", view, key=key, findings=len(report.findings))
         _publish(view, host, report, lang)
         _alert(host, lang, T["export_blocked"] + "\n\n" + _explain(report, lang), mode="critical")
         return None
@@ -454,8 +466,14 @@ def export_book(book, host, lang, to=None):
     _publish(view, host, report, lang, create_report=False)
     host.status(T["exporting"])
     src = SimpleNamespace(manifest=view.manifest, rules=view.rules, table=view.table, path=str(book.fullname))
-    final, receipt = outbound.write_all(src, report, key, folder, None, None, _disk_sha(book))
-    _record("export", view, key=key, folder=str(final), files=len(receipt["files"]), rows=receipt["rows"])
+    try:
+        plan = outbound.prepare(src, report)
+    except ExportRefused as e:
+        _refused("export_blocked", view, key=key, reason=e.details["reason"])
+        raise
+    with _action("export", view, key=key, to=str(folder), files=len(plan.batches)) as done:
+        final, receipt = outbound.write(plan, key, folder, _disk_sha(book))
+        done.update(folder=str(final), rows=receipt["rows"])
     _alert(host, lang, T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=final))
     return final, receipt
 
@@ -471,7 +489,7 @@ def status_book(book, host, lang):
     if m is None:
         lines.append(T["status_unsealed"])
     else:
-        policy = view.rules.policies.get("on_save", "confirm")
+        policy = settings.on_save(view.rules)
         lines.append(T["status_sealed"].format(
             rows=m.get("rows", "?"), at=m.get("sealed_at", "?"), by=m.get("sealed_by", "?"),
             rules=m.get("rules", "?"), key=str(m.get("key_id", ""))[:4], approvals=_count(m.get("approvals")),
@@ -511,12 +529,12 @@ def _write_verdict(path, verdict: str):
 
 def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
     """Before a sealed workbook is saved: a quick read-only check (nothing is written to the workbook:
-    a write would clear Excel's undo list). The policy of the manifest's rules decides:
+    a write would clear Excel's undo list). The settings' on_save, else the policy of the manifest's rules decides:
     confirm (default) explain and ask, the answer decides; block refuse the save with the reasons;
     warn explain and save. Writes "ok", "cancel" or, when the engine cannot return the button
     pressed, "ask" (the VBA then asks) to `verdict`, and returns it. Work is never lost to a failure:
     anything that stops the check saves, with a dialog saying it was not checked."""
-    lang = pick_lang(lang)
+    lang = settings.language(lang)
     T = t(lang)["excel"]
     result, h = "ok", None
     try:
@@ -531,7 +549,7 @@ def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
         policy = "confirm"
         try:
             _, report = _checked(view, lang)
-            policy = view.rules.policies.get("on_save", "confirm")
+            policy = settings.on_save(view.rules)
             if report.clean:
                 return result
             text = T["save_problems"] + "\n" + report_sheet.summary(report, lang)

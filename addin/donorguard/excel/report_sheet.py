@@ -116,10 +116,21 @@ def _cell(v):
     return cell_value(v)
 
 
+def notices_text(notices, lang: str, limit: int = 3) -> str:
+    """Notices (characters the export's encoding cannot carry) for a dialog: the first few, how many more."""
+    T = t(lang)
+    out = [T["report"]["notices"]] + ["・" + m for m in notices["message"].head(limit)]
+    if len(notices) > limit:
+        out.append("・" + T["excel"]["more_notices"].format(n=len(notices) - limit))
+    return "\n".join(out)
+
+
 def summary(report, lang: str, limit: int = 3) -> str:
-    """A few lines for a dialog: the status, the notices, the first causes."""
+    """A few lines for a dialog: the status, the first causes, where the details are, the notices."""
     T = t(lang)["excel"]
-    out = [status_line(report, lang)] + ["・" + n.message for n in report.notices.itertuples(index=False)]
+    out = [status_line(report, lang)]
+    if len(report.notices):
+        out.append(notices_text(report.notices, lang, limit))
     if report.clean:
         return "\n".join(out)
     d = report.diagnosis

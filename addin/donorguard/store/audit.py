@@ -10,15 +10,28 @@ LOG.head holds the line count and the SHA-256 of the last line, MACed the same w
 atomically under the log's lock: removing the last lines, or editing the last one, shows against it.
 Lines written before the log was keyed (no `mac`) still verify by their chain: the first keyed line after
 them pins them all through `prev`.
+
+Write-ahead (action): an action that changes a file first writes its intent (`phase: intent`), then does
+the action, then writes its outcome (`phase: done` or `failed`, with `intent`: the intent's line). If the
+intent cannot be written, the action is refused before anything changes (AuditUnwritable); if the outcome
+cannot be written, the action is done and the message says so (AuditOutcomeUnwritten). A line is written
+whole or not at all: a failed append or head write is cut back off the log. An intent with no outcome after
+it is an action that was interrupted (or whose outcome could not be written): the file's SHA-256 before it
+is in the intent.
 """
+import errno as errnos
 import hashlib
 import json
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..core.errors import AuditOutcomeUnwritten, AuditUnwritable
+from ..text.scrub import scrub
+from . import settings
 from .fsio import lock, write_atomic
 from .places import log_dir
 from .stamp import now, user
@@ -28,8 +41,24 @@ _MACED = re.compile(rb'^(\{.*), "mac": "([0-9a-f]{64})"\}$')
 
 
 def default_path(rules=None) -> Path:
-    p = os.environ.get("DONORGUARD_AUDIT_LOG") or (rules.audit_log if rules else None)
+    """DONORGUARD_AUDIT_LOG, else the rule set's audit_log, else the settings' audit_log, else the user's log folder."""
+    p = os.environ.get("DONORGUARD_AUDIT_LOG") or (rules.audit_log if rules else None) or settings.current().audit_log
     return Path(p) if p else log_dir() / "audit.jsonl"
+
+
+@contextmanager
+def logging_to(path):
+    """In this process, the log is `path` (as DONORGUARD_AUDIT_LOG), then whatever it was: for work whose lines
+    must not reach the user's log, such as the demo's."""
+    saved = os.environ.get("DONORGUARD_AUDIT_LOG")
+    os.environ["DONORGUARD_AUDIT_LOG"] = str(path)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("DONORGUARD_AUDIT_LOG", None)
+        else:
+            os.environ["DONORGUARD_AUDIT_LOG"] = saved
 
 
 def head_path(log) -> Path:
@@ -128,8 +157,13 @@ def _number(tail: list, log: Path) -> int:
         return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
 
 
+_VERBATIM = ("prev", "mac", "mac_key", "key_id", "time")     # hashes and ids: never a person's data
+
+
 def record(event: str, path=None, rules=None, key=None, **fields) -> dict:
     """Append one event, MACed with `key` (the seal key) and the head rewritten; returns what was written.
+    Text fields pass through scrub (a file name may hold a My Number). Raises OSError, the log as it was
+    before, if the line or the head cannot be written.
 
     Without a key the line has no MAC (as before the log was keyed) and `audit verify` will say so."""
     log = default_path(rules)
@@ -137,9 +171,9 @@ def record(event: str, path=None, rules=None, key=None, **fields) -> dict:
     with lock(log, timeout=30):
         tail = _tail(log)
         n = _number(tail, log) + 1
-        entry = {"time": now(), "event": event, "user": user(), "tool_version": __version__, "line": n,
+        entry = {"time": now(), "event": event, "user": scrub(user()), "tool_version": __version__, "line": n,
                  "prev": hashlib.sha256(tail[-1]).hexdigest() if tail else GENESIS}
-        entry.update(fields)
+        entry.update({k: v if k in _VERBATIM or k.endswith("sha256") else scrub(v) for k, v in fields.items()})
         if key is not None:
             entry["mac_key"] = key.id
             note = _head_note(log, tail, n - 1, key)
@@ -147,13 +181,67 @@ def record(event: str, path=None, rules=None, key=None, **fields) -> dict:
                 entry["head"] = note               # the head did not vouch for the lines before: say so, MACed
         entry.pop("mac", None)
         line = _sealed(entry, key, b"line")
-        with open(log, "ab") as f:
+        _append(log, line, lambda: key is not None and _write_head(log, n, line, key))
+    return entry
+
+
+def _append(log: Path, line: bytes, then) -> None:
+    """Append `line` and fsync it, then call `then` (the head); if either fails, cut the log back to its
+    length before and raise: a line is in the log whole, with its head, or not at all."""
+    with open(log, "ab") as f:
+        size = f.tell()
+        try:
             f.write(line + b"\n")
             f.flush()
             os.fsync(f.fileno())
-        if key is not None:
-            _write_head(log, n, line, key)
-    return entry
+            then()
+        except BaseException:
+            try:
+                f.truncate(size)
+                os.fsync(f.fileno())
+            except OSError:
+                pass
+            raise
+
+
+def refusal(event: str, rules=None, key=None, **fields) -> dict:
+    """Record a refusal (nothing was changed, e.g. a blocked export); AuditUnwritable if it cannot be."""
+    try:
+        return record(event, rules=rules, key=key, **fields)
+    except OSError as e:
+        raise AuditUnwritable(**_why(e, rules)) from None
+
+
+@contextmanager
+def action(event: str, rules=None, key=None, **fields):
+    """Write-ahead for an action that changes a file: the intent line (with `fields`), then the body, then
+    the outcome line with what the body put into the dict it is given. Refused with AuditUnwritable, before
+    the body runs, if the intent cannot be written; AuditOutcomeUnwritten if the body succeeded but its
+    outcome cannot be written. A body that raises gets a `failed` line (if it can be written) naming the
+    error's kind, and its error goes on."""
+    try:
+        intent = record(event, rules=rules, key=key, phase="intent", **fields)
+    except OSError as e:
+        raise AuditUnwritable(**_why(e, rules)) from None
+    outcome = {}
+    try:
+        yield outcome
+    except BaseException as e:
+        try:
+            record(event, rules=rules, key=key, phase="failed", intent=intent["line"], error=type(e).__name__)
+        except OSError:
+            pass
+        raise
+    try:
+        record(event, rules=rules, key=key, phase="done", intent=intent["line"], **outcome)
+    except OSError as e:
+        raise AuditOutcomeUnwritten(action=event, **_why(e, rules)) from None
+
+
+def _why(e: OSError, rules) -> dict:
+    """The log and why it cannot be written: errno's name (the catalogue says it in words) and strerror."""
+    name = errnos.errorcode.get(e.errno, "")
+    return {"log": str(default_path(rules)), "why": e.strerror or type(e).__name__, "errno": name}
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,20 @@
 
 - atomic_write: a temporary file beside the target, fsynced, then renamed over it in one step; a failure or
   a kill leaves the target as it was. A symlink is followed: its target is replaced, the link stays.
+- create_private: a new file only its owner can read (export files and receipts hold My Numbers).
+- read_regular: a small file's bytes, refused before reading when it is not a regular file (a pipe would
+  block the read forever, a device never ends) or is larger than the caller allows.
 - lock: one writer per file at a time, keyed by the file's real path (two spellings of one file share a
   lock), held in a lock file beside it (or in the user's runtime folder when that folder is read-only),
   removed when released.
 """
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import os
+import stat
 import tempfile
 import time
 from contextlib import contextmanager
@@ -37,6 +42,42 @@ def sha256_file(path) -> str:
     return h.hexdigest()
 
 
+class NotRegular(OSError):
+    """read_regular's refusal: `why` is "not_regular" or "too_large"."""
+
+    def __init__(self, path, why: str):
+        super().__init__(errno.EINVAL, why, str(path))
+        self.why = why
+
+
+def read_regular(path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. Opened without blocking (a FIFO would wait for
+    a writer), then checked on the open file itself, so what is read is what was checked."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegular(path, "not_regular")
+        if st.st_size > limit:
+            raise NotRegular(path, "too_large")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:                        # grew while being read
+        raise NotRegular(path, "too_large")
+    return data
+
+
+def create_private(path):
+    """A new file opened for writing that only its owner can read (0600 on POSIX, whatever the umask; on
+    Windows the folder's access list decides). Never replaces an existing file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    if os.name == "posix":
+        os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
+
+
 def real(path) -> Path:
     """The path with symlinks resolved (the file a write must replace)."""
     return Path(os.path.realpath(path))
@@ -50,7 +91,11 @@ def atomic_write(path, mode: int | None = None) -> Iterator[str]:
     path = real(path)
     for stale in path.parent.glob(f".{glob.escape(path.name)}.*{SUFFIX}"):
         stale.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=SUFFIX)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=SUFFIX)
+    except OSError as e:
+        e.filename = str(path)
+        raise
     os.close(fd)
     try:
         yield tmp
@@ -61,6 +106,10 @@ def atomic_write(path, mode: int | None = None) -> Iterator[str]:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
         sync_folder(path.parent)
+    except OSError as e:
+        if e.filename is None or str(e.filename) == tmp:     # a full disk names the file, not our temporary one
+            e.filename = str(path)
+        raise
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

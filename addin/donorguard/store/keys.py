@@ -1,6 +1,7 @@
 """Seal keys: 256-bit secrets kept in files outside the workbook; a workbook keeps only the key id.
 
-Lookup order: --key FILE, env DONORGUARD_KEY_FILE, the rules' key_file, the per-user default.
+Lookup order: --key FILE, env DONORGUARD_KEY_FILE, the rules' key_file, the settings' key_file (the team key),
+the per-user default (created on a PC's first seal only when no team key is configured).
 """
 import base64
 import hashlib
@@ -11,9 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import KeyFileInsecure, KeyFileInvalid, NoKey
+from . import settings
+from .fsio import read_regular
 from .places import data_dir
 
 HEADER = "donorguard-key v1"
+MAX_SIZE = 4096             # a key file is 64 bytes; anything far larger is not one (and is not read whole)
+# The id of workbooks/sample.key, the key of the sample workbooks. It is published with them, so a copy that
+# others can read (git keeps no mode 0600) is accepted; it must never seal a real list.
+SAMPLE_ID = "4bb42fa8761bff16"
 
 
 @dataclass(frozen=True)
@@ -46,32 +53,38 @@ def create(path) -> Key:
 
 
 def read(path) -> Key:
+    """The key in a key file. Refused before reading: anything but a regular file (a pipe would hang the
+    read, a device never ends), a file larger than MAX_SIZE; after reading: a file others can read."""
     path = Path(path)
     try:
-        st = path.stat()
-        if os.name == "posix" and st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise KeyFileInsecure(path=str(path))
-        lines = path.read_text(encoding="ascii").split()
+        mode = path.stat().st_mode
+        lines = read_regular(path, MAX_SIZE).decode("ascii").split()
         if len(lines) != 3 or " ".join(lines[:2]) != HEADER:
             raise ValueError
         secret = base64.b64decode(lines[2], validate=True)
         if len(secret) != 32:
             raise ValueError
+    except FileNotFoundError:
+        raise NoKey(where=str(path)) from None
     except (OSError, ValueError, UnicodeDecodeError):
         raise KeyFileInvalid(path=str(path)) from None
-    return Key(secret, str(path))
+    key = Key(secret, str(path))
+    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO) and key.id != SAMPLE_ID:
+        raise KeyFileInsecure(path=str(path))
+    return key
 
 
 def find(explicit=None, rules_key_file=None, create_default=False, notice=None) -> Key:
-    """The key to use, by the lookup order; create the per-user default only when sealing."""
-    for candidate in (explicit, os.environ.get("DONORGUARD_KEY_FILE"), rules_key_file):
+    """The key to use, by the lookup order; create the per-user default only when sealing, and never when
+    the settings name a team key."""
+    for candidate in (explicit, os.environ.get("DONORGUARD_KEY_FILE"), rules_key_file, settings.current().key_file):
         if candidate:
             return read(candidate)
     path = default_path()
     if path.exists():
         return read(path)
     if not create_default:
-        raise NoKey(where="--key, DONORGUARD_KEY_FILE, the rules' key_file and " + str(path))
+        raise NoKey(where=f"--key, DONORGUARD_KEY_FILE, key_file, {path}")      # names and paths: any language
     key = create(path)
     if notice:
         notice(path, key)

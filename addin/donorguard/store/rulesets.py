@@ -1,6 +1,7 @@
 """Rule sets on disk: find one by name or path and parse it (core/rules.py does the parsing).
 
-Names are looked up in the team's rules folder (settings), then among the rule sets DonorGuard ships.
+Names are looked up in the team's rules folder (settings' rules_folder), then among the rule sets DonorGuard
+ships. Without a name, the settings' default_rules, else furusato-onestop.
 """
 from __future__ import annotations
 
@@ -9,13 +10,22 @@ from pathlib import Path
 
 from ..core.errors import RulesError
 from ..core.rules import DEFAULT, Rules, parse
+from . import settings
+from .fsio import NotRegular, read_regular
 from .places import bundled
+
+MAX_SIZE = 256 << 10        # bytes of a rules file: the shipped ones are about 2 KB
 
 
 def folders() -> list:
     """Where rule sets are looked up by name, in order."""
-    extra = os.environ.get("DONORGUARD_RULES_DIR")
-    return ([Path(extra)] if extra else []) + [bundled("rules")]
+    team = settings.current().rules_folder
+    return ([team] if team else []) + [bundled("rules")]
+
+
+def default_name() -> str:
+    """The rule set used when none is named (a name, or a path from the settings)."""
+    return settings.current().default_rules or DEFAULT
 
 
 def available() -> list:
@@ -28,7 +38,7 @@ def available() -> list:
 
 
 def find(name_or_path: str | os.PathLike | None = None) -> Path:
-    target = str(name_or_path or DEFAULT)
+    target = str(name_or_path or default_name())
     path = Path(target)
     if target.endswith((".yaml", ".yml")) or path.exists():
         return path
@@ -39,10 +49,15 @@ def find(name_or_path: str | os.PathLike | None = None) -> Path:
 
 
 def load(name_or_path: str | os.PathLike | None = None) -> Rules:
-    """A rule set by name (NAME.yaml in a rules folder) or by path; the default is furusato-onestop."""
+    """A rule set by name (NAME.yaml in a rules folder) or by path; without one, default_name()."""
     path = find(name_or_path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_SIZE).decode("utf-8")
+    except NotRegular as e:
+        problem = "not a regular file" if e.why == "not_regular" else f"larger than {MAX_SIZE >> 10} KB"
+        raise RulesError(file=str(path), key="(file)", problem=problem) from None
+    except UnicodeDecodeError:
+        raise RulesError(file=str(path), key="(file)", problem="not UTF-8 text") from None
     except OSError:
         raise RulesError(file=str(path), key="(file)", problem="no such rule set") from None
     return parse(text, str(path))

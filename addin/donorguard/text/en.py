@@ -20,6 +20,7 @@ TEXT = {
         "missing": "The person sealed in row {row} is gone (the row was deleted).",
         "tampered": "The seal text was edited, or copied from another workbook or another row.",
         "invalid_id": "Row {row}: the ID number{masked} is not valid ({why}).",
+        "formula": "Row {row}: {cols} begins with =, +, -, @ or the like, which a spreadsheet runs as a formula.",
     },
     "why": {
         "blank": "blank",
@@ -28,9 +29,10 @@ TEXT = {
         "check_digit": "check digit does not match",
         "leading_zero_lost": "leading zero lost",
         "two_owners": "also in another person's row",
-        "formula": "a formula (paste it as values)",
+        "formula_cell": "a formula (paste it as values)",
         "formula_no_value": "a formula with no computed value (paste it as values)",
         "not_a_person": "not a person's row",
+        "formula": "begins with =, +, -, @ or the like (a spreadsheet runs it as a formula)",
     },
     "cause": {
         "column_sorted_alone": "The column(s) {cols} were sorted apart from the others, moving values into other "
@@ -60,6 +62,9 @@ TEXT = {
                       "({rows}). Repair leaves these rows alone: undo (Ctrl+Z) or fix them by hand.",
         "other": "{cols} values sit in other people's rows ({rows}). Run repair to put them back as sealed.",
         "swapped": "{cols} values were swapped between two people ({rows}). Run repair to put them back.",
+        "formula": "{cols} hold values beginning with =, +, -, @ or the like ({rows}), which the receiving "
+                   "municipality's spreadsheet would run as formulas. Remove the leading sign, correct the value and "
+                   "approve it with a reason.",
     },
     "words": {
         "and": ", ",
@@ -78,6 +83,45 @@ TEXT = {
                        "header DonorGuard back.",
         "formulas_sealed": "{n} rows of {cols} hold formulas ({rows}). Their values were sealed; a formula's result "
                            "can change without any edit. Paste them as values to be safe.",
+        "encoding": "{col}: {chars} cannot be written unchanged in {encoding}. {ways}",
+        "ways": "Before exporting, replace the character in the source, or, if the receiving municipality accepts "
+                "UTF-8, export with --encoding utf-8-sig (in the rules: export.encoding: utf-8-sig).",
+    },
+    "unsafe": {
+        "formula": "{cells} would be written beginning with =, +, -, @ or the like, which the receiving "
+                   "municipality's spreadsheet would run as formulas. Correct the values or the rules' export "
+                   "settings (export.date_format and the like).",
+        "formula_cell": "{col} ({rows})",
+        "encoding": "{cells} cannot be written unchanged in {encoding}. {ways}",
+        "encoding_cell": "{col}: {chars}",
+        "unencodable": "\"{char}\" ({code}, {rows})",
+        "changes": "\"{char}\" ({code}, {rows}; read back as \"{becomes}\" {becomes_code})",
+        "file_name": "the file name \"{name}\" for destination {destination} cannot be used ({problem}); correct "
+                     "the rules' export.file_name.",
+        "more": " and {n} more",
+    },
+    "file_name_why": {
+        "empty": "it is empty",
+        "unsafe": "it holds a path separator, a control character or one of \\ / : * ? \" < > |",
+        "reserved": "Windows reserves that name for a device",
+        "trailing": "it ends with a dot or a space",
+        "too_long": "it is too long",
+        "same_name": "another destination gets the same name",
+    },
+    "os_errors": {
+        "ENOSPC": "the disk is full",
+        "EDQUOT": "the disk quota is used up",
+        "EACCES": "writing there is not permitted",
+        "EPERM": "writing there is not permitted",
+        "EROFS": "it is on a read-only file system",
+        "EISDIR": "it is a folder, not a file",
+        "ENOTDIR": "a part of its path is not a folder",
+    },
+    "actions": {
+        "seal": "seal",
+        "repair": "repair",
+        "approve": "approval",
+        "export": "export",
     },
     "status": {
         "clean": "Clean: all {n} rows are as sealed.",
@@ -107,7 +151,11 @@ TEXT = {
         "AlreadySealed": "{path} is already sealed; use `donorguard approve` for rows that changed.",
         "Busy": "{path} is being changed by another DonorGuard process; try again when it has finished.",
         "DuplicateColumns": "The header row names {columns} twice; a bound column must appear once.",
+        "AuditOutcomeUnwritten": "The {action} was carried out, but its outcome could not be written to the audit "
+                                 "log {log} ({why}); the log holds only the line saying it began.",
+        "AuditUnwritable": "Nothing was done: the audit log {log} cannot be written ({why}).",
         "ExportBlocked": "Nothing was exported: the list is blocked.",
+        "ExportRefused": "Nothing was exported: {why}",
         "ExportVerifyFailed": "Nothing was exported: the written file {file} did not match the seals when read back.",
         "KeyFileInsecure": "Key file {path} can be read by other users; run `chmod 600 {path}`.",
         "KeyFileInvalid": "{path} is not a DonorGuard key file.",
@@ -120,7 +168,16 @@ TEXT = {
         "NotSealed": "{path} has not been sealed yet: run `donorguard seal` on the known-good list first.",
         "SealFormat": "{path} was sealed by an earlier DonorGuard (format {format}); seal the known-good list again "
                       "with this version.",
+        "OutputExists": "{path} already exists; give another file, or --force to replace it.",
         "RulesError": "{file}: {key}: {problem}",
+        "SettingsError": {
+            "syntax": "Settings file {file}, line {line}: not valid TOML.",
+            "unknown": "Settings file {file}, line {line}: unknown key {key}; expected one of {allowed}.",
+            "not_text": "Settings file {file}, line {line}: {key} must be text in quotes.",
+            "choice": "Settings file {file}, line {line}: {key} must be one of {choices}.",
+            "missing": "Settings file {file} does not exist (DONORGUARD_SETTINGS names it).",
+            "unreadable": "Settings file {file} could not be read.",
+        },
         "TooWide": "{path} uses the last column of the sheet, so there is no free column for the seals.",
         "UnfitToSeal": "The list cannot be sealed: {problems}.",
         "UnsafeImport": "Stopped: {module} was loaded from the workbook's folder {folder}.",
@@ -147,6 +204,7 @@ TEXT = {
         "exporting": "DonorGuard: exporting…",
         "see_report": 'See the sheet "{sheet}" for details (click a row number to go to that row).',
         "more_causes": "{n} more causes",
+        "more_notices": "{n} more notices",
         "colour_note": "Cells with problems are coloured; their own colours come back once the list is clean.",
         "sealed": "Sealed: {rows} rows (rules {rules}, key {key}…).\nFrom now on, moving or changing rows or columns "
                   "is found by Check.",
@@ -222,6 +280,7 @@ TEXT = {
             "missing": "missing",
             "tampered": "tampered",
             "invalid_id": "invalid_id",
+            "formula": "formula",
         },
         "cause_names": {
             "column_sorted_alone": "column_sorted_alone",
@@ -237,6 +296,7 @@ TEXT = {
             "stale_rows": "stale_rows",
             "sides_tied": "sides_tied",
             "other": "other",
+            "formula": "formula",
         },
         "and": ", ",
         "unexpected": "DonorGuard stopped on an unexpected error ({kind}); the work may be incomplete. Press Check "
@@ -265,6 +325,61 @@ TEXT = {
         "give_rows": "give --rows or --removed",
         "bad_rows": "{part!r} is not a row or a range like 12-15",
     },
+    "doctor": {
+        "title": "DonorGuard {version} check-up",
+        "ok": "ok",
+        "warn": "warn",
+        "fail": "fail",
+        "python": "Python {version} ({bits}-bit): {path}",
+        "packages": "Packages: {list}",
+        "packages_bad": "Packages missing or of the wrong version: {list}",
+        "package_missing": "{name} (missing)",
+        "package_version": "{name} {have} (needs {want})",
+        "not_installed": "DonorGuard is not installed as a package (it runs from {path})",
+        "fix_reinstall": "Install DonorGuard again as the README's section for IT says.",
+        "settings": "Settings file: {path}",
+        "settings_none": "No settings file (the defaults apply)",
+        "fix_settings_none": "For a team, put a settings file at {path}, or name one on a share with the "
+                             "environment variable DONORGUARD_SETTINGS.",
+        "fix_settings": "Correct the settings file (rules, key and audit log are not checked until then).",
+        "rules": "Rule sets: {names} (default: {default})",
+        "rules_folder_missing": "The settings' rules_folder {path} does not exist",
+        "fix_rules": "Correct the rule file, or the settings' rules_folder and default_rules.",
+        "key": "Seal key {id}…: {path}",
+        "key_private": " (readable by its owner only)",
+        "key_windows": " (access rights not checked on Windows)",
+        "key_none": "No seal key yet; the first seal creates one at {path}",
+        "fix_key_none": "For a team, make a key with donorguard key new, put it on a share and name it in the "
+                        "settings' key_file.",
+        "key_sample": "The seal key {path} is the published sample key",
+        "fix_key_sample": "Never use it for a real list; make a key with donorguard key new.",
+        "fix_key": "Check the key file (a team key is named by the settings' key_file).",
+        "audit": "Audit log: {path} (writable)",
+        "audit_bad": "Cannot write the audit log {path}",
+        "fix_audit": "Check write access to its folder, or the settings' audit_log.",
+        "addin": "Add-in: {path} (this version's)",
+        "addin_missing": "The add-in is not in {folder}",
+        "addin_other": "{path} is not this version's add-in",
+        "fix_addin": "Run donorguard install-addin.",
+        "addin_nowhere": "This system has no Excel startup folder (the add-in is for Excel on Windows and macOS)",
+        "fix_addin_nowhere": "Name the folder the add-in was installed in with --dir.",
+        "shipped_missing": "This DonorGuard lacks its add-in {path}",
+        "interpreter": "Python the add-in starts ({conf} read as {codepage}): {path}",
+        "interpreter_other": "The add-in reads {conf} as {codepage} and gets the Python {seen}; this Python is "
+                             "{python}",
+        "interpreter_none": "The add-in's settings file {conf} is missing or names no Python",
+        "fix_interpreter": "Run donorguard install-addin again; if that does not help, install Python in a folder "
+                           "whose path has only ASCII characters.",
+        "xlwings": "xlwings: add-in VBA {vba}, Python {python}",
+        "xlwings_other": "xlwings versions differ: add-in VBA {vba}, Python {python}",
+        "fix_xlwings": "Run pip install xlwings=={vba}.",
+        "xlwings_unknown": "The add-in could not be checked, so neither can its xlwings version",
+        "applescript": "RunPython's AppleScript: {path}",
+        "applescript_missing": "RunPython's AppleScript {path} is missing",
+        "fix_applescript": "Run xlwings runpython install.",
+        "all_ok": "All ok.",
+        "not_ok": "{n} item(s) are not ok.",
+    },
     "demo": {
         "folder": "Working folder",
         "seal": "1. Seal the known-good list",
@@ -278,5 +393,6 @@ TEXT = {
         "sealed_line": "{rows} rows sealed, key {key}…",
         "moved_back": "{n} cells moved back",
         "export_line": "{rows} rows, {files} files",
+        "removed": "The working folder was removed (run with --keep FOLDER to keep it).",
     },
 }

@@ -2,7 +2,8 @@
 
 Sections: finding (one per finding), why, cause (one per diagnosed cause), words, status, problems (why a list
 cannot be sealed), refusals (why rows cannot be approved), errors (by exception class), report (the terminal
-report), excel (dialogs, status bar, the report sheet), demo. en.py has exactly the same keys.
+report), excel (dialogs, status bar, the report sheet), doctor (donorguard doctor's lines),
+demo. en.py has exactly the same keys.
 """
 
 TEXT = {
@@ -24,6 +25,7 @@ TEXT = {
         "missing": "封印時の {row} 行目の人が見当たりません（行が削除されました）。",
         "tampered": "封印の文字列が書き換えられているか、別のブック・別の行からコピーされています。",
         "invalid_id": "{row} 行目の個人番号{masked} は正しい番号ではありません（{why}）。",
+        "formula": "{row} 行目の {cols} は = + - @ などの記号で始まっていて、表計算ソフトが数式として扱います。",
     },
     "why": {
         "blank": "空欄",
@@ -32,9 +34,10 @@ TEXT = {
         "check_digit": "検査用数字が合わない",
         "leading_zero_lost": "先頭の 0 が失われている",
         "two_owners": "別の人の行にもある",
-        "formula": "数式（値として貼り付けてください）",
+        "formula_cell": "数式（値として貼り付けてください）",
         "formula_no_value": "計算結果のない数式（値として貼り付けてください）",
         "not_a_person": "人の行ではない",
+        "formula": "「= + - @」などの記号で始まり、表計算ソフトが数式として扱う",
     },
     "cause": {
         "column_sorted_alone": "{cols} の列が残りの列と別々に並べ替えられ、{n} 行で値が別の人の行に移っています"
@@ -63,6 +66,9 @@ TEXT = {
                       "これらの行は「修復」で書き換えません。元に戻す（Ctrl+Z）か、手で直してください。",
         "other": "{cols} の値が別の人の行に移っています（{rows}）。「修復」で封印どおりの行に戻してください。",
         "swapped": "{cols} の値が 2 人の間で入れ替わっています（{rows}）。「修復」で封印どおりに戻してください。",
+        "formula": "{cols} に = + - @ などの記号で始まる値があり（{rows}）、受け取った市町村の表計算ソフトで"
+                   "数式として動くおそれがあります。先頭の記号を取り除き、正しい値にしてから「承認」（理由を記入）"
+                   "してください。",
     },
     "words": {
         "and": "、",
@@ -81,6 +87,45 @@ TEXT = {
                        "見出しを DonorGuard に戻してください。",
         "formulas_sealed": "{cols} の {n} 行（{rows}）は数式です。封印したのはその値で、数式の結果は編集しなくても"
                            "変わることがあります。値として貼り付けておくと安全です。",
+        "encoding": "{col} の{chars} は {encoding} ではそのまま書き出せません。{ways}",
+        "ways": "書き出す前に元の文字を置き換えるか、受け取る市町村が UTF-8 を受け付けるなら "
+                "--encoding utf-8-sig（規則では export.encoding: utf-8-sig）で書き出してください。",
+    },
+    "unsafe": {
+        "formula": "書き出す値のうち {cells} が = + - @ などの記号で始まり、受け取った市町村の表計算ソフトで"
+                   "数式として動くおそれがあります。元の値か規則の書き出し設定（export.date_format など）を"
+                   "直してください。",
+        "formula_cell": "{col}（{rows}）",
+        "encoding": "{cells} は {encoding} ではそのまま書き出せません。{ways}",
+        "encoding_cell": "{col} の{chars}",
+        "unencodable": "「{char}」（{code}、{rows}）",
+        "changes": "「{char}」（{code}、{rows}。書き出すと「{becomes}」{becomes_code}）",
+        "file_name": "書き出し先 {destination} のファイル名「{name}」は使えません（{problem}）。"
+                     "規則の export.file_name を直してください。",
+        "more": " ほか {n} 件",
+    },
+    "file_name_why": {
+        "empty": "空です",
+        "unsafe": "区切り記号・制御文字・\\ / : * ? \" < > | のいずれかを含みます",
+        "reserved": "装置名として予約された名前（CON、NUL など）です",
+        "trailing": "末尾が点か空白です",
+        "too_long": "長すぎます",
+        "same_name": "ほかの書き出し先と同じ名前になります",
+    },
+    "os_errors": {
+        "ENOSPC": "ディスクの空きがありません",
+        "EDQUOT": "使える容量の上限に達しています",
+        "EACCES": "書き込みが許可されていません",
+        "EPERM": "書き込みが許可されていません",
+        "EROFS": "読み取り専用の場所です",
+        "EISDIR": "ファイルではなくフォルダーです",
+        "ENOTDIR": "途中にフォルダーではないものがあります",
+    },
+    "actions": {
+        "seal": "封印",
+        "repair": "修復",
+        "approve": "承認",
+        "export": "書き出し",
     },
     "status": {
         "clean": "問題ありません: {n} 行すべてが封印どおりです。",
@@ -109,7 +154,11 @@ TEXT = {
         "AlreadySealed": "{path} はすでに封印されています。変更した行は「承認」してください。",
         "Busy": "{path} は別の DonorGuard の処理中です。終わってからもう一度実行してください。",
         "DuplicateColumns": "見出し行に {columns} が 2 回あります。封印する列は 1 回だけにしてください。",
+        "AuditOutcomeUnwritten": "{action}は完了しましたが、その結果を監査ログ {log} に書けませんでした（{why}）。"
+                                 "ログには開始の行だけが残っています。",
+        "AuditUnwritable": "監査ログ {log} に書き込めないため、何もしていません（{why}）。",
         "ExportBlocked": "書き出しませんでした: この一覧には問題があります。",
+        "ExportRefused": "書き出しませんでした: {why}",
         "ExportVerifyFailed": "書き出しませんでした: 書き出したファイル {file} を読み直したところ、"
                               "封印と一致しませんでした。",
         "KeyFileInsecure": "封印鍵 {path} がほかの利用者から読める状態です（chmod 600 {path} で直せます）。",
@@ -125,7 +174,17 @@ TEXT = {
         "NotSealed": "{path} はまだ封印されていません。正しい一覧であることを確かめてから封印してください。",
         "SealFormat": "{path} は以前の版の DonorGuard（形式 {format}）で封印されています。封印した時点の正しい一覧を、"
                       "この版で封印し直してください。",
+        "OutputExists": "{path} はすでにあります。別のファイル名を指定するか、上書きしてよければ --force を"
+                        "付けてください。",
         "RulesError": "規則 {file} の {key} に誤りがあります: {problem}",
+        "SettingsError": {
+            "syntax": "設定ファイル {file} の {line} 行目の書き方に誤りがあります。",
+            "unknown": "設定ファイル {file} の {line} 行目: {key} という項目はありません（使える項目: {allowed}）。",
+            "not_text": "設定ファイル {file} の {line} 行目: {key} の値は \"…\" で囲んだ文字で書いてください。",
+            "choice": "設定ファイル {file} の {line} 行目: {key} は {choices} のどれかにしてください。",
+            "missing": "設定ファイル {file} がありません（環境変数 DONORGUARD_SETTINGS が指しています）。",
+            "unreadable": "設定ファイル {file} を読めませんでした。",
+        },
         "TooWide": "{path} はシートの最後の列まで使われているため、封印を書く列がありません。",
         "UnfitToSeal": "この一覧は封印できません: {problems}。",
         "UnsafeImport": "安全のため中止しました: {module} がブックのフォルダー（{folder}）から読み込まれています。"
@@ -154,6 +213,7 @@ TEXT = {
         "exporting": "DonorGuard: 書き出しています…",
         "see_report": "詳しくは「{sheet}」シートを見てください（行番号をクリックするとその行へ移動します）。",
         "more_causes": "ほか {n} 件の原因",
+        "more_notices": "ほか {n} 件のお知らせ",
         "colour_note": "問題のあるセルに色を付けました。問題がなくなると元の色に戻ります。",
         "sealed": "封印しました: {rows} 行（規則 {rules}、鍵 {key}…）。\n"
                   "これ以降に行や列を動かしたり書き換えたりすると、「検査」で見つかります。",
@@ -232,6 +292,7 @@ TEXT = {
             "missing": "削除",
             "tampered": "封印の改ざん",
             "invalid_id": "不正な番号",
+            "formula": "数式になる値",
         },
         "cause_names": {
             "column_sorted_alone": "列だけの並べ替え",
@@ -247,6 +308,7 @@ TEXT = {
             "stale_rows": "古い版の行",
             "sides_tied": "判断できない移動",
             "other": "値の移動",
+            "formula": "数式になる値",
         },
         "and": "、",
         "unexpected": "DonorGuard は予期しないエラー（{kind}）で止まりました。作業が途中で止まった可能性があります。"
@@ -275,6 +337,62 @@ TEXT = {
         "give_rows": "give --rows or --removed",
         "bad_rows": "{part!r} is not a row or a range like 12-15",
     },
+    "doctor": {
+        "title": "DonorGuard {version} の診断",
+        "ok": "正常",
+        "warn": "注意",
+        "fail": "不備",
+        "python": "Python {version}（{bits} ビット）: {path}",
+        "packages": "必要なパッケージ: {list}",
+        "packages_bad": "必要なパッケージが足りないか、版が合いません: {list}",
+        "package_missing": "{name}（ありません）",
+        "package_version": "{name} {have}（{want} が必要）",
+        "not_installed": "DonorGuard がパッケージとして入っていません（{path} から動いています）",
+        "fix_reinstall": "README の IT 担当者向けの手順で DonorGuard を入れ直してください。",
+        "settings": "設定ファイル: {path}",
+        "settings_none": "設定ファイルがありません（既定の設定で動きます）",
+        "fix_settings_none": "チームで使うときは {path} に設定ファイルを置くか、環境変数 DONORGUARD_SETTINGS で"
+                             "共有フォルダーの設定ファイルを指してください。",
+        "fix_settings": "設定ファイルを直してください（直すまで規則・封印鍵・監査ログは確かめていません）。",
+        "rules": "規則: {names}（既定: {default}）",
+        "rules_folder_missing": "設定の rules_folder {path} がありません",
+        "fix_rules": "規則ファイルを直すか、設定の rules_folder と default_rules を見直してください。",
+        "key": "封印鍵 {id}…: {path}",
+        "key_private": "（本人だけが読めます）",
+        "key_windows": "（Windows ではアクセス権を確かめていません）",
+        "key_none": "封印鍵はまだありません。最初の封印で {path} に作られます",
+        "fix_key_none": "チームで使うときは、donorguard key new で作った鍵を共有フォルダーに置き、"
+                        "設定の key_file で指してください。",
+        "key_sample": "封印鍵 {path} は見本の鍵です（公開されています）",
+        "fix_key_sample": "本物の一覧には使わないでください。donorguard key new で鍵を作ってください。",
+        "fix_key": "鍵ファイルを確かめてください（チームの鍵は設定の key_file で指します）。",
+        "audit": "監査ログ: {path}（書き込めます）",
+        "audit_bad": "監査ログ {path} に書き込めません",
+        "fix_audit": "フォルダーの書き込み権を確かめるか、設定の audit_log を見直してください。",
+        "addin": "アドイン: {path}（この版のもの）",
+        "addin_missing": "アドインが {folder} にありません",
+        "addin_other": "{path} はこの版のアドインではありません",
+        "fix_addin": "donorguard install-addin を実行してください。",
+        "addin_nowhere": "このシステムには Excel の起動フォルダーがありません"
+                         "（アドインは Windows と macOS の Excel 用です）",
+        "fix_addin_nowhere": "アドインを入れたフォルダーを --dir で指定してください。",
+        "shipped_missing": "この DonorGuard にはアドイン {path} が入っていません",
+        "interpreter": "アドインが起動する Python（{conf} を {codepage} で読んだとき）: {path}",
+        "interpreter_other": "アドインは {conf} を {codepage} で読み、Python を {seen} と読みます。"
+                             "この Python は {python} です",
+        "interpreter_none": "アドインの設定ファイル {conf} がないか、Python のパスが書かれていません",
+        "fix_interpreter": "donorguard install-addin をもう一度実行してください。それでも直らないときは、"
+                           "パスに日本語などを含まないフォルダーに Python を入れてください。",
+        "xlwings": "xlwings: アドインの VBA {vba}、Python 側 {python}",
+        "xlwings_other": "xlwings の版が合いません: アドインの VBA {vba}、Python 側 {python}",
+        "fix_xlwings": "pip install xlwings=={vba} を実行してください。",
+        "xlwings_unknown": "アドインを確かめられないため、アドインの xlwings の版もわかりません",
+        "applescript": "RunPython の AppleScript: {path}",
+        "applescript_missing": "RunPython の AppleScript {path} がありません",
+        "fix_applescript": "xlwings runpython install を実行してください。",
+        "all_ok": "すべて正常です。",
+        "not_ok": "正常でない項目が {n} 個あります。",
+    },
     "demo": {
         "folder": "作業フォルダ",
         "seal": "1. 正しい一覧を封印",
@@ -288,5 +406,6 @@ TEXT = {
         "sealed_line": "{rows} rows sealed, key {key}…",
         "moved_back": "{n} cells moved back",
         "export_line": "{rows} rows, {files} files",
+        "removed": "作業フォルダを削除しました（残すには --keep フォルダ を付けて実行してください）。",
     },
 }

@@ -1,6 +1,8 @@
-"""The core's sentences from the catalogue: findings, causes, the status line, why a list cannot be sealed
-or rows approved, and named errors. IDs arrive here already masked."""
+"""The core's sentences from the catalogue: findings, causes, notices, the status line, why a list cannot be
+sealed, rows approved or a list exported, and named errors. IDs arrive here already masked; names (which
+may hold a number typed into them) and whole error sentences pass through scrub."""
 from . import lang as pick, ranges, t
+from .scrub import scrub
 
 
 def row_ranges(rows, limit: int = 8, lang: str = "ja") -> str:
@@ -29,7 +31,8 @@ class Messages:
         mine, nowhere, who = self.f["separated"].format, self.f["separated_nowhere"].format, self.f["name"].format
         join = self.join
         return [nowhere(row=r, cols=join(c), masked=f" ({m})" if m else "") if b is None else
-                mine(row=r, cols=join(c), masked=f" ({m})" if m else "", belongs=b, name=who(name=n) if n else "")
+                mine(row=r, cols=join(c), masked=f" ({m})" if m else "", belongs=b,
+                     name=who(name=scrub(n)) if n else "")
                 for r, c, b, n, m in zip(rows, cols, belongs, names, masked)]
 
     def edited_many(self, rows, cols, masked) -> list:
@@ -71,6 +74,15 @@ class Messages:
     def invalid_id(self, row, why, masked):
         return self.f["invalid_id"].format(row=row, why=self.t["why"].get(why, why),
                                            masked=f" ({masked})" if masked else "")
+
+    def formula(self, row, cols):
+        return self.f["formula"].format(row=row, cols=self.join(cols))
+
+    def uncarried(self, col, chars, encoding):
+        """A notice: the characters of column `col` ((character, what `encoding` makes of it or None if it
+        cannot write it, Excel rows), ...), with the two ways out."""
+        return self.t["notice"]["encoding"].format(col=col, chars=chars_text(chars, self.lang), encoding=encoding,
+                                                   ways=self.t["notice"]["ways"])
 
     def cause(self, cause, rows, cols, shift=None, sealed=False, book="BOOK"):
         w = self.t["words"]
@@ -116,20 +128,71 @@ def problems_text(items, lang: str) -> str:
     return ("、" if lang == "ja" else "; ").join(out)
 
 
+def _code(text: str) -> str:
+    return " ".join(f"U+{ord(ch):04X}" for ch in text)
+
+
+def chars_text(chars, lang: str, limit: int = 8) -> str:
+    """Characters as themselves and as U+XXXX, what an encoding makes of each (None: it cannot write it) and
+    their rows: ((character, becomes, Excel rows), ...), the first `limit` of them."""
+    T = t(pick(lang))
+    U = T["unsafe"]
+
+    def one(ch, becomes, rows):
+        where = T["words"]["row"].format(rows=row_ranges(rows, limit=4, lang=lang))
+        if becomes is None:
+            return U["unencodable"].format(char=ch, code=_code(ch), rows=where)
+        return U["changes"].format(char=ch, code=_code(ch), becomes=becomes, becomes_code=_code(becomes), rows=where)
+    shown = T["words"]["and"].join(one(*c) for c in chars[:limit])
+    return shown + (U["more"].format(n=len(chars) - limit) if len(chars) > limit else "")
+
+
+def unsafe_text(reason: str, items: list, lang: str, encoding: str | None = None, limit: int = 5) -> str:
+    """Why an export was refused before anything was written (see core/safety.refusal for the items)."""
+    lang = pick(lang)
+    T = t(lang)
+    U, join = T["unsafe"], T["words"]["and"].join
+
+    def rows(r):
+        return T["words"]["row"].format(rows=row_ranges(r, limit=4, lang=lang))
+    if reason == "formula":
+        cells = [U["formula_cell"].format(col=col, rows=rows(r)) for col, r in items]
+    elif reason == "encoding":
+        by_col = {}
+        for col, ch, becomes, r in items:
+            by_col.setdefault(col, []).append((ch, becomes, r))
+        cells = [U["encoding_cell"].format(col=col, chars=chars_text(chars, lang, limit))
+                 for col, chars in by_col.items()]
+    else:
+        dest, name, problem = items[0]
+        return U["file_name"].format(destination=dest, name=name, problem=T["file_name_why"][problem])
+    more = U["more"].format(n=len(cells) - limit) if len(cells) > limit else ""
+    return U[reason].format(cells=join(cells[:limit]) + more, encoding=encoding, ways=T["notice"]["ways"])
+
+
 def error_text(e, lang: str) -> str:
-    """A named error in the chosen language; its details never hold an ID (errors.py's contract)."""
+    """A named error in the chosen language; its details never hold an ID (errors.py's contract), and the
+    sentence is scrubbed once more (a file name or a cell quoted in it may hold a My Number)."""
     T = t(pick(lang))
     pattern = T["errors"].get(type(e).__name__)
+    if isinstance(pattern, dict):             # one sentence per problem (SettingsError)
+        pattern = pattern.get(e.details.get("problem"))
     if not pattern or getattr(e, "custom", False):
-        return str(e)
+        return scrub(str(e))
     details = dict(e.details)
-    if details.get("items"):
+    if details.get("reason") in T["unsafe"]:
+        details["why"] = unsafe_text(details["reason"], details["items"], lang, details.get("encoding"))
+    elif details.get("items"):
         details["problems"] = details["why"] = problems_text(details["items"], lang)
         if details.get("pad"):
             details["problems"] += T["problems"]["pad_hint"].format(book=_quoted(details.get("book", "BOOK")))
     elif details.get("reason") in T["refusals"]:
         details["why"] = T["refusals"][details["reason"]]
+    elif details.get("errno") in T["os_errors"]:
+        details["why"] = T["os_errors"][details["errno"]]
+    if details.get("action") in T["actions"]:
+        details["action"] = T["actions"][details["action"]]
     try:
-        return pattern.format(**details)
+        return scrub(pattern.format(**details))
     except (KeyError, IndexError, ValueError):
-        return str(e)
+        return scrub(str(e))

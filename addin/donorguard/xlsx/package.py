@@ -2,6 +2,7 @@
 import posixpath
 import queue
 import re
+import stat
 import threading
 import zipfile
 import zlib
@@ -25,17 +26,21 @@ NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 def open_zip(path, keep: int = 0) -> zipfile.ZipFile:
-    """A ZipFile of an .xlsx, or one clear error: missing, a folder, not a zip, encrypted, a bomb.
+    """A ZipFile of an .xlsx, or one clear error: missing, a folder, a pipe or device, not a zip, encrypted, a bomb.
     Its `extents` say how far each sheet part's cells reach (see _extent). With `keep`, its `kept` holds the
     XML the checks inflated (in pieces, as _bodies gives it) of sheet parts, in workbook order and up to
     `keep` bytes in all, whose every cell is written `<c r="A1"` within column Z and in row order; only when
     this version of the file is inspected for the first time in this process. Its `ident` is the file's
     identity() then."""
     p = Path(path)
-    if not p.exists():
-        raise NotAWorkbook(path=str(path), why="no such file")
-    if p.is_dir():
+    try:
+        mode = p.stat().st_mode
+    except OSError:
+        raise NotAWorkbook(path=str(path), why="no such file") from None
+    if stat.S_ISDIR(mode):
         raise NotAWorkbook(path=str(path), why="it is a folder")
+    if not stat.S_ISREG(mode):                     # a pipe would block the read below, a device never ends
+        raise NotAWorkbook(path=str(path), why="it is not a file but a pipe, a device or a socket")
     with open(p, "rb") as f:
         magic = f.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
