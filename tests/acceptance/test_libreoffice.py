@@ -835,8 +835,10 @@ def evaluate(o: Outcome, dg: DG):
         return
     o.remain, o.remain_maybe = overwritten(b, o.owners, g)
     fixed = o.path.with_name(o.path.stem + "_fixed.xlsx")
-    o.repair_code, _ = dg("repair", o.path, "--out", fixed)
-    if not fixed.exists():
+    o.repair_code, said = dg("repair", o.path, "--out", fixed)
+    if not fixed.exists() and o.repair_code == 1 and "自動で戻せる値がないため、何も書き出していません。" in said:
+        fixed = o.path                      # nothing to put back, so nothing written: the list stays as it is
+    elif not fixed.exists():
         o.harness.append(f"repair wrote no file (exit {o.repair_code}): {dg.stderr.strip()}")
         return
     o.fixed_code, o.fixed_report = dg.check(fixed)

@@ -24,7 +24,8 @@ def test_key_new_is_private_and_prints_its_id(tmp_path):
     assert r.returncode == 0 and re.fullmatch(r"[0-9a-f]{16}\n", r.stdout)
     assert stat.S_IMODE(os.stat(tmp_path / "a.key").st_mode) == 0o600
     again = cli(tmp_path, "key", "new", tmp_path / "a.key")
-    assert again.returncode == 2 and "already exists" in again.stderr and again.stderr.count("\n") == 1
+    assert again.returncode == 2 and "はすでにあります。封印鍵は上書きしません。" in again.stderr
+    assert again.stderr.count("\n") == 1
 
 
 def test_seal_then_check_clean(sealed):
@@ -109,8 +110,8 @@ def test_repair_refuses_in_place(sealed):
 @pytest.mark.parametrize("case, code, text", [
     ("not_sealed", 2, "はまだ封印されていません。正しい一覧であることを確かめてから封印してください。"),
     ("wrong_key", 2, "このパソコンの鍵は"),
-    ("missing", 2, "は Excel の .xlsx ブックとして扱えません（no such file）。"),
-    ("no_columns", 2, "の列見出しがありません。"),
+    ("missing", 2, "は Excel の .xlsx ブックとして扱えません（ファイルがありません）。"),
+    ("no_columns", 2, "はまだ封印されていません。"),          # not sealed: said before the headers
 ])
 def test_cannot_check_is_one_sentence_exit_2(tmp_path, case, code, text):
     path, _ = book(tmp_path, n=5)
@@ -194,23 +195,24 @@ def test_audit_log_chain(sealed):
     tmp, path, key, _ = sealed
     cli(tmp, "check", path, "--key", key)
     log = tmp / "audit.jsonl"
-    assert cli(tmp, "audit", "verify", log, "--key", key).stdout == "intact: 2 lines\n"
+    assert cli(tmp, "audit", "verify", log, "--key", key).stdout == "改ざんはありません: 2 行\n"
     cli(tmp, "export", path, "--to", tmp / "o", "--key", key)
     text = log.read_text(encoding="utf-8")
     lines = text.splitlines()
     assert [(json.loads(x)["event"], json.loads(x)["phase"]) for x in lines] == \
         [("seal", "intent"), ("seal", "done"), ("export", "intent"), ("export", "done")]
     assert [json.loads(x).get("intent") for x in lines] == [None, 1, None, 3]
-    assert cli(tmp, "audit", "verify", log, "--key", key).stdout == "intact: 4 lines\n"
+    assert cli(tmp, "audit", "verify", log, "--key", key).stdout == "改ざんはありません: 4 行\n"
+    assert cli(tmp, "audit", "verify", log, "--key", key, "--lang", "en").stdout == "intact: 4 lines\n"
     log.write_text(text.replace('"rows": 40', '"rows": 41', 1), encoding="utf-8")
     r = cli(tmp, "audit", "verify", log, "--key", key)
-    assert r.returncode == 1 and r.stdout == "broken at line 1: edited (its MAC does not match)\n"
+    assert r.returncode == 1 and r.stdout == "1 行目で壊れています: 書き換えられています（MAC が一致しません）\n"
     log.write_text("".join(x + "\n" for x in lines[:3]), encoding="utf-8")           # the last line removed
-    r = cli(tmp, "audit", "verify", log, "--key", key)
+    r = cli(tmp, "audit", "verify", log, "--key", key, "--lang", "en")
     assert r.returncode == 1 and r.stdout == ("broken after line 3: the last line was removed "
                                               "(head mismatch: audit.jsonl.head records 4)\n")
     r = cli(tmp, "audit", "verify", log, DONORGUARD_KEY_FILE=str(key))        # the key found as for check
-    assert r.returncode == 1 and r.stdout.startswith("broken after line 3")
+    assert r.returncode == 1 and r.stdout.startswith("3 行目の後で壊れています: 最後の 1 行が削除されています")
 
 
 def test_every_command_has_help_and_is_in_the_readme(tmp_path):
@@ -229,8 +231,9 @@ def test_install_addin_copies_the_built_addin_and_sets_the_interpreter(tmp_path)
     assert r.returncode == 0, r.stderr
     built = Path(__file__).parents[2] / "addin" / "donorguard.xlam"
     assert (tmp_path / "XLSTART" / "donorguard.xlam").read_bytes() == built.read_bytes()
-    conf = (tmp_path / ".donorguard" / "donorguard.conf").read_text(encoding="utf-8")
-    assert conf == f'"INTERPRETER_WIN","{sys.executable}"\n'
+    conf = (tmp_path / ".donorguard" / "donorguard.conf").read_bytes()
+    assert conf == f'"INTERPRETER_WIN","{sys.executable}"\r\n"DONORGUARD_LANG","ja"\r\n' \
+                   f'"DONORGUARD_LIVE_GUARD","on"\r\n'.encode()
 
 
 def test_ids_typed_as_numbers_listed_in_json_then_padded_and_sealed(tmp_path):
@@ -275,7 +278,7 @@ def test_approve_says_what_it_did(sealed):
     r = cli(tmp, "approve", path, "--rows", "5-6", "--reason", "確認", "--key", key)
     assert r.returncode == 1 and r.stderr == "donorguard: 行 5-6 は承認できません: 承認の必要な変更がありません。\n"
     r = cli(tmp, "approve", path, "--removed", "20", "--reason", "重複申請の取り下げ", "--key", key)
-    assert r.returncode == 0 and r.stdout == "承認しました: - / removed 20\n"
+    assert r.returncode == 0 and r.stdout == "承認しました: 行 -（削除を承認した封印時の行: 20）\n"
     assert cli(tmp, "check", path, "--key", key).returncode == 0
 
 

@@ -194,7 +194,7 @@ class Staff(RemoteHost):
         self.asked.append(prompt)
         return self.press.pop(0)
 
-    def ask_text(self, prompt, title="DonorGuard"):
+    def ask_text(self, prompt, title="DonorGuard", default=""):
         if self.typed is None:
             return None
         self.asked.append(prompt)
@@ -947,3 +947,68 @@ def test_repair_after_a_sort_without_the_seal_column_moves_only_seals(xw, env):
     book = client.apply(book).book(xw)
     again = dg.check_book(book, host=Staff(book, client))
     assert again.clean and again.notices.empty
+# -- issue 16: the rule set picker, long selections, AutoSave ---------------------------------------
+
+def test_seal_lets_staff_pick_the_rule_set(xw, env):
+    import donorguard.excel as dg
+    df = synth.make_people(10, seed=9)
+    path = env / "new.xlsx"
+    synth.write_workbook(df, path)
+    for typed, ok in (("9", False), ("", False), ("1", True)):
+        client = Client(path, name="new.xlsx")
+        book = client.book(xw)
+        staff = Staff(book, client, typed=typed)
+        m = dg.seal_book(book, host=staff)
+        assert staff.asked[0].startswith("封印に使う規則を番号で選んでください（空欄のままなら furusato-onestop）")
+        assert "  1. furusato-onestop（既定）\n  2. payroll-report" in staff.asked[0]
+        assert (m is not None) is ok and (m or {}).get("rules") in (None, "furusato-onestop")
+    assert alerts(book)[-1][0].startswith("封印しました: 10 行（規則 furusato-onestop")
+
+
+def test_a_long_selection_comes_in_a_file(xw, env):
+    import donorguard.excel as dg
+    path, _ = sealed(env, n=20)
+    rows = env / "donorguard-rows-20260101-1.txt"
+    rows.write_text(",".join(f"{r}:{r}" for r in range(4, 24)), encoding="ascii")
+    client = Client(path)
+    book = client.book(xw)
+    assert dg.approve_book(book, rows_file=str(rows), reason="x", host=Staff(book, client)) is None
+    assert alerts(book)[-1][0].startswith("選んだ行（4-23）には承認が必要な変更がありません") and not rows.exists()
+    book = client.book(xw)                                # only the add-in's own temporary files are read
+    assert dg.approve_book(book, rows_file=str(path), host=Staff(book, client)) is None
+    assert "ValueError" in alerts(book)[-1][0] and path.exists()
+
+
+def test_autosave_warns_once_and_always_saves(xw, env):
+    import donorguard.excel as dg
+    path, _ = sealed(env, rules=rules_with(env, "block"))
+    client = Client(kosai(env, path))
+    book = client.book(xw)
+    verdict = env / "donorguard-verdict-auto.txt"
+    assert dg.on_save(book, verdict=str(verdict), autosave=True, host=Staff(book, client)) == "ok"
+    (text, _, buttons, _, _), = alerts(book)
+    assert buttons == "ok" and text.endswith("自動保存（AutoSave）が有効なため、このブックの保存時の検査はこの 1 回"
+                                              "だけです。送付の前に「検査」を押してください。")
+
+
+def test_report_sheet_and_dialog_carry_whatever_notices_the_core_gives(xw, env):
+    """Notices (worth knowing, not separations) come through by their own message, whatever their kind."""
+    import dataclasses
+
+    import pandas as pd
+
+    from donorguard.excel import report_sheet, workbook
+    path, _ = sealed(env)
+    client = Client(kosai(env, path))
+    book = client.book(xw)
+    import donorguard.excel as dg
+    report = dg.check_book(book, host=Staff(book, client))
+    noticed = dataclasses.replace(report, notices=pd.DataFrame(
+        [{"notice": "some_future_notice", "rows": [5], "columns": ["寄附日"], "message": "お知らせの文です。"}]))
+    assert "・お知らせの文です。" in report_sheet.summary(noticed, "ja").splitlines()
+    book = client.book(xw)
+    view = workbook.read(book, Staff(book, client))
+    report_sheet.write(view, noticed, "ja")
+    rows = client.apply(book).sheet("検査結果")["values"]
+    assert ["お知らせ"] == [r[0] for r in rows if r and r[0] == "お知らせ"]
+    assert any(r[5] == "お知らせの文です。" and r[2] == "寄附日" for r in rows if len(r) > 5)

@@ -364,19 +364,20 @@ def _build(folder: Path, main_key: Path, other_key: Path) -> list:
     p = case("truncated_zip_tail", "list.xlsx", UNREADABLE, "a sealed workbook missing its last 30 bytes")
     p.write_bytes(data[:-30])
     p = case("zip_bomb", "list.xlsx", UNREADABLE, "the sheet part is 128 MiB of spaces compressed 1000:1",
-             stderr_has="zip bomb")
+             stderr_has="zip bomb|zip 爆弾")
     head = part(sealed, SHEET_PART)
     bomb_xml = (head[:head.index(b"<sheetData>")].split(b"<dimension")[0] + b" " * (128 << 20)
                 + b"<sheetData/></worksheet>")
     _replace_part(sealed, p, SHEET_PART, bomb_xml, level=9)
     p = case("zip_bomb_under_ratio", "list.xlsx", UNREADABLE,
              "the real sheet after 64 MiB of spaces and line breaks, compressed about 370:1",
-             stderr_has="zip bomb")
+             stderr_has="zip bomb|zip 爆弾")
     rng = random.Random(5)
     pad = b"".join(b" " * rng.randrange(400, 1200) + b"\n" for _ in range(80_000))
     _replace_part(sealed, p, SHEET_PART, head.replace(b"<sheetData>", pad + b"<sheetData>", 1), level=9)
     p = case("zip_bomb_lying_size", "list.xlsx", UNREADABLE,
-             "the sheet part says it inflates to 60 KB but inflates to 128 MiB", stderr_has="cannot be unpacked")
+             "the sheet part says it inflates to 60 KB but inflates to 128 MiB",
+             stderr_has="cannot be unpacked|展開できません")
     shutil.copyfile(case_path(cases, "zip_bomb"), p)
 
     def lie(data, locals_, centrals):
@@ -388,10 +389,10 @@ def _build(folder: Path, main_key: Path, other_key: Path) -> list:
     _central_patch(p, lie)
     p = case("zip_bomb_overlapping", "list.xlsx", UNREADABLE,
              "80 directory entries share one 64 MiB stream (overlapping-file bomb): 5 GiB in all",
-             stderr_has="zip bomb")
+             stderr_has="zip bomb|zip 爆弾")
     _overlapping_bomb(sealed, p, copies=80)
     p = case("zip_encrypted_entries", "list.xlsx", UNREADABLE, "zip entries flagged as ZipCrypto-encrypted",
-             stderr_has="cannot be unpacked")
+             stderr_has="cannot be unpacked|展開できません")
     shutil.copyfile(sealed, p)
 
     def encrypt_flag(data, locals_, centrals):
@@ -401,7 +402,8 @@ def _build(folder: Path, main_key: Path, other_key: Path) -> list:
             data[off + 8] |= 1
     _central_patch(p, encrypt_flag)
     p = case("duplicate_zip_entries", "list.xlsx", UNREADABLE,
-             "two xl/worksheets/sheet1.xml entries; readers disagree on which one counts", stderr_has="same name")
+             "two xl/worksheets/sheet1.xml entries; readers disagree on which one counts",
+             stderr_has="same name|同じ名前の部分")
     shutil.copyfile(sealed, p)
     kosai = synth_kosai(sealed, work / "kosai.xlsx")
     with zipfile.ZipFile(p, "a") as z, zipfile.ZipFile(kosai) as k:
@@ -418,14 +420,14 @@ def _build(folder: Path, main_key: Path, other_key: Path) -> list:
     p = case("xxe_workbook_rels", "list.xlsx", UNREADABLE, "external entity in xl/_rels/workbook.xml.rels")
     rezip(sealed, p, replace={"xl/_rels/workbook.xml.rels": with_dtd(rels_xml, XXE_DTD)})
     p = case("xxe_content_types", "list.xlsx", UNREADABLE, "external entity in [Content_Types].xml",
-             stderr_has="declares a DTD")
+             stderr_has="declares a DTD|DTD の宣言")
     rezip(sealed, p, replace={"[Content_Types].xml": with_dtd(part(sealed, "[Content_Types].xml"), XXE_DTD)})
     p = case("xxe_sheet", "list.xlsx", UNREADABLE, "external entity used in a cell of the sheet part",
-             stderr_has="declares a DTD")
+             stderr_has="declares a DTD|DTD の宣言")
     rezip(sealed, p, replace={SHEET_PART: with_dtd(
         sheet_xml.replace(b"<t>D000001</t>", b"<t>&xxe;</t>", 1), XXE_DTD)})
     p = case("xxe_manifest", "list.xlsx", UNREADABLE, "external entity in the manifest sheet",
-             stderr_has="declares a DTD")
+             stderr_has="declares a DTD|DTD の宣言")
     rezip(sealed, p, replace={MANIFEST_PART: with_dtd(part(sealed, MANIFEST_PART), XXE_DTD)})
     p = case("xxe_shared_strings", "list.xlsx", UNREADABLE, "external entity in xl/sharedStrings.xml")
     add_shared_strings(sealed, p, with_dtd(_sst(["氏名&xxe;"]), XXE_DTD))
@@ -435,7 +437,7 @@ def _build(folder: Path, main_key: Path, other_key: Path) -> list:
     rezip(sealed, p, replace={SHEET_PART: with_dtd(
         sheet_xml.replace(b"<t>D000001</t>", b"<t>&lol9;</t>", 1), LAUGHS_DTD)})
     p = case("billion_laughs_shared_strings", "list.xlsx", UNREADABLE, "billion laughs in xl/sharedStrings.xml",
-             stderr_has="declares a DTD")
+             stderr_has="declares a DTD|DTD の宣言")
     add_shared_strings(sealed, p, with_dtd(_sst(["氏名&lol9;"]), LAUGHS_DTD))
     p = case("sheet_xml_malformed", "list.xlsx", UNREADABLE, "the sheet part is cut off mid-element")
     rezip(sealed, p, replace={SHEET_PART: sheet_xml[:len(sheet_xml) // 2]})
@@ -450,7 +452,7 @@ def _build(folder: Path, main_key: Path, other_key: Path) -> list:
     p = case("xls_ole", "list.xlsx", UNREADABLE, "an old binary .xls (OLE2 container) named .xlsx")
     _ole(p, {"Workbook": b"\x09\x08\x10\x00\x00\x06\x05\x00" + os.urandom(600)})
     p = case("encrypted_xlsx", "list.xlsx", UNREADABLE, "a password-protected .xlsx (OLE2, EncryptedPackage)",
-             stderr_has="password-protected")
+             stderr_has="password-protected|パスワードで保護")
     _encrypted_xlsx(sealed, p)
     p = case("xlsb_like", "list.xlsx", UNREADABLE, "a zip with xl/workbook.bin (binary workbook) named .xlsx")
     with zipfile.ZipFile(p, "w") as z:
@@ -653,10 +655,11 @@ def _build(folder: Path, main_key: Path, other_key: Path) -> list:
     add_row(sealed, p, 1048576, {ID_COL: inline(f"{ID_COL}1048576", df["個人番号"].iat[3])})
     p = case("row_1048576_far_column", "list.xlsx", UNREADABLE,
              "a sealed list plus a stray note at XFD1048576: 17 billion cells for the reader to hold",
-             stderr_has="too many cells")
+             stderr_has="too many cells|セルが多すぎます")
     add_row(sealed, p, 1048576, {"XFD": inline("XFD1048576", "メモ")})
     p = case("far_column_row_5000", "list.xlsx", UNREADABLE,
-             "a sealed list plus a stray note at XFD5000 (82 million cells)", stderr_has="too many cells")
+             "a sealed list plus a stray note at XFD5000 (82 million cells)",
+             stderr_has="too many cells|セルが多すぎます")
     add_row(sealed, p, 5000, {"XFD": inline("XFD5000", "メモ")})
     p = case("huge_cell", "list.xlsx", SEALED_CLEAN,
              "a sealed list whose row 2 holds one 2 MiB text cell (beyond Excel's 32,767 characters)")

@@ -247,8 +247,8 @@ def test_hostile_input(matrix, name, command):
     assert not o.other_files_changed, f"files beside the input changed: {o.other_files_changed}: {ctx}"
     assert not o.refs_beyond_excel, f"wrote cells Excel cannot hold: {o.refs_beyond_excel}: {ctx}"
     assert not o.leftovers, f"temporary files left behind: {o.leftovers}: {ctx}"
-    if command == "repair":      # a report (exit 0/1, stderr quiet) comes with the copy; an error without
-        wrote = r.rc in (0, 1) and not lines
+    if command == "repair":      # a report (exit 0/1, stderr quiet) comes with the copy; an error without;
+        wrote = r.rc in (0, 1) and not lines and "nothing was written" not in r.stdout.lower()   # nothing to put back
         assert o.out_exists == wrote, f"--out {'written' if o.out_exists else 'missing'}: {ctx}"
     if command == "export":
         assert len(o.export_sets) == (1 if r.rc == 0 else 0), f"export folders {o.export_sets}: {ctx}"
@@ -351,6 +351,11 @@ def _both(argv_a, argv_b, env):
         return a.result(), b.result()
 
 
+def _outcome(stderr: str) -> list:
+    """stderr's lines but the one saying, at once, that the command waits for another DonorGuard."""
+    return [line for line in stderr.splitlines() if not line.endswith("終わるのを待っています…")]
+
+
 def test_two_seals_at_once(tmp_path):
     book = _sealed_copy(tmp_path, sealed=False)
     env = harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl")
@@ -360,7 +365,7 @@ def test_two_seals_at_once(tmp_path):
     assert codes == [0, 2], f"{a.describe()}\n{b.describe()}"
     loser = a if a.rc == 2 else b
     assert _said(SAYS["already_sealed"] + "|" + SAYS["busy"], loser), loser.describe()
-    assert len(loser.stderr.splitlines()) == 1
+    assert len(_outcome(loser.stderr)) == 1
     assert _is_clean(book)
     assert not harness.leftovers(tmp_path)
 
@@ -394,7 +399,8 @@ def test_refuses_while_another_process_holds_the_workbook(tmp_path):
     with lock(book):                                 # the lock file sits beside the workbook: the child's too
         r = harness.run(["seal", book, "--key", KEY], env)
     OUTPUTS.append(("busy seal", r.stdout + r.stderr))
-    assert r.rc == 2 and len(r.stderr.splitlines()) == 1, r.describe()
+    assert r.rc == 2 and len(_outcome(r.stderr)) == 1 and r.stderr.splitlines()[0].endswith("待っています…"), \
+        r.describe()                                 # said at once that it waits, then why it gave up
     assert _said(SAYS["busy"], r), r.describe()
     assert harness.sha256(book) == before
 
@@ -402,7 +408,7 @@ def test_refuses_while_another_process_holds_the_workbook(tmp_path):
 BAD_ARGS = {
     "rows_not_a_range": ["approve", "{book}", "--rows", "4-x", "--reason", "r", "--key", "{key}"],
     "no_rows": ["approve", "{book}", "--reason", "r", "--key", "{key}"],
-    "out_in_missing_folder": ["repair", "{book}", "--out", "{tmp}/no/such/folder/x.xlsx", "--key", "{key}"],
+    "out_in_missing_folder": ["repair", "{kosai}", "--out", "{tmp}/no/such/folder/x.xlsx", "--key", "{key}"],
     "out_is_the_input": ["repair", "{book}", "--out", "{book}", "--key", "{key}"],
     "key_is_a_workbook": ["check", "{book}", "--key", "{book}"],
     "key_missing": ["check", "{book}", "--key", "{tmp}/none.key"],
@@ -418,12 +424,14 @@ def test_bad_arguments_get_one_sentence(tmp_path, what):
     shutil.copyfile(KEY, key)
     os.chmod(key, 0o600)
     before = harness.sha256(book)
-    args = [a.format(book=book, key=key, tmp=tmp_path) for a in BAD_ARGS[what]]
+    kosai = tmp_path / "kosai.xlsx"                  # a repair with something to write needs its folder
+    synth.kosai_mistake(book, kosai)
+    args = [a.format(book=book, key=key, tmp=tmp_path, kosai=kosai) for a in BAD_ARGS[what]]
     r = RUN(args, harness.env_for(tmp_path / "home", DONORGUARD_AUDIT_LOG=tmp_path / "audit.jsonl"))
     OUTPUTS.append((f"bad args {what}", r.stdout + r.stderr))
     assert r.rc == 2 and "Traceback" not in r.stderr, r.describe()
     assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("donorguard: "), r.describe()
-    assert "unexpected" not in r.stderr, r.describe()
+    assert "unexpected" not in r.stderr.lower() and "予期しない" not in r.stderr, r.describe()
     assert harness.sha256(book) == before
     assert not harness.leftovers(tmp_path) and not (tmp_path / "no").exists()
 
@@ -442,7 +450,7 @@ def test_key_new_is_private_even_under_a_loose_umask(tmp_path):
         assert path.read_text().count("\n") == 2
         OUTPUTS.append(("key new", p.stdout + p.stderr))
     again = RUN(["key", "new", tmp_path / "team-22.key"], env)
-    assert again.rc == 2 and "never overwritten" in again.stderr and len(again.stderr.splitlines()) == 1
+    assert again.rc == 2 and "上書きしません" in again.stderr and len(again.stderr.splitlines()) == 1
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660, 0o606])
@@ -544,7 +552,7 @@ def audit_log(tmp_path_factory):
 
 def test_audit_verify_intact(audit_log):
     log, env = audit_log
-    r = RUN(["audit", "verify", log, "--key", KEY], env)
+    r = RUN(["audit", "verify", log, "--key", KEY, "--lang", "en"], env)
     assert r.rc == 0 and r.stdout.strip() == "intact: 9 lines", r.describe()
     lines = [json.loads(x) for x in log.read_text("utf-8").splitlines()]
     assert [x["line"] for x in lines] == list(range(1, 10)) and {x["mac_key"] for x in lines} == {keys.read(KEY).id}
@@ -562,7 +570,7 @@ def _rewrite(src: Path, dst: Path, fn):
 
 
 def _verify(log, env, *keys_):
-    r = RUN(["audit", "verify", log, *[a for k in keys_ or (KEY,) for a in ("--key", k)]], env)
+    r = RUN(["audit", "verify", log, "--lang", "en", *[a for k in keys_ or (KEY,) for a in ("--key", k)]], env)
     OUTPUTS.append(("audit verify", r.stdout + r.stderr))
     return r
 
@@ -692,7 +700,7 @@ def test_audit_verify_garbage_and_missing(tmp_path):
     env = harness.env_for(tmp_path / "home")
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(b"\xff\xfe not json\n")
-    r = RUN(["audit", "verify", bad], env)
+    r = RUN(["audit", "verify", bad, "--lang", "en"], env)
     assert r.rc == 1 and r.stdout.strip() == "broken at line 1: edited (not an audit line)", r.describe()
     r = RUN(["audit", "verify", tmp_path / "none.jsonl"], env)
     assert r.rc == 2 and len(r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr, r.describe()
@@ -979,9 +987,10 @@ def test_a_full_disk_names_the_file_and_leaves_nothing_behind(tmp_path):
         r = RUN(["seal", book, "--key", KEY], env)
         e = RUN(["export", sealed, "--to", fs / "out" / "2026", "--key", KEY, "--lang", "en"], env)
         OUTPUTS.extend([("full disk seal", r.stdout + r.stderr), ("full disk export", e.stdout + e.stderr)])
-        for run, where in ((r, str(book)), (e, str(fs / "out" / "2026"))):
+        for run, said in ((r, f"{book} を扱えませんでした（ディスクの空きがありません）。何も変更していません。"),
+                          (e, f"Could not use {fs / 'out' / '2026'} (the disk is full); nothing was changed.")):
             assert run.rc == 2 and len(run.stderr.splitlines()) == 1, run.describe()
-            assert f"No space left on device: {where};" in run.stderr, run.describe()
+            assert run.stderr == f"donorguard: {said}\n", run.describe()
         assert harness.sha256(book) == before and not (fs / "out").exists()
         assert sorted(p.name for p in fs.iterdir() if not p.name.startswith(".~")) == ["filler.bin", "list.xlsx"]
         filler.unlink()

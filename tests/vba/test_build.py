@@ -32,7 +32,9 @@ _spec.loader.exec_module(build)
 CUI = "{http://schemas.microsoft.com/office/2009/07/customui}"
 # What the VBA calls in Python (donorguard.excel); see the report / README.
 PYTHON_CALLS = {"seal_book", "check_book", "repair_book", "approve_book",
-                "export_book", "status_book", "on_save"}
+                "export_book", "status_book", "on_save", "on_change"}
+IMAGE_MSO = {line for line in (Path(__file__).parent / "excel-imagemso.txt").read_text("ascii").splitlines()
+             if line and not line.startswith("#")}
 
 
 @pytest.fixture(scope="module")
@@ -223,14 +225,15 @@ def test_vba_sources_are_ascii_crlf(modules):
 
 # 4. LibreOffice reads the project the same way --------------------------------------
 
-LO_SCRIPT = r'''
+# LibreOffice opens the add-in (argv: xlam, profile, pipe, macro execution mode, ...), then a body runs.
+_LO_OPEN = r'''
 import json, subprocess, sys, time, uno
 from com.sun.star.beans import PropertyValue
 
 def pv(name, value):
     p = PropertyValue(); p.Name = name; p.Value = value; return p
 
-xlam, profile, pipe = sys.argv[1:4]
+xlam, profile, pipe, mode = sys.argv[1:5]
 url = "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe
 proc = subprocess.Popen(["/usr/bin/soffice", "--headless", "--invisible", "--nologo", "--norestore",
                          "--nodefault", "--nolockcheck",
@@ -254,18 +257,11 @@ try:
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(xlam), "_blank", 0, (
         pv("FilterName", "Calc MS Excel 2007 XML"), pv("ReadOnly", True),
-        pv("MacroExecutionMode", 0), pv("Hidden", True)))
+        pv("MacroExecutionMode", int(mode)), pv("Hidden", True)))
     if doc is None:
         raise SystemExit("LibreOffice did not open " + xlam)
-    out, libs = {}, doc.BasicLibraries
-    for name in libs.getElementNames():
-        libs.loadLibrary(name)
-        lib = libs.getByName(name)
-        out[name] = {m: [lib.getModuleInfo(m).ModuleType, lib.getByName(m)]
-                     for m in lib.getElementNames()}
-    doc.close(True)
-    print(json.dumps(out))
-finally:
+'''
+_LO_CLOSE = r'''finally:
     if desktop is not None:
         try:
             desktop.terminate()
@@ -277,6 +273,15 @@ finally:
         proc.kill()
         proc.wait()
 '''
+LO_SCRIPT = _LO_OPEN + r'''    out, libs = {}, doc.BasicLibraries
+    for name in libs.getElementNames():
+        libs.loadLibrary(name)
+        lib = libs.getByName(name)
+        out[name] = {m: [lib.getModuleInfo(m).ModuleType, lib.getByName(m)]
+                     for m in lib.getElementNames()}
+    doc.close(True)
+    print(json.dumps(out))
+''' + _LO_CLOSE
 
 
 def _lo_available() -> bool:
@@ -296,7 +301,7 @@ def test_libreoffice_reads_our_modules(built, modules, tmp_path):
     shutil.copyfile(built, xlam)
     run = subprocess.run(
         ["/usr/bin/python3", str(script), str(xlam), str(tmp_path / "profile"),
-         "dgvba" + uuid.uuid4().hex],
+         "dgvba" + uuid.uuid4().hex, "0"],
         capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stderr
     libraries = json.loads(run.stdout)
@@ -328,8 +333,8 @@ def test_ribbon_callbacks_exist():
         module, sub = b.get("onAction").split(".")
         assert module == "DonorGuardRibbon"
         assert re.search(r"^(Public )?Sub %s\(control As IRibbonControl\)" % sub, bas, re.M), sub
-        assert b.get("imageMso") and b.get("screentip") and b.get("supertip")
-        assert b.get("screentip").isascii() and b.get("supertip").isascii()
+        assert b.get("imageMso") in IMAGE_MSO, b.get("imageMso")     # else Excel shows a blank icon
+        assert b.get("screentip") and b.get("supertip") and not b.get("supertip").isascii()   # Japanese
     assert len({b.get("id") for b in buttons}) == len(buttons)
 
 
@@ -382,3 +387,128 @@ def test_patches_fail_loudly_on_changed_upstream():
         assert old in upstream
         with pytest.raises(RuntimeError, match="xlwings VBA changed"):
             build.patch_xlwings(upstream.replace(old, "CHANGED", 1))
+
+
+# 7. the guard never switches itself off ------------------------------------------------
+
+def _procedures(code: str):
+    """(header, body) of every Sub and Function."""
+    for m in re.finditer(r"^((?:Public |Private )?(?:Sub|Function) (\w+)\(.*?)$(.*?)^End (?:Sub|Function)",
+                         code.replace("\r\n", "\n"), re.M | re.S):
+        yield m.group(1), m.group(2), m.group(3)
+
+
+def test_every_entry_point_has_an_error_handler(modules):
+    """An unhandled error resets the VBA project: the application events (save check, live guard) would be
+    gone until the next button. Every ribbon callback, every public Sub and every event handler has one."""
+    entry = 0
+    for name in ("DonorGuardRibbon", "DonorGuardEvents"):
+        for header, proc, body in _procedures(modules[name].code):
+            is_entry = header.startswith("Public Sub") or proc.startswith("App_") or "IRibbon" in header
+            if not is_entry:
+                continue
+            entry += 1
+            assert re.search(r"^\s*On Error (GoTo \w+|Resume Next)", body, re.M), (name, proc)
+            if "GoTo Failed" in body and name == "DonorGuardRibbon" and proc != "EnsureEvents":
+                assert "ReportError" in body.split("Failed:")[-1], proc
+    assert entry >= 12
+    ribbon = modules["DonorGuardRibbon"].code
+    report = next(b for h, p, b in _procedures(ribbon) if p == "ReportError")
+    assert "EnsureEvents" in report                                  # re-armed after every reported error
+    load = next(b for h, p, b in _procedures(ribbon) if p == "OnRibbonLoad")
+    assert "EnsureEvents" in load                                    # armed when the add-in loads
+
+
+def test_long_selection_goes_through_a_file(modules):
+    ribbon = modules["DonorGuardRibbon"].code
+    rows = next(b for h, p, b in _procedures(ribbon) if p == "RowsArgument")
+    assert "INLINE_LIMIT" in rows and "rows_file=" in rows and "WriteTempText" in rows
+    limit = int(re.search(r"INLINE_LIMIT As Long = (\d+)", ribbon).group(1))
+    assert limit + 1000 < 8191                                       # cmd.exe's line limit, with room to spare
+
+
+def test_file_io_is_unicode_safe(modules):
+    """Environ, Dir$, Open and Kill go through the ANSI code page: a user name outside it becomes "?".
+    The verdict and temporary files use FileSystemObject; xlwings' conf path goes through AnsiProfile."""
+    ours = "\n".join(line for m in ("DonorGuardRibbon", "DonorGuardEvents")
+                     for line in modules[m].code.split("\r\n") if not line.lstrip().startswith("'"))
+    for banned in ("Dir$(", "Open ", "Kill ", 'Environ("TEMP")', 'Environ("TMP")'):
+        assert banned not in ours, banned
+    assert 'GetConfigFilePath = AnsiProfile() & "\\." & PROJECT_NAME' in modules["xlwings"].code
+
+
+def test_autosave_is_read_late_bound(modules):
+    events = modules["DonorGuardEvents"].code
+    assert 'CallByName(Wb, "AutoSaveOn", VB_GET)' in events and ".AutoSaveOn" not in events
+    auto = next(b for h, p, b in _procedures(events) if p == "AutoSaveOn")
+    assert "On Error Resume Next" in auto
+    save = next(b for h, p, b in _procedures(events) if p == "App_WorkbookBeforeSave")
+    assert "mAutoSaved" in save and "autosave=" in save
+
+
+def test_vba_texts_are_the_catalogue(modules):
+    """DonorGuardText holds the catalogue's "vba" section, in both languages, as UTF-16 hex."""
+    from donorguard.text import en, ja
+    code = modules["DonorGuardText"].code.replace("\r\n", "\n")
+    for lang, catalogue in (("Ja", ja.TEXT["vba"]), ("En", en.TEXT["vba"])):
+        body = code.split("Private Function %sText" % lang)[1].split("End Function")[0]
+        found = {}
+        for key, block in re.findall(r'Case "(\w+)"\n((?:\s+\w+ = .*\n)+)', body):
+            found[key] = bytes.fromhex("".join(re.findall(r'U\("([0-9a-f]*)"\)', block))).decode("utf-16-be")
+        assert found == catalogue
+    used = set(re.findall(r'DgText\("(\w+)"\)', modules["DonorGuardRibbon"].code + modules["DonorGuardEvents"].code))
+    assert used and used <= set(ja.TEXT["vba"])
+
+
+# 8. the live guard's filter: the VBA runs the rule of donorguard.excel.live -------------------
+
+LO_RUN = _LO_OPEN + r'''    sp = doc.getScriptProvider()
+    def script(name):
+        return sp.getScript("vnd.sun.star.script:DonorGuard.%s?language=Basic&location=document" % name)
+    check, text, pystr = script("DonorGuardLive.ShouldCheck"), script("DonorGuardText.DgText"), \
+        script("DonorGuardRibbon.PyStr")
+    cases = json.load(open(sys.argv[5]))
+    t0 = time.perf_counter()
+    # pyuno sends a small int as a byte or short, which a ByVal Long parameter of Basic misreads
+    typed = lambda c: tuple(uno.Any("long", x) if type(x) is int else x for x in c)  # noqa: E731
+    verdicts = [bool(uno.invoke(check, "invoke", (typed(c), (), ()))[0]) for c in cases]
+    out = {"verdicts": verdicts, "seconds": time.perf_counter() - t0,
+           "text": text.invoke(("save_ask",), (), ())[0], "pystr": pystr.invoke(("a'b",), (), ())[0]}
+    print(json.dumps(out))
+    sys.stdout.flush()
+''' + _LO_CLOSE
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_runs_our_modules_and_the_live_filter(modules, tmp_path):
+    """DonorGuard's own modules compiled and run by LibreOffice Basic (xlwings' module stays out: it compiles
+    only in Excel, so a two-function stand-in gives GetConfig and RunPython). The filter decides every case
+    of the sweep exactly as donorguard.excel.live.should_check."""
+    if not _lo_available():
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (/usr/bin/soffice + python3-uno) is required on CI")
+        pytest.skip("LibreOffice not installed")
+    from donorguard.excel import live
+    from live_cases import sweep
+    ours = [m for m in modules.values() if m.name not in ("xlwings", "Dictionary")]
+    stand_in = build.Module("xlwings", "standard", build.crlf(
+        'Attribute VB_Name = "xlwings"\nFunction GetConfig(ByVal k As String, ByVal d As String) As String\n'
+        "    GetConfig = d\nEnd Function\nSub RunPython(ByVal c As String)\nEnd Sub\n"))
+    xlam = tmp_path / "ours.xlam"
+    xlam.write_bytes(build.build_bytes(ours + [stand_in]))
+    cases = [(c.has_manifest, c.own_write, c.address, c.first_row, "," + ",".join(map(str, c.bound)) + ",",
+              c.seal_col) for c in sweep()]
+    (tmp_path / "cases.json").write_text(json.dumps(cases), encoding="utf-8")
+    script = tmp_path / "run_live.py"
+    script.write_text(LO_RUN, encoding="utf-8")
+    run = subprocess.run(["/usr/bin/python3", str(script), str(xlam), str(tmp_path / "profile"),
+                          "dglive" + uuid.uuid4().hex, "4", str(tmp_path / "cases.json")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.stdout.strip(), run.stderr[-2000:]
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    expected = [live.should_check(c.has_manifest, c.own_write, c.address, c.first_row, c.bound, c.seal_col)
+                for c in sweep()]
+    assert got["verdicts"] == expected
+    assert any(expected) and not all(expected)
+    assert got["text"] == "{book} に問題が見つかりました。\nこのまま保存しますか？"
+    assert got["pystr"] == "bytes.fromhex('006100270062').decode('utf-16-be')"

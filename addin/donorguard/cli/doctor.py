@@ -205,8 +205,7 @@ def _requires() -> list:
 
 def _applescript(T) -> Line:
     import xlwings
-    folder = Path.home() / "Library/Application Scripts/com.microsoft.Excel"
-    path = folder / f"xlwings-{xlwings.__version__}.applescript"
+    path = install.applescript_folder() / f"xlwings-{xlwings.__version__}.applescript"
     if path.is_file():
         return Line("ok", T["applescript"].format(path=path))
     return Line("fail", T["applescript_missing"].format(path=path), T["fix_applescript"])

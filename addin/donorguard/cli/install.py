@@ -1,10 +1,19 @@
-"""`donorguard install-addin`: put the add-in where Excel loads it at start, and point it at this Python."""
+"""`donorguard install-addin`: put the add-in where Excel loads it at start, point it at this Python, and on a
+Mac install the script RunPython needs.
+
+The conf file is read by xlwings' VBA with `Open … For Input`, i.e. in the ANSI code page on Windows (CP932 on
+Japanese Windows): it is written in that code page, and a path the code page cannot hold is written as its
+8.3 short path, or refused with what to do.
+"""
+import csv
+import io
 import os
 import shutil
 import sys
 from pathlib import Path
 
-from ..core.errors import DonorGuardError
+from ..core.errors import AddinFileMissing, AddinPathUnreadable, NoStartupFolder
+from ..store import settings
 from ..store.places import bundled
 
 ADDIN = bundled("addin", "donorguard.xlam")
@@ -84,17 +93,75 @@ def interpreter_as_vba_reads(conf: Path | None = None) -> str | None:
     return conf_as_vba_reads(conf.read_bytes(), vba_codepage()).get(conf_key().lower())
 
 
-def install(folder=None) -> tuple:
-    """Copy the add-in into Excel's startup folder and write the add-in's own settings file."""
+def applescript_folder() -> Path:
+    """Where Excel for Mac's AppleScriptTask finds scripts (what `xlwings runpython install` fills)."""
+    return Path.home() / "Library" / "Application Scripts" / "com.microsoft.Excel"
+
+
+def short_path(path: str) -> str | None:
+    """The 8.3 short form of an existing path (Windows), or None (no short names on this volume, or not
+    Windows)."""
+    if sys.platform != "win32":
+        return None
+    import ctypes
+    buf = ctypes.create_unicode_buffer(32768)
+    n = ctypes.windll.kernel32.GetShortPathNameW(str(path), buf, len(buf))
+    return buf.value if 0 < n < len(buf) else None
+
+
+def readable(path: str, code_page: str, shorten=short_path) -> str:
+    """`path` as the add-in's VBA will read it back from a file in `code_page`: itself, or its short path."""
+    for candidate in (path, shorten(path)):
+        if candidate:
+            try:
+                candidate.encode(code_page)
+                return candidate
+            except UnicodeEncodeError:
+                continue
+    raise AddinPathUnreadable(path=path, code_page=code_page)
+
+
+def conf_bytes(settings: dict, code_page: str) -> bytes:
+    """The conf file xlwings' GetConfigFromFile reads with `Input #`: one `"KEY","value"` line each."""
+    out = io.StringIO()
+    w = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    for key, value in settings.items():
+        w.writerow([key, value])
+    return out.getvalue().encode(code_page)
+
+
+def install(folder=None, lang=None, live_guard: bool = True, code_page=None, shorten=short_path) -> tuple:
+    """Copy the add-in into Excel's startup folder, write the add-in's settings file, and on a Mac the
+    RunPython script. Returns (add-in path, conf path, AppleScript path or None)."""
     target = Path(folder) if folder else startup_folder()
     if target is None:
-        raise DonorGuardError("Excel's startup folder is unknown on this system; pass --dir FOLDER.")
+        raise NoStartupFolder()
     if not ADDIN.exists():
-        raise DonorGuardError(f"{ADDIN} is missing; run `python addin/vba/build.py` first.")
+        raise AddinFileMissing(path=str(ADDIN))
+    code_page = code_page or vba_codepage()
+    key = conf_key()
+    data = conf_bytes({key: readable(sys.executable, code_page, shorten), "DONORGUARD_LANG": settings.language(lang),
+                       "DONORGUARD_LIVE_GUARD": "on" if live_guard else "off"}, code_page)
     target.mkdir(parents=True, exist_ok=True)
     dest = target / ADDIN.name
     shutil.copyfile(ADDIN, dest)
     conf = conf_path()
     conf.parent.mkdir(parents=True, exist_ok=True)
-    conf.write_text(f'"{conf_key()}","{sys.executable}"\n', encoding="utf-8")
-    return dest, conf
+    conf.write_bytes(data)
+    script = install_applescript() if sys.platform == "darwin" else None
+    return dest, conf, script
+
+
+def install_applescript(folder: Path | None = None) -> Path:
+    """Copy xlwings' RunPython AppleScript where Excel for Mac looks for it, as `xlwings runpython install`
+    does (without it every button ends in xlwings' "To enable RunPython…" message)."""
+    import importlib.metadata
+    import importlib.util
+    version = importlib.metadata.version("xlwings")
+    source = Path(importlib.util.find_spec("xlwings").origin).parent / f"xlwings-{version}.applescript"
+    folder = folder or applescript_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = folder / source.name
+    shutil.copyfile(source, dest)
+    return dest
+

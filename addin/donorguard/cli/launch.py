@@ -31,8 +31,8 @@ def books(args: list, group=None) -> list:
 
 def main():
     from ..xlsx import early
-    from .command import main as command
+    from .command import main as command, run
     for path in books(sys.argv[1:], command):
         early.start(path)
     early.load_arrow()
-    return command(prog_name="donorguard")
+    return run()

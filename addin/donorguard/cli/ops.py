@@ -5,7 +5,6 @@ outcome after; an action whose intent cannot be logged is not carried out. The C
 they never compute a seal themselves.
 """
 import os
-import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,20 +14,34 @@ from ..core.errors import (
     AlreadySealed,
     ExportBlocked,
     ExportRefused,
-    NotAWorkbook,
+    MissingColumns,
     NotSealed,
+    OpenInExcel,
     OutputExists,
+    RepairInPlace,
     TooWide,
 )
 from ..core.seal import pad_zeros, seal
 from ..store import audit, keys
-from ..store.fsio import atomic_write, lock, sha256_file
+from ..store.fsio import lock, sha256_file
 from ..store.stamp import stamp
 from ..xlsx import outbound
-from ..xlsx.read import open_book
+from ..xlsx.read import has_manifest, open_book
 from ..xlsx.write import write_edits, write_seals
 
 MAX_COLUMN = 16384  # XFD: Excel has no column beyond it
+
+
+def opened_in_excel(path) -> bool:
+    """Excel keeps an owner file "~$<name>" beside a workbook it has open."""
+    p = Path(path)
+    return p.with_name("~$" + p.name).exists()
+
+
+def _closed(path):
+    """Seal, approve and repair rewrite the file: not under the feet of an Excel that has it open."""
+    if opened_in_excel(path):
+        raise OpenInExcel(path=str(path))
 
 
 def _key(book, explicit, create=False, notice=None):
@@ -47,10 +60,11 @@ class Sealed:
         return iter((self.book, self.manifest, self.key, self.notices))
 
 
-def seal_file(path, rules, key_file=None, notice=None, lang="ja", pad=False) -> Sealed:
+def seal_file(path, rules, key_file=None, notice=None, lang="ja", waiting=None, pad=False) -> Sealed:
     """Sealed in place (a symlink's target; the link stays). pad: first write back the leading zeros that
     fixed-length numbers lost when typed as numbers (in the same atomic write)."""
-    with lock(path):
+    _closed(path)
+    with lock(path, on_wait=waiting):
         book = open_book(path, rules, formulas=True)
         if book.manifest is not None:
             raise AlreadySealed(path=str(path))
@@ -75,7 +89,12 @@ def seal_file(path, rules, key_file=None, notice=None, lang="ja", pad=False) -> 
 
 
 def check_file(path, rules, key_file=None, lang="ja"):
-    book = open_book(path, rules)
+    try:
+        book = open_book(path, rules)
+    except MissingColumns:
+        if not has_manifest(path):           # say first what matters first: it was never sealed
+            raise NotSealed(path=str(path)) from None
+        raise
     if book.manifest is None:
         raise NotSealed(path=str(path))
     key = _key(book, key_file)
@@ -85,10 +104,13 @@ def check_file(path, rules, key_file=None, lang="ja"):
 @dataclass(frozen=True)
 class Repaired:
     before: object          # the check's Report of the list
-    after: object           # the check's Report of the repaired copy
+    after: object           # the check's Report of the repaired copy; None when nothing was put back (no copy)
     reentry: object         # cells to re-enter (repair.reentry)
-    seals: int              # seal cells moved back beside their rows
-    left: list              # Excel rows left alone (columns moved as equal halves)
+    seals: int = 0          # seal cells moved back beside their rows
+    left: list = ()         # Excel rows left alone (columns moved as equal halves)
+
+    def __iter__(self):     # before, after, reentry = repair_file(...)
+        return iter((self.before, self.after, self.reentry))
 
     @property
     def cells(self) -> int:
@@ -96,34 +118,36 @@ class Repaired:
         return len(self.before.plan.moves) + len(self.before.plan.set_text) - self.seals
 
 
-def repair_file(path, out, rules, key_file=None, lang="ja", force=False) -> Repaired:
-    """Write the repaired copy to `out` (an existing file only with `force`)."""
+def repair_file(path, out, rules, key_file=None, lang="ja", force=False, waiting=None) -> Repaired:
+    """Write the repaired copy to `out` (an existing file only with `force`). With nothing to put back nothing
+    is written and the copy's report is None."""
     if Path(out).resolve() == Path(path).resolve():
-        raise NotAWorkbook(path=str(out), why="repair writes a copy: give another --out file")
+        raise RepairInPlace(path=str(out))
+    _closed(path)
     if not force and os.path.lexists(out):
         raise OutputExists(path=str(out))
     book, before, key = check_file(path, rules, key_file, lang)
     edits = repair_core.edits(before, book.table.rows)
-    with lock(out):
+    rows = book.table.rows
+    left = repair_core.left(before, rows)
+    if not edits:
+        return Repaired(before, None, repair_core.reentry(before, rows), 0, left)
+    with lock(out, on_wait=waiting):
         if not force and os.path.lexists(out):               # made while this one was checking
             raise OutputExists(path=str(out))
         with audit.action("repair", rules=book.rules, key=key, workbook=os.path.basename(path),
                           workbook_sha256=sha256_file(path), out=os.path.basename(out), cells_written=len(edits),
                           findings_before=len(before.findings)) as done:
-            if edits:
-                write_edits(book, edits, out)
-            else:
-                with atomic_write(out) as tmp:
-                    shutil.copyfile(path, tmp)
+            write_edits(book, edits, out)
             _, after, _ = check_file(out, rules, key_file, lang)
             done.update(out_sha256=sha256_file(out), findings_after=len(after.findings))
-    rows = book.table.rows
     return Repaired(before, after, repair_core.reentry(before, rows),
-                    repair_core.seals_moved(before, book.table.layout.seal), repair_core.left(before, rows))
+                    repair_core.seals_moved(before, book.table.layout.seal), left)
 
 
-def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja"):
-    with lock(path):
+def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja", waiting=None):
+    _closed(path)
+    with lock(path, on_wait=waiting):
         book, report, key = check_file(path, rules, key_file, lang)
         seals, m = approve_core.approve(book.table, book.manifest, key, report, rows, reason, list(removed),
                                         stamp=stamp())
@@ -135,10 +159,10 @@ def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja"
         return seals, m
 
 
-def export_file(path, to, rules, key_file=None, fmt=None, encoding=None, lang="ja"):
+def export_file(path, to, rules, key_file=None, fmt=None, encoding=None, lang="ja", waiting=None):
     """(folder, receipt, report). A blocked list raises ExportBlocked with the report attached; values that
     must not be sent raise ExportRefused. Both are logged (export_blocked), and nothing is written."""
-    with lock(path):
+    with lock(path, on_wait=waiting):
         book, report, key = check_file(path, rules, key_file, lang)
         sha = sha256_file(path)
         logged = dict(rules=book.rules, key=key, workbook=os.path.basename(path), workbook_sha256=sha)

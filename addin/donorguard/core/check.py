@@ -57,7 +57,7 @@ class Report:
 
 def check(table: Table, manifest: dict, key, path: str = "workbook", lang: str = "ja") -> Report:
     rules = mf.verify(manifest, key, path)
-    return Checker(table, manifest, rules, key, Messages(lang, rules), path).run()
+    return Checker(table, manifest, rules, key, Messages(lang, rules, table.headers), path).run()
 
 
 class Checker:

@@ -11,7 +11,8 @@ class Kind(StrEnum):
     """What is wrong with one row (one finding)."""
     SEPARATED = "separated"          # a bound value sits in another owner's row
     ID_CHANGED = "id_changed"        # the ID is not the one sealed and is nobody else's
-    OWNER_CHANGED = "owner_changed"  # another bound value is not the one sealed and is nobody else's
+    OWNER_CHANGED = "owner_changed"  # an owner column's value is not the one sealed and is nobody else's
+    VALUE_CHANGED = "value_changed"  # another bound value is not the one sealed and is nobody else's
     UNSEALED = "unsealed"            # a row added after sealing
     MISSING = "missing"              # a sealed person is nowhere in the list
     DUPLICATE = "duplicate"          # a copy of a row, or an ID that also stands on its owner's row

@@ -130,3 +130,29 @@ class NoSuchWorkbook(DonorGuardError):
 
 class UnsafeImport(DonorGuardError):
     message = "Stopped: {module} was loaded from the workbook's folder {folder}."
+
+
+class KeyFileMissing(NoKey):
+    """A key file named (--key, the environment, the rules or the settings) that is not there: said as such."""
+    message = "The key file {path} does not exist."
+
+
+class RepairInPlace(DonorGuardError):
+    message = "A repair writes a copy: give --out another file than {path}."
+
+
+class OpenInExcel(DonorGuardError):
+    message = "{path} is open in Excel (or locked); close it in Excel first, or use the DonorGuard tab."
+
+
+class NoStartupFolder(DonorGuardError):
+    message = "Excel's startup folder is unknown on this system; pass --dir FOLDER."
+
+
+class AddinFileMissing(DonorGuardError):
+    message = "{path} is missing; run `python addin/vba/build.py` first."
+
+
+class AddinPathUnreadable(DonorGuardError):
+    message = ("The add-in cannot read the Python path {path} (code page {code_page}, no short path): install "
+               "Python in a folder without such characters, e.g. C:\\Python311, and run install-addin again.")

@@ -251,7 +251,8 @@ class _Explainer:
         edited = ~paired & ~copy & ~is_unsealed
         keep = paired | copy | edited
         kind = np.full(len(sources), Kind.SEPARATED.value, dtype=object)
-        kind[edited] = Kind.ID_CHANGED.value if is_id else Kind.OWNER_CHANGED.value
+        kind[edited] = (Kind.ID_CHANGED if is_id else Kind.OWNER_CHANGED if self.rules.column(c).owner
+                        else Kind.VALUE_CHANGED).value
         if is_id:
             kind[copy & ~is_unsealed] = Kind.DUPLICATE.value
         self.plan.moves.extend(zip(dst[paired].tolist(), [c] * int(paired.sum()), sources[paired].tolist()))

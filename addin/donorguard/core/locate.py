@@ -126,4 +126,5 @@ def table(grid: pd.DataFrame, h: int, found: dict, seal_j, first_excel_row: int,
             labelled |= values[c].map(norm).isin(labels).to_numpy()
         keep &= ~(labelled & ~has_id & ~sealed)
     rows = np.arange(len(data))[keep] + first_excel_row + h + 1
-    return Table(values[keep], rows, seals[keep], hidden_rows, **extra)
+    headers = {c: grid.iat[h, j].strip() for c, j in found.items() if isinstance(grid.iat[h, j], str)}
+    return Table(values[keep], rows, seals[keep], hidden_rows, headers, **extra)

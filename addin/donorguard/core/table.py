@@ -43,11 +43,13 @@ class Table:
     None when its header reads DonorGuard.
     unbound: called only when a repair is planned; the list's unbound columns (by Excel column number) as
     cell texts, so unbound cells move only into cells that are empty or move away themselves.
+    headers: each bound column's header as the sheet writes it (an alias, spaces), for the messages.
     """
     values: pd.DataFrame
     rows: np.ndarray
     seals: pd.Series
     hidden_rows: Callable[[], set] = field(default=lambda: set())
+    headers: dict = field(default_factory=dict)
     layout: Layout | None = None
     formulas: pd.DataFrame | None = None
     seal_header: str | None = None

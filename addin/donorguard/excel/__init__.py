@@ -7,7 +7,8 @@ RunPython, exactly:
     ...; dg.check_book(version=...)      dg.repair_book(version=...)
     ...; dg.approve_book(rows='3:5,8:8', version=...)
     ...; dg.export_book(version=...)     dg.status_book(version=...)
-    ...; dg.on_save(book=<workbook name>, verdict=<verdict file>, version=...)
+    ...; dg.on_save(book=<workbook name>, verdict=<verdict file>, autosave=False, version=...)
+    ...; dg.on_change(book=<workbook name>, address='$H$4:$H$43', version=...)     (the live guard, live.py)
 
 Each takes `book` (default: xw.Book.caller(); a Book, or an open workbook's name) and runs just as well
 from plain Python: `dg.check_book(xw.Book("list.xlsx"))`. `host=` replaces the engine adapter
@@ -54,6 +55,7 @@ from ..core.check import check
 from ..core.codes import Kind
 from ..core.errors import (
     AlreadySealed,
+    Busy,
     DonorGuardError,
     ExportRefused,
     ManifestTampered,
@@ -70,10 +72,11 @@ from ..text import ranges, t
 from ..text.messages import error_text, row_ranges
 from ..text.scrub import scrub
 from ..xlsx import outbound
-from . import host as hostmod, marks, report_sheet, workbook
+from . import host as hostmod, live, marks, report_sheet, workbook
 from .workbook import REPORT_SHEET, find_sheet
 
-__all__ = ["seal_book", "check_book", "repair_book", "approve_book", "export_book", "status_book", "on_save"]
+__all__ = ["seal_book", "check_book", "repair_book", "approve_book", "export_book", "status_book", "on_save",
+           "on_change"]
 
 _GUARDED_MODULES = ("donorguard", "xlwings", "pandas", "numpy", "pyarrow", "yaml", "fastexcel", "openpyxl",
                     "filelock", "platformdirs", "stdnum", "defusedxml", "click")
@@ -234,10 +237,47 @@ def _active_sheet_name(book):
 
 # -- the buttons ----------------------------------------------------------------------------------
 
+def _pick_rules(host, lang):
+    """The rule set staff choose for sealing: a numbered list of the available sets, the default first and
+    preselected. The default when there is no choice or the engine has no prompt; "" when cancelled."""
+    T = t(lang)["excel"]
+    names, default = rules_mod.available(), rules_mod.default_name()
+    order = [default] + [n for n in names if n != default]
+    if len(order) < 2:
+        return default
+    choices = "\n".join(T["rules_choice"].format(n=i, name=n, mark=T["rules_default"] if n == default else "")
+                        for i, n in enumerate(order, start=1))
+    answer = host.ask_text(T["rules_prompt"].format(default=order[0], choices=choices), T["title"], default="1")
+    if answer is None:
+        return default
+    if answer == "":
+        return ""
+    answer = answer.strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(order):
+        return order[int(answer) - 1]
+    if answer in names:
+        return answer
+    raise _Refused(T["rules_unknown"].format(answer=answer))
+
+
+class _Refused(Exception):
+    """A button stops with this sentence (already in the chosen language)."""
+
+
 @_command
 def seal_book(book, host, lang, rules=None):
-    """封印: seal the list as it stands (refused when already sealed or unfit). Returns the manifest."""
+    """封印: seal the list as it stands (refused when already sealed or unfit), with the rule set staff pick
+    (or `rules`). Returns the manifest."""
     T = t(lang)["excel"]
+    if rules is None and workbook.read_manifest(book) is None:
+        try:
+            rules = _pick_rules(host, lang)
+        except _Refused as e:
+            _alert(host, lang, str(e), mode="critical")
+            return None
+        if rules == "":
+            _alert(host, lang, T["rules_cancelled"])
+            return None
     host.status(T["reading"])
     view = workbook.read(book, host, rules_mod.load(rules) if rules else None, formulas=True)
     if view.manifest is not None:
@@ -359,13 +399,16 @@ def repair_book(book, host, lang, confirmed=False):
 
 
 @_command
-def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=None):
+def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=None, rows_file=None):
     """承認: re-seal the selected rows that were added or corrected, with a reason. The reason comes
     from `reason`, else a prompt (Windows), else the reason cell of the 検査結果 sheet. Deleted sealed
     rows are approved too when staff say so (or `removed`: sealed row numbers, or "all").
-    `rows` are rows of `sheet` (default: the active sheet), which must be the list's.
+    `rows` are rows of `sheet` (default: the active sheet), which must be the list's; a long selection
+    comes in `rows_file` instead (a temporary file the add-in wrote; read, then removed).
     Returns the new manifest, or None."""
     T = t(lang)["excel"]
+    if rows_file:
+        rows = _take_temp_file(rows_file, "rows")
     selected = ranges.selection(rows)
     host.status(T["reading"])
     view = workbook.read(book, host)
@@ -515,6 +558,19 @@ def _count(approvals) -> int:
 # -- the save hook --------------------------------------------------------------------------------
 
 _VERDICT_NAME = re.compile(r"^(donorguard|dg)-verdict-[\w.\-]+\.txt$", re.IGNORECASE)
+_TEMP_NAME = re.compile(r"^donorguard-(\w+)-[\w.\-]+\.txt$", re.IGNORECASE)
+
+
+def _take_temp_file(path, what: str) -> str:
+    """The text of a temporary file the add-in wrote for Python (only its own names), removed once read."""
+    path = _os.path.abspath(path)
+    m = _TEMP_NAME.match(_os.path.basename(path))
+    if not m or m.group(1).lower() != what:
+        raise ValueError("not a DonorGuard temporary file name")
+    with open(path, encoding="ascii") as f:
+        text = f.read()
+    _os.remove(path)
+    return text.strip()
 
 
 def _write_verdict(path, verdict: str):
@@ -527,13 +583,15 @@ def _write_verdict(path, verdict: str):
     write_atomic(path, (verdict + "\r\n").encode("ascii"))
 
 
-def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
+def on_save(book=None, *, verdict=None, autosave=False, version=None, lang=None, host=None):
     """Before a sealed workbook is saved: a quick read-only check (nothing is written to the workbook:
     a write would clear Excel's undo list). The settings' on_save, else the policy of the manifest's rules decides:
     confirm (default) explain and ask, the answer decides; block refuse the save with the reasons;
     warn explain and save. Writes "ok", "cancel" or, when the engine cannot return the button
     pressed, "ask" (the VBA then asks) to `verdict`, and returns it. Work is never lost to a failure:
-    anything that stops the check saves, with a dialog saying it was not checked."""
+    anything that stops the check saves, with a dialog saying it was not checked.
+    `autosave`: the first save AutoSave started in this session (the add-in calls Python for no later
+    one): a blocked list is explained once, and the save always goes on."""
     lang = settings.language(lang)
     T = t(lang)["excel"]
     result, h = "ok", None
@@ -555,7 +613,9 @@ def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
             text = T["save_problems"] + "\n" + report_sheet.summary(report, lang)
         except ManifestTampered as e:
             text = error_text(e, lang)   # the snapshot cannot be trusted: its policy neither
-        if _sys.platform == "darwin":
+        if autosave:
+            _alert(h, lang, text + "\n\n" + T["save_autosave"], mode="critical")
+        elif _sys.platform == "darwin":
             _alert(h, lang, text + "\n\n" + T["save_mac"], mode="critical")
         elif policy == "warn":
             _alert(h, lang, text + "\n\n" + T["save_warned"], mode="critical")
@@ -578,3 +638,32 @@ def on_save(book=None, *, verdict=None, version=None, lang=None, host=None):
         return result
     finally:
         _write_verdict(verdict, result)
+
+
+# -- the live guard (live.py) ----------------------------------------------------------------------
+
+@_command
+def on_change(book, host, lang, address=""):
+    """Right after staff changed several rows of a sealed list (the add-in's filter let `address` through):
+    a read-only check, and one dialog if values now sit in other people's rows, saying what happened and
+    what to do (undo while it is still available, else 修復). Nothing is written to the workbook (a write
+    would clear Excel's undo list); a check already running for this workbook is not started twice, and a
+    separation already explained is not explained again. Returns the dialog's text, or None."""
+    if not live.enabled():
+        return None
+    try:
+        with live.Once(book) as once:
+            view = workbook.read(book, host)
+            if view.manifest is None:
+                return None
+            _, report = _checked(view, lang)
+            text = live.dialog(report, lang)
+            if not once.new(report) or text is None:
+                return None
+            _alert(host, lang, text, mode="critical")
+            return text
+    except Busy:
+        return None
+    except DonorGuardError as e:
+        _alert(host, lang, t(lang)["vba"]["live_failed"].format(error=error_text(e, lang)), mode="critical")
+        return None

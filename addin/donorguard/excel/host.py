@@ -76,8 +76,9 @@ class Host:
         cannot say."""
         return self.book.app.alert(prompt, title=title, buttons=buttons, mode=mode)
 
-    def ask_text(self, prompt: str, title: str = "DonorGuard"):
-        """A line of text typed by staff; "" when cancelled; None when this engine has no prompt."""
+    def ask_text(self, prompt: str, title: str = "DonorGuard", default: str = ""):
+        """A line of text typed by staff (`default` preselected); "" when cancelled; None when this engine
+        has no prompt."""
         return None
 
     # -- status bar -------------------------------------------------------------------------
@@ -179,11 +180,11 @@ class WindowsHost(Host):
         with self._visible():
             return super().alert(prompt, title, buttons, mode)
 
-    def ask_text(self, prompt, title="DonorGuard"):
+    def ask_text(self, prompt, title="DonorGuard", default=""):
         """Excel's own InputBox (Application.InputBox, Type:=2 text); it returns False on Cancel."""
         with self._visible():
             try:
-                got = self.book.app.api.InputBox(prompt, title, "", Type=2)
+                got = self.book.app.api.InputBox(prompt, title, default, Type=2)
             except Exception:
                 return None
         return got if isinstance(got, str) else ""

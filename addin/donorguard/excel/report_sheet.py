@@ -58,9 +58,10 @@ def write(view, report, lang: str, reason_text: str | None = None) -> object:
         [T["reason_label"], reason_text or None],
         [],
     ]
-    if len(report.notices):
-        lines += [[T["notices"]]] + [[None, None, None, None, None, n.message]
-                                     for n in report.notices.itertuples(index=False)] + [[]]
+    if len(report.notices):          # worth knowing, not a separation: whatever notices the core gives
+        lines += [[t(lang)["report"]["notices"]]]
+        lines += [["-", None, and_.join(n.columns or []) or "-", None, None, n.message]
+                  for n in report.notices.itertuples(index=False)] + [[]]
     if not report.clean:
         lines += [[T["causes"]], list(T["cause_cols"])]
         for c in report.diagnosis.itertuples(index=False):

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import AuditOutcomeUnwritten, AuditUnwritable
+from ..text import t
 from ..text.scrub import scrub
 from . import settings
 from .fsio import lock, write_atomic
@@ -247,49 +248,57 @@ def _why(e: OSError, rules) -> dict:
 @dataclass(frozen=True)
 class Verdict:
     ok: bool
-    text: str                  # one sentence for the user
+    says: str                  # its sentence: a key of the catalogue's "audit" section
+    args: dict                 # the sentence's fields; "why" / "what" name another key of that section
     line: int | None = None    # the first broken line, 1-based
     reason: str = "intact"     # intact, unkeyed, edited, removed, order, unmaced, key, head
 
+    def text(self, lang: str | None = None) -> str:
+        """One sentence for the user in the chosen language."""
+        T = t(lang)["audit"]
+        args = dict(self.args)
+        for part in ("why", "what"):
+            if part in args:
+                key, fields = args[part]
+                args[part] = T[key].format(**fields)
+        return T[self.says].format(**args)
 
-def _broken(n, reason, why) -> Verdict:
-    return Verdict(False, f"broken at line {n}: {why}", n, reason)
+
+def _broken(n, reason, why, after=False, **fields) -> Verdict:
+    return Verdict(False, "broken_after" if after else "broken_at", {"line": n, "why": (why, fields)}, n, reason)
 
 
-def _other_key(n, kid, what="its MAC") -> Verdict:
-    return Verdict(False, f"cannot check line {n}: {what} is by key {kid[:4]}…, which was not given (--key)",
-                   n, "key")
+def _other_key(n, kid, what="its_mac", **fields) -> Verdict:
+    return Verdict(False, "cannot_check", {"line": n, "key": kid[:4], "what": (what, fields)}, n, "key")
 
 
 def _check_line(n, d, state, prev, keyed, before, written):
     """The verdict on line n if it breaks the log, else None. `before`: line n-1's bytes; `written`: the
     number each line of the log was written as (None if it has none)."""
     if d is None or not isinstance(d.get("prev"), str):
-        return _broken(n, "edited", "edited (not an audit line)")
+        return _broken(n, "edited", "not_a_line")
     if state == "bad":
-        return _broken(n, "edited", "edited (its MAC does not match)")
+        return _broken(n, "edited", "mac_mismatch")
     if state not in ("ok", "none"):
         return _other_key(n, state)
     if state == "none" and keyed:
-        return _broken(n, "unmaced", "it has no MAC, so it was added without the key")
+        return _broken(n, "unmaced", "unmaced")
     at = d.get("line")
     if isinstance(at, int) and at > n and not set(written[n:]) & set(range(n, at)):   # none of them later
-        k = at - n
-        return _broken(n, "removed", f"{k} line{'s' if k > 1 else ''} removed before it (it was line {at})")
+        return _broken(n, "removed", "removed_before_one" if at - n == 1 else "removed_before", k=at - n, at=at)
     if isinstance(at, int) and at != n:
-        return _broken(n, "order", f"out of order (it was line {at})")
+        return _broken(n, "order", "order_was", at=at)
     if d["prev"] != prev:
         if n == 1:
-            return _broken(1, "edited", "edited (its prev is not the start of a log)")
+            return _broken(1, "edited", "prev_not_start")
         if state == "none":
-            return _broken(n - 1, "edited", f"edited, or line {n}'s prev was (lines without a MAC cannot tell which)")
+            return _broken(n - 1, "edited", "edited_or_prev", next=n)
         if before is not None and b'"mac": "' not in before:
-            return _broken(n - 1, "edited", f"edited (line {n}, keyed, records another line before it)")
-        return _broken(n, "order", f"out of order (it does not follow line {n - 1})")
+            return _broken(n - 1, "edited", "keyed_prev", next=n)
+        return _broken(n, "order", "not_follow", prev=n - 1)
     if state == "ok" and d.get("head"):
-        state = "missing" if d["head"] == "missing" else "out of step with the log"
-        return _broken(n - 1, "head", f"when line {n} was written the head file was {state}, so lines after "
-                       f"line {n - 1} may have been removed before it")
+        why = "head_when_missing" if d["head"] == "missing" else "head_when_mismatch"
+        return _broken(n - 1, "head", why, next=n, line=n - 1)
     return None
 
 
@@ -297,24 +306,19 @@ def _check_head(log, n, hashes, macs) -> Verdict | None:
     head, state = _read_head(log, macs)
     name = head_path(log).name
     if state == "missing":
-        return Verdict(False, f"broken after line {n}: {name} is missing, so removed last lines cannot be "
-                       "ruled out", n, "head")
+        return _broken(n, "head", "head_gone", after=True, name=name)
     if head is None or state == "bad" or state == "none":
-        return Verdict(False, f"broken after line {n}: {name} was edited (its MAC does not match)", n, "head")
+        return _broken(n, "head", "head_edited", after=True, name=name)
     if state != "ok":
-        return _other_key(n, state, f"{name}'s MAC")
+        return _other_key(n, state, "head_mac", name=name)
     lines = head["lines"]
     if lines > n:
-        gone = f"the last {lines - n} lines were" if lines - n > 1 else "the last line was"
-        gone = "all its lines were" if n == 0 else gone
-        return Verdict(False, f"broken after line {n}: {gone} removed (head mismatch: {name} records {lines})",
-                       n, "head")
+        gone = "head_all_removed" if n == 0 else "head_removed_one" if lines - n == 1 else "head_removed"
+        return _broken(n, "head", gone, after=True, k=lines - n, name=name, lines=lines)
     if lines < n - 1:
-        return Verdict(False, f"broken after line {lines}: head mismatch ({name} records {lines} lines, the log "
-                       f"has {n})", lines, "head")
+        return _broken(lines, "head", "head_fewer", after=True, name=name, lines=lines, n=n)
     if hashes.get(lines) != head["last"]:
-        return Verdict(False, f"broken at line {lines}: head mismatch ({name} records another line {lines})",
-                       lines, "head")
+        return _broken(lines, "head", "head_other", name=name, line=lines)
     return None
 
 
@@ -337,10 +341,9 @@ def verify(path, keys=()) -> Verdict:
         keyed = keyed or state == "ok"
         prev, before = hashlib.sha256(line).hexdigest(), line
         hashes = {n - 1: hashes.get(n - 1), n: prev}
+    intact = Verdict(True, "intact_one" if n == 1 else "intact", {"n": n})
     if keyed or head_path(log).exists():
-        return _check_head(log, n, hashes, macs) or Verdict(True, f"intact: {n} line{'' if n == 1 else 's'}")
+        return _check_head(log, n, hashes, macs) or intact
     if n == 0:
-        return Verdict(True, "intact: 0 lines")
-    return Verdict(False, f"unkeyed: {n} lines chained without MACs (written before the log was keyed), so "
-                   "nothing proves them unchanged; the next seal, repair, approve or export keys them",
-                   None, "unkeyed")
+        return intact
+    return Verdict(False, "unkeyed", {"n": n}, None, "unkeyed")

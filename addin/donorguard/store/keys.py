@@ -11,7 +11,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import KeyFileInsecure, KeyFileInvalid, NoKey
+from ..core.errors import KeyFileInsecure, KeyFileInvalid, KeyFileMissing, NoKey
 from . import settings
 from .fsio import read_regular
 from .places import data_dir
@@ -65,7 +65,7 @@ def read(path) -> Key:
         if len(secret) != 32:
             raise ValueError
     except FileNotFoundError:
-        raise NoKey(where=str(path)) from None
+        raise KeyFileMissing(path=str(path)) from None
     except (OSError, ValueError, UnicodeDecodeError):
         raise KeyFileInvalid(path=str(path)) from None
     key = Key(secret, str(path))

@@ -71,6 +71,7 @@ TEXT = {
         "more": "{n} more rows",
         "row": "rows {rows}",
         "sealed_row": "sealed rows {rows}",
+        "header_alias": "{header} ({name})",
         "down": "down",
         "up": "up",
         "blank_header": "blank",
@@ -116,6 +117,10 @@ TEXT = {
         "EROFS": "it is on a read-only file system",
         "EISDIR": "it is a folder, not a file",
         "ENOTDIR": "a part of its path is not a folder",
+        "ENOENT": "no such file or folder",
+        "EBUSY": "in use",
+        "EEXIST": "already exists",
+        "other": "system error {errno}",
     },
     "actions": {
         "seal": "seal",
@@ -147,6 +152,34 @@ TEXT = {
         "use_removed": "the people sealed in these rows were deleted (approve the deletion with --removed)",
         "nothing_to_approve": "nothing in them needs approval",
     },
+    "reasons": {
+        # the file layer says why in English: these are its sentences, to be said as they are
+        "no such file": "no such file",
+        "it is a folder": "it is a folder",
+        "it is password-protected or an old .xls file": "it is password-protected or an old .xls file",
+        "not a zip package; truncated or another format": "not a zip package; truncated or another format",
+        "no workbook part; .xlsb, .ods or another zip": "no workbook part; .xlsb, .ods or another zip",
+        "two parts have the same name, so programs may read different ones":
+            "two parts have the same name, so programs may read different ones",
+        "a part inflates to an implausible size (zip bomb)": "a part inflates to an implausible size (zip bomb)",
+        "part {part} cannot be unpacked (damaged or encrypted)":
+            "part {part} cannot be unpacked (damaged or encrypted)",
+        "part {part} declares a DTD, which no Excel file has (an XML entity attack)":
+            "part {part} declares a DTD, which no Excel file has (an XML entity attack)",
+        "part {part} has values out to row {rows} and column {cols}, too many cells to read; delete the "
+        "stray cells far from the list":
+            "part {part} has values out to row {rows} and column {cols}, too many cells to read; delete the "
+            "stray cells far from the list",
+        "part {part} has a tag longer than 1 MB": "part {part} has a tag longer than 1 MB",
+        "part {part} inflates beyond its declared size (zip bomb)":
+            "part {part} inflates beyond its declared size (zip bomb)",
+        "part {part} is missing": "part {part} is missing",
+        "part {part} is not safe, well-formed XML": "part {part} is not safe, well-formed XML",
+        "the cells of sheet {sheet} could not be parsed": "the cells of sheet {sheet} could not be parsed",
+        "the workbook structure could not be parsed": "the workbook structure could not be parsed",
+        "the header row could not be located in the sheet XML":
+            "the header row could not be located in the sheet XML",
+    },
     "errors": {
         "AlreadySealed": "{path} is already sealed; use `donorguard approve` for rows that changed.",
         "Busy": "{path} is being changed by another DonorGuard process; try again when it has finished.",
@@ -157,6 +190,14 @@ TEXT = {
         "ExportBlocked": "Nothing was exported: the list is blocked.",
         "ExportRefused": "Nothing was exported: {why}",
         "ExportVerifyFailed": "Nothing was exported: the written file {file} did not match the seals when read back.",
+        "KeyFileMissing": "The key file {path} does not exist.",
+        "RepairInPlace": "A repair writes a copy: give --out another file than {path}.",
+        "OpenInExcel": "{path} is open in Excel (or locked); close it in Excel first, or use the DonorGuard tab.",
+        "NoStartupFolder": "Excel's startup folder is unknown on this system; pass --dir FOLDER.",
+        "AddinFileMissing": "{path} is missing; run `python addin/vba/build.py` first.",
+        "AddinPathUnreadable": "The add-in cannot read the Python path {path} (code page {code_page}, no short path): "
+                               "install Python in a folder without such characters, e.g. C:\\Python311, and run "
+                               "install-addin again.",
         "KeyFileInsecure": "Key file {path} can be read by other users; run `chmod 600 {path}`.",
         "KeyFileInvalid": "{path} is not a DonorGuard key file.",
         "ManifestTampered": "The DonorGuard manifest of {path} was edited or copied from another workbook.",
@@ -224,7 +265,6 @@ TEXT = {
         "padded": "Leading zeros written back: {n} cells.",
         "approve_removed_rows": "The people sealed in the selected rows {rows} were deleted.\nApprove these deletions "
                                 "as right?",
-        "notices": "Notices",
         "reentry_head": "These cells' values are nowhere in the sheet; re-enter them from the source documents:",
         "reentry_line": "  row {row}: {cols}",
         "approve_no_rows": "Select the rows to approve, then press Approve.",
@@ -242,6 +282,16 @@ TEXT = {
         "export_blocked": "Nothing was exported: the list has problems.",
         "export_unsaved": "No folder to export to: save the workbook in a folder on this computer first.",
         "exported": "Exported: {rows} rows, {files} files\nFolder: {folder}",
+        "live_head": "The last change moved values of the sealed list into other people's rows.",
+        "live_next": "If Undo (Ctrl+Z) is still available, press it now. If it is not, Repair on the DonorGuard tab "
+                     "puts the values back in their sealed rows.",
+        "save_autosave": "AutoSave is on, so this workbook is checked on this save only; press Check before "
+                         "sending it.",
+        "rules_prompt": "Which rules should seal this list? Type a number (empty: {default}):\n{choices}",
+        "rules_choice": "  {n}. {name}{mark}",
+        "rules_default": " (default)",
+        "rules_unknown": "{answer!r} is not a number in the list; nothing was sealed.",
+        "rules_cancelled": "Sealing cancelled; nothing was changed.",
         "save_problems": "This workbook has problems.",
         "save_confirm": "Save anyway? (A list with problems cannot be exported.)",
         "save_blocked": "This list may not be saved with problems; the save was cancelled.\nRepair it, or approve "
@@ -275,6 +325,7 @@ TEXT = {
             "separated": "separated",
             "id_changed": "id_changed",
             "owner_changed": "owner_changed",
+            "value_changed": "value_changed",
             "unsealed": "unsealed",
             "duplicate": "duplicate",
             "missing": "missing",
@@ -309,21 +360,81 @@ TEXT = {
         "repaired_seals": "Repaired: {n} cells and {k} seals put back in their people's rows, written to {out}.",
         "left_tied": "Rows left alone (their columns moved as two equal halves; which moved cannot be told): {rows}",
         "padded": "Leading zeros written back: {n} cells (rows {rows})",
+        "repair_nothing": "Nothing to repair: {book} is as sealed. Nothing was written.",
+        "repair_none_possible": "No value can be put back automatically, so nothing was written.",
         "reentry_head": "Re-enter from the source documents:",
         "reentry_line": "  row {row}: {cols}",
-        "approved": "Approved: {rows}",
-        "approved_removed": " / removed {rows}",
+        "approved": "Approved: rows {rows}",
+        "approved_removed": " (deletion approved for sealed rows {rows})",
         "nothing_written": "Nothing was written.",
         "exported": "Exported: {rows} rows, {files} files → {folder}",
         "receipt": "  receipt: {path}",
         "installed": "Installed {dest}\nInterpreter set in {conf}: {python}",
-        "interrupted": "interrupted; nothing was changed.",
-        "os_error": "{why}: {where}; nothing was changed.",
-        "unexpected": "unexpected {kind}; set DONORGUARD_DEBUG=1 for details.",
+        "applescript": "Installed the script RunPython needs on a Mac: {path}",
+        "interrupted": "Interrupted; nothing was changed.",
+        "os_error": "Could not use {where} ({why}); nothing was changed.",
+        "unexpected": "Unexpected {kind}; set DONORGUARD_DEBUG=1 for details.",
         "key_exists": "{path} already exists; a key is never overwritten.",
-        "no_log": "{path} does not exist.",
-        "give_rows": "give --rows or --removed",
-        "bad_rows": "{part!r} is not a row or a range like 12-15",
+        "no_log": "The audit log {path} does not exist.",
+        "give_rows": "Give --rows or --removed.",
+        "bad_rows": "{part!r} is not a row or a range like 12-15.",
+        "read_as_saved": "Note: {path} is open in Excel; its saved contents were read (unsaved changes are not includ"
+                         "ed).",
+        "waiting": "{path} is in use by another DonorGuard; waiting for it…",
+        "bad_lang_env": "The environment variable DONORGUARD_LANG is {value!r}; use ja or en.",
+        "steps": {
+            "sealing": "sealing",
+            "checking": "checking",
+            "repairing": "repairing",
+            "exporting": "exporting",
+        },
+    },
+    "usage": {
+        "args": {
+            "book": "BOOK",
+            "path": "PATH",
+            "log": "LOG",
+        },
+        "missing": "Give {param} (donorguard {command} --help shows how).",
+        "no_option": "There is no option {option} (donorguard {command} --help shows how).",
+        "no_command": "There is no command {name!r} (donorguard --help lists them).",
+        "choice": "{param} must be one of {choices}.",
+        "bad_value": "{param} has a value that cannot be used (donorguard {command} --help shows how).",
+        "extra": "Unexpected extra arguments: {args} (donorguard {command} --help shows how).",
+        "needs_value": "{option} needs a value (donorguard {command} --help shows how).",
+        "other": "The command line is not right (donorguard {command} --help shows how).",
+    },
+    "audit": {
+        "intact": "intact: {n} lines",
+        "intact_one": "intact: 1 line",
+        "unkeyed": "unkeyed: {n} lines chained without MACs (written before the log was keyed), so nothing proves "
+                   "them unchanged; the next seal, repair, approve or export keys them",
+        "broken_at": "broken at line {line}: {why}",
+        "broken_after": "broken after line {line}: {why}",
+        "cannot_check": "cannot check line {line}: {what}is by key {key}…, which was not given (--key)",
+        "its_mac": "its MAC ",
+        "head_mac": "{name}'s MAC ",
+        "not_a_line": "edited (not an audit line)",
+        "mac_mismatch": "edited (its MAC does not match)",
+        "unmaced": "it has no MAC, so it was added without the key",
+        "removed_before": "{k} lines removed before it (it was line {at})",
+        "removed_before_one": "1 line removed before it (it was line {at})",
+        "order_was": "out of order (it was line {at})",
+        "prev_not_start": "edited (its prev is not the start of a log)",
+        "edited_or_prev": "edited, or line {next}'s prev was (lines without a MAC cannot tell which)",
+        "keyed_prev": "edited (line {next}, keyed, records another line before it)",
+        "not_follow": "out of order (it does not follow line {prev})",
+        "head_when_missing": "when line {next} was written the head file was missing, so lines after line {line} "
+                             "may have been removed before it",
+        "head_when_mismatch": "when line {next} was written the head file was out of step with the log, so lines "
+                              "after line {line} may have been removed before it",
+        "head_gone": "{name} is missing, so removed last lines cannot be ruled out",
+        "head_edited": "{name} was edited (its MAC does not match)",
+        "head_removed": "the last {k} lines were removed (head mismatch: {name} records {lines})",
+        "head_removed_one": "the last line was removed (head mismatch: {name} records {lines})",
+        "head_all_removed": "all its lines were removed (head mismatch: {name} records {lines})",
+        "head_fewer": "head mismatch ({name} records {lines} lines, the log has {n})",
+        "head_other": "head mismatch ({name} records another line {line})",
     },
     "doctor": {
         "title": "DonorGuard {version} check-up",
@@ -394,5 +505,20 @@ TEXT = {
         "moved_back": "{n} cells moved back",
         "export_line": "{rows} rows, {files} files",
         "removed": "The working folder was removed (run with --keep FOLDER to keep it).",
+    },
+    "vba": {
+        "title": "DonorGuard",
+        "no_workbook": "Open a workbook first, then press the DonorGuard button.",
+        "failed": "A DonorGuard action stopped on an error (error {number}: {error}).\n"
+                  "The save check and the live guard stay on. Press the button again, or press Check to see where "
+                  "the list stands.",
+        "save_ask": "DonorGuard found problems in {book}.\nSave anyway?",
+        "save_no_verdict": "DonorGuard could not check {book} before saving (no verdict).\n"
+                           "It will be saved unchecked; press Check before sending it.",
+        "save_failed": "DonorGuard could not check {book} before saving: {error}\n"
+                       "It will be saved unchecked; press Check before sending it.",
+        "save_mac": "DonorGuard cannot check a workbook while it is saved on a Mac.\n"
+                    "Press Check on the DonorGuard tab before sending it.",
+        "live_failed": "DonorGuard could not look at the last change: {error}\nPress Check before sending the list.",
     },
 }

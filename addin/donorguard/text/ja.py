@@ -75,6 +75,7 @@ TEXT = {
         "more": "ほか {n} 行",
         "row": "行 {rows}",
         "sealed_row": "封印時の行 {rows}",
+        "header_alias": "{header}（{name}）",
         "down": "下",
         "up": "上",
         "blank_header": "空欄",
@@ -120,6 +121,10 @@ TEXT = {
         "EROFS": "読み取り専用の場所です",
         "EISDIR": "ファイルではなくフォルダーです",
         "ENOTDIR": "途中にフォルダーではないものがあります",
+        "ENOENT": "ファイルまたはフォルダーがありません",
+        "EBUSY": "使用中です",
+        "EEXIST": "すでにあります",
+        "other": "システムのエラー {errno}",
     },
     "actions": {
         "seal": "封印",
@@ -150,6 +155,32 @@ TEXT = {
         "use_removed": "封印時のこの行の人は削除されています（削除を承認するには --removed を使ってください）",
         "nothing_to_approve": "承認の必要な変更がありません",
     },
+    "reasons": {
+        "no such file": "ファイルがありません",
+        "it is a folder": "フォルダーです",
+        "it is password-protected or an old .xls file": "パスワードで保護されているか、古い .xls 形式のファイルです",
+        "not a zip package; truncated or another format": "途中で切れているか、別の形式のファイルです",
+        "no workbook part; .xlsb, .ods or another zip": "ブックの部分がありません（.xlsb や .ods などの別の形式です）",
+        "two parts have the same name, so programs may read different ones":
+            "同じ名前の部分が 2 つあり、プログラムによって読む内容が変わってしまいます",
+        "a part inflates to an implausible size (zip bomb)":
+            "展開するとありえない大きさになる部分があります（zip 爆弾）",
+        "part {part} cannot be unpacked (damaged or encrypted)":
+            "部分 {part} を展開できません（壊れているか暗号化されています）",
+        "part {part} declares a DTD, which no Excel file has (an XML entity attack)":
+            "部分 {part} に Excel のファイルにはない DTD の宣言があります（XML を使った攻撃の形です）",
+        "part {part} has values out to row {rows} and column {cols}, too many cells to read; delete the stray cells "
+        "far from the list": "部分 {part} には {rows} 行目・{cols} 列目まで値があり、読むにはセルが多すぎます。"
+                         "一覧から離れた不要なセルを削除してください",
+        "part {part} has a tag longer than 1 MB": "部分 {part} に 1 MB を超えるタグがあります",
+        "part {part} inflates beyond its declared size (zip bomb)":
+            "部分 {part} が宣言より大きく展開されます（zip 爆弾）",
+        "part {part} is missing": "部分 {part} がありません",
+        "part {part} is not safe, well-formed XML": "部分 {part} は安全で正しい XML ではありません",
+        "the cells of sheet {sheet} could not be parsed": "シート {sheet} のセルを読み取れませんでした",
+        "the workbook structure could not be parsed": "ブックの構造を読み取れませんでした",
+        "the header row could not be located in the sheet XML": "シートの中で見出し行の位置が分かりませんでした",
+    },
     "errors": {
         "AlreadySealed": "{path} はすでに封印されています。変更した行は「承認」してください。",
         "Busy": "{path} は別の DonorGuard の処理中です。終わってからもう一度実行してください。",
@@ -161,6 +192,18 @@ TEXT = {
         "ExportRefused": "書き出しませんでした: {why}",
         "ExportVerifyFailed": "書き出しませんでした: 書き出したファイル {file} を読み直したところ、"
                               "封印と一致しませんでした。",
+        "KeyFileMissing": "封印鍵のファイル {path} がありません。--key の場所を確かめてください。",
+        "RepairInPlace": "修復は別のファイルに書き出します。--out には {path} 以外のファイルを指定してください。",
+        "OpenInExcel": "{path} は Excel で開かれているか、ほかのプログラムが使用中です。Excel で閉じてから実行するか、"
+                       "Excel の DonorGuard タブを使ってください。",
+        "NoStartupFolder": "このパソコンでは Excel の起動時フォルダーが分かりません。"
+                           "--dir でフォルダーを指定してください。",
+        "AddinFileMissing": "アドインのファイル {path} がありません。"
+                            "先に python addin/vba/build.py を実行してください。",
+        "AddinPathUnreadable": "アドインは Python の場所 {path} を読めません"
+                               "（コードページ {code_page} にない文字を含み、短い名前もありません）。"
+                               "C:\\Python311 のような、その文字を含まないフォルダーに Python を入れ直してから、"
+                               "もう一度 install-addin を実行してください。",
         "KeyFileInsecure": "封印鍵 {path} がほかの利用者から読める状態です（chmod 600 {path} で直せます）。",
         "KeyFileInvalid": "{path} は DonorGuard の封印鍵ではありません。",
         "ManifestTampered": "{path} の DonorGuard 管理シートが書き換えられているか、"
@@ -232,7 +275,6 @@ TEXT = {
         "padded": "先頭の 0 を補いました: {n} 個のセル。",
         "approve_removed_rows": "選んだ行 {rows} の封印時の人は削除されています。\n"
                                 "この削除を正しいものとして承認しますか？",
-        "notices": "お知らせ",
         "reentry_head": "次のセルは元の値がシートのどこにもないため、原本から入力し直してください:",
         "reentry_line": "  {row} 行目: {cols}",
         "approve_no_rows": "承認する行を選んでから「承認」を押してください（行番号をクリックすると行全体を選べます）"
@@ -254,6 +296,16 @@ TEXT = {
         "export_unsaved": "書き出し先のフォルダーが分かりません。ブックをパソコン上のフォルダーに保存してから、"
                           "もう一度「書き出し」を押してください。",
         "exported": "書き出しました: {rows} 行、{files} ファイル\n書き出し先: {folder}",
+        "live_head": "直前の操作で、封印した一覧の値が別の人の行に移りました。",
+        "live_next": "元に戻す（Ctrl+Z）がまだ使えるなら、すぐに押してください。使えない場合は DonorGuard タブの"
+                     "「修復」で封印どおりの行に戻せます。",
+        "save_autosave": "自動保存（AutoSave）が有効なため、このブックの保存時の検査はこの 1 回だけです。"
+                         "送付の前に「検査」を押してください。",
+        "rules_prompt": "封印に使う規則を番号で選んでください（空欄のままなら {default}）:\n{choices}",
+        "rules_choice": "  {n}. {name}{mark}",
+        "rules_default": "（既定）",
+        "rules_unknown": "「{answer}」は一覧にない番号です。封印しませんでした。",
+        "rules_cancelled": "封印を取りやめました。何も変更していません。",
         "save_problems": "このブックには問題があります。",
         "save_confirm": "このまま保存しますか？（問題のある一覧は書き出しできません。）",
         "save_blocked": "このブックの設定により、問題のあるまま保存することはできません。保存を取り消しました。\n"
@@ -287,6 +339,7 @@ TEXT = {
             "separated": "別の人の値",
             "id_changed": "番号の書き換え",
             "owner_changed": "本人情報の書き換え",
+            "value_changed": "値の書き換え",
             "unsealed": "封印後の追加",
             "duplicate": "複製",
             "missing": "削除",
@@ -315,27 +368,89 @@ TEXT = {
                       "もう一度「検査」を押して状態を確かめてください。",
     },
     "cli": {
-        "new_key": "New seal key {key}… created at {path}; keep a copy where your team can reach it.",
-        "sealed": "封印しました: {book} — {rows} rows, rules {rules}, key {key}…",
+        "new_key": "新しい封印鍵 {key}… を {path} に作りました。チームが使える場所に控えを保管してください。",
+        "sealed": "封印しました: {book} — {rows} 行、規則 {rules}、鍵 {key}…",
         "repaired": "修復しました: {n} セルを封印どおりの行に戻し、{out} に書き出しました。",
         "repaired_seals": "修復しました: {n} セルと封印 {k} 個をそれぞれの人の行に戻し、{out} に書き出しました。",
         "left_tied": "次の行は書き換えていません（列が半分ずつ動き、どちらが元か判断できません）: {rows}",
         "padded": "先頭の 0 を補いました: {n} セル（行 {rows}）",
+        "repair_nothing": "修復の必要はありません: {book} は封印どおりです。何も書き出していません。",
+        "repair_none_possible": "自動で戻せる値がないため、何も書き出していません。",
         "reentry_head": "原本から入力し直してください:",
-        "reentry_line": "  行 {row}: {cols}",
-        "approved": "承認しました: {rows}",
-        "approved_removed": " / removed {rows}",
+        "reentry_line": "  {row} 行目: {cols}",
+        "approved": "承認しました: 行 {rows}",
+        "approved_removed": "（削除を承認した封印時の行: {rows}）",
         "nothing_written": "何も書き出していません。",
-        "exported": "書き出しました: {rows} rows, {files} files → {folder}",
-        "receipt": "  receipt: {path}",
-        "installed": "Installed {dest}\nInterpreter set in {conf}: {python}",
-        "interrupted": "interrupted; nothing was changed.",
-        "os_error": "{why}: {where}; nothing was changed.",
-        "unexpected": "unexpected {kind}; set DONORGUARD_DEBUG=1 for details.",
-        "key_exists": "{path} already exists; a key is never overwritten.",
-        "no_log": "{path} does not exist.",
-        "give_rows": "give --rows or --removed",
-        "bad_rows": "{part!r} is not a row or a range like 12-15",
+        "exported": "書き出しました: {rows} 行、{files} ファイル → {folder}",
+        "receipt": "  受領記録: {path}",
+        "installed": "アドインを {dest} に入れました。\nアドインが使う Python を {conf} に書きました: {python}",
+        "applescript": "Mac の RunPython に必要なスクリプトを {path} に入れました。",
+        "interrupted": "中断しました。何も変更していません。",
+        "os_error": "{where} を扱えませんでした（{why}）。何も変更していません。",
+        "unexpected": "予期しないエラー（{kind}）で止まりました。DONORGUARD_DEBUG=1 を付けて実行すると詳細が出ます。",
+        "key_exists": "{path} はすでにあります。封印鍵は上書きしません。",
+        "no_log": "監査ログ {path} がありません。",
+        "give_rows": "--rows か --removed で行を指定してください。",
+        "bad_rows": "「{part}」は行番号でも 12-15 のような範囲でもありません。",
+        "read_as_saved": "注意: {path} は Excel で開かれています。"
+                         "保存済みの内容を読みました（保存していない変更は含まれません）。",
+        "waiting": "{path} は別の DonorGuard が使用中です。終わるのを待っています…",
+        "bad_lang_env": "環境変数 DONORGUARD_LANG の値「{value}」は使えません（ja か en を指定してください）。",
+        "steps": {
+            "sealing": "封印しています",
+            "checking": "検査しています",
+            "repairing": "修復しています",
+            "exporting": "書き出しています",
+        },
+    },
+    "usage": {
+        "args": {
+            "book": "ブック",
+            "path": "ファイル",
+            "log": "監査ログ",
+        },
+        "missing": "{param} を指定してください（donorguard {command} --help で使い方を表示します）。",
+        "no_option": "{option} というオプションはありません（donorguard {command} --help で使い方を表示します）。",
+        "no_command": "「{name}」というコマンドはありません（donorguard --help で一覧を表示します）。",
+        "choice": "{param} には {choices} のどれかを指定してください。",
+        "bad_value": "{param} の値が正しくありません（donorguard {command} --help で使い方を表示します）。",
+        "extra": "余分な引数があります: 「{args}」（donorguard {command} --help で使い方を表示します）。",
+        "needs_value": "{option} には値が必要です（donorguard {command} --help で使い方を表示します）。",
+        "other": "コマンドの指定が正しくありません（donorguard {command} --help で使い方を表示します）。",
+    },
+    "audit": {
+        "intact": "改ざんはありません: {n} 行",
+        "intact_one": "改ざんはありません: 1 行",
+        "unkeyed": "鍵なしの記録です: {n} 行は MAC なしでつながっています（鍵を使う前の記録）。"
+                   "変更されていないことは証明できません。次の封印・修復・承認・書き出しで鍵が付きます。",
+        "broken_at": "{line} 行目で壊れています: {why}",
+        "broken_after": "{line} 行目の後で壊れています: {why}",
+        "cannot_check": "{line} 行目を確かめられません: {what}は鍵 {key}… によるもので、"
+                        "その鍵が指定されていません（--key）。",
+        "its_mac": "その行の MAC ",
+        "head_mac": "{name} の MAC ",
+        "not_a_line": "書き換えられています（監査記録の行ではありません）",
+        "mac_mismatch": "書き換えられています（MAC が一致しません）",
+        "unmaced": "MAC がないため、鍵なしで追加された行です",
+        "removed_before": "この行の前の {k} 行が削除されています（この行はもとは {at} 行目）",
+        "removed_before_one": "この行の前の 1 行が削除されています（この行はもとは {at} 行目）",
+        "order_was": "順序が入れ替えられています（この行はもとは {at} 行目）",
+        "prev_not_start": "書き換えられています（最初の行の prev が記録の始まりではありません）",
+        "edited_or_prev": "書き換えられているか、{next} 行目の prev が書き換えられています"
+                          "（MAC のない行ではどちらか判別できません）",
+        "keyed_prev": "書き換えられています（鍵付きの {next} 行目は別の行が前にあったと記録しています）",
+        "not_follow": "順序が入れ替えられています（{prev} 行目の次の行ではありません）",
+        "head_when_missing": "{next} 行目を書いたとき記録の先頭ファイル（.head）がなかったため、{line} 行目より後の行が"
+                             "削除された可能性があります",
+        "head_when_mismatch": "{next} 行目を書いたとき記録の先頭ファイル（.head）が記録と食い違っていたため、"
+                              "{line} 行目より後の行が削除された可能性があります",
+        "head_gone": "{name} がないため、最後の行が削除されていないことを確かめられません",
+        "head_edited": "{name} が書き換えられています（MAC が一致しません）",
+        "head_removed": "最後の {k} 行が削除されています（{name} には {lines} 行と記録されています）",
+        "head_removed_one": "最後の 1 行が削除されています（{name} には {lines} 行と記録されています）",
+        "head_all_removed": "すべての行が削除されています（{name} には {lines} 行と記録されています）",
+        "head_fewer": "{name} には {lines} 行と記録されていますが、記録は {n} 行あります",
+        "head_other": "{name} には別の {line} 行目が記録されています",
     },
     "doctor": {
         "title": "DonorGuard {version} の診断",
@@ -403,9 +518,22 @@ TEXT = {
         "export": "6. 住所地市町村ごとに書き出し",
         "exported_to": "書き出し先",
         "blocked": "並べ替えたファイルの書き出しは止められました（何も書き出していません）。",
-        "sealed_line": "{rows} rows sealed, key {key}…",
-        "moved_back": "{n} cells moved back",
-        "export_line": "{rows} rows, {files} files",
+        "sealed_line": "{rows} 行を封印しました（鍵 {key}…）",
+        "moved_back": "{n} セルを封印どおりの行に戻しました",
+        "export_line": "{rows} 行、{files} ファイル",
         "removed": "作業フォルダを削除しました（残すには --keep フォルダ を付けて実行してください）。",
+    },
+    "vba": {
+        "title": "DonorGuard",
+        "no_workbook": "ブックを開いてから DonorGuard のボタンを押してください。",
+        "failed": "DonorGuard の操作がエラーで止まりました（エラー {number}: {error}）。\n"
+                  "保存時の検査と変更の見張りは引き続き有効です。もう一度押すか、「検査」で状態を確かめてください。",
+        "save_ask": "{book} に問題が見つかりました。\nこのまま保存しますか？",
+        "save_no_verdict": "{book} を保存の前に検査できませんでした（結果が返りませんでした）。\n"
+                           "このまま保存します。送付の前に「検査」を押してください。",
+        "save_failed": "{book} を保存の前に検査できませんでした: {error}\n"
+                       "このまま保存します。送付の前に「検査」を押してください。",
+        "save_mac": "Mac では保存のときに検査できません。\n送付の前に DonorGuard タブの「検査」を押してください。",
+        "live_failed": "DonorGuard は直前の操作を確かめられませんでした: {error}\n送付の前に「検査」を押してください。",
     },
 }

@@ -1,6 +1,9 @@
 """The core's sentences from the catalogue: findings, causes, notices, the status line, why a list cannot be
 sealed, rows approved or a list exported, and named errors. IDs arrive here already masked; names (which
 may hold a number typed into them) and whole error sentences pass through scrub."""
+import functools
+import re
+
 from . import lang as pick, ranges, t
 from .scrub import scrub
 
@@ -11,11 +14,17 @@ def row_ranges(rows, limit: int = 8, lang: str = "ja") -> str:
 
 
 class Messages:
-    def __init__(self, lang: str, rules=None):
+    """Sentences that name columns as the sheet's header does, with the rule set's name where it differs
+    (headers: {rule name: header text}); the data (findings' columns) keeps the rule set's names."""
+
+    def __init__(self, lang: str, rules=None, headers=None):
         self.lang = pick(lang)
         self.t = t(self.lang)
         self.f = self.t["finding"]
-        self.join = self.t["words"]["and"].join
+        words = self.t["words"]
+        shown = {c: words["header_alias"].format(header=h, name=c)
+                 for c, h in (headers or {}).items() if "".join(h.split()) != c}
+        self.join = lambda cols: words["and"].join(shown.get(c, c) for c in cols)
 
     def separated(self, row, cols, belongs, name, masked):
         return self.separated_many([row], [cols], [belongs], [name], [masked])[0]
@@ -128,6 +137,25 @@ def problems_text(items, lang: str) -> str:
     return ("、" if lang == "ja" else "; ").join(out)
 
 
+@functools.cache
+def _reasons(lang: str) -> list:
+    """(pattern, sentence) for every reason the file layer gives in English (the catalogue's keys)."""
+    out = []
+    for english, said in t(lang)["reasons"].items():
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(english))
+        out.append((re.compile(pattern + "$"), said))
+    return out
+
+
+def reason_text(why: str, lang: str) -> str:
+    """Why a file could not be read, in the chosen language (as given when no pattern fits)."""
+    for pattern, said in _reasons(pick(lang)):
+        m = pattern.match(why)
+        if m:
+            return said.format(**m.groupdict())
+    return why
+
+
 def _code(text: str) -> str:
     return " ".join(f"U+{ord(ch):04X}" for ch in text)
 
@@ -190,6 +218,8 @@ def error_text(e, lang: str) -> str:
         details["why"] = T["refusals"][details["reason"]]
     elif details.get("errno") in T["os_errors"]:
         details["why"] = T["os_errors"][details["errno"]]
+    elif isinstance(details.get("why"), str):
+        details["why"] = reason_text(details["why"], lang)
     if details.get("action") in T["actions"]:
         details["action"] = T["actions"][details["action"]]
     try:

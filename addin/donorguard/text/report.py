@@ -74,7 +74,7 @@ def as_json(report) -> str:
 
 
 def as_text(report, lang: str = "ja", limit: int = 20) -> str:
-    h, msg = t(lang)["report"], Messages(lang)
+    h, msg, kinds = t(lang)["report"], Messages(lang), t(lang)["excel"]["kinds"]
     out = [msg.status(report.clean, report.rows, report.problem_rows, report.gone_rows)]
     if len(report.notices):
         out += ["", h["notices"]] + [f"  ・{n.message}" for n in report.notices.itertuples(index=False)]
@@ -87,7 +87,7 @@ def as_text(report, lang: str = "ja", limit: int = 20) -> str:
     out += ["", h["findings"] + (h["shown"].format(k=limit, n=len(f)) if len(f) > limit else "")]
     out.append("  " + _line(h["cols"]))
     for r in f.head(limit).itertuples(index=False):
-        out.append("  " + _line([_dash(r.row), r.kind, msg.join(r.columns) or "-",
+        out.append("  " + _line([_dash(r.row), kinds.get(r.kind, r.kind), msg.join(r.columns) or "-",
                                  _dash(r.belongs_at_row), _dash(r.sealed_row), r.message]))
     return "\n".join(out)
 

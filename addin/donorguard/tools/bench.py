@@ -302,6 +302,81 @@ def profile(command: str, p: dict, top: int = 25) -> str:
     return f"donorguard {' '.join(args[:1])}: {secs:.2f} s under cProfile\n{text}"
 
 
+# -- the live guard ------------------------------------------------------------------------------
+
+LIVE = """import json, os, sys, time
+t0 = time.perf_counter()
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")   # the remote engine, for this measurement only
+import xlwings as xw
+from xlwings.pro import _xlremote
+xw.engines.add(xw.main.Engine(impl=_xlremote.engine))
+import donorguard.excel as dg
+t1 = time.perf_counter()
+book = xw.Book(json=json.load(open(sys.argv[1], encoding="utf-8")))
+t2 = time.perf_counter()
+text = dg.on_change(book, address=sys.argv[2])
+t3 = time.perf_counter()
+print(json.dumps({"imports": t1 - t0, "book": t2 - t1, "check": t3 - t2, "dialog": text is not None,
+                  "actions": [a["func"] for a in book.json()["actions"]]}))
+"""
+
+
+def payload(xlsx: Path, out: Path) -> Path:
+    """What an Excel client sends xlwings' remote engine for this workbook (every sheet's values), made once."""
+    if out.exists():
+        return out
+    import datetime as dt
+
+    import openpyxl
+    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    sheets = []
+    for ws in wb.worksheets:
+        values = [["" if v is None else v.strftime("%Y-%m-%dT%H:%M:%S.000Z") if isinstance(v, dt.datetime) else v
+                   for v in row] for row in ws.iter_rows(values_only=True)] or [[""]]
+        width = max(len(r) for r in values)
+        sheets.append({"name": ws.title, "values": [r + [""] * (width - len(r)) for r in values], "pictures": [],
+                       "tables": [], "notes": [], "visibility": "Visible" if ws.sheet_state == "visible" else "Hidden"})
+    import xlwings
+    data = {"client": "Microsoft Excel", "version": xlwings.__version__, "names": [], "sheets": sheets,
+            "book": {"name": xlsx.name, "active_sheet_index": 0, "selection": "A1"}}
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def live(p: dict, rows: int, repeat: int) -> str:
+    """The live guard: its filter's cost in Python (the VBA's twin), and from a change to the dialog on a
+    remote-engine Book of the Kosai copy, as RunPython runs it (a new process: start, imports, the Book, the
+    check), then the same with the list untouched (no dialog)."""
+    import timeit
+
+    from ..excel.live import should_check
+    bound = list(range(1, 12))
+    lines = [f"live guard, {rows} rows (medians of {repeat} fresh processes)"]
+    for what, address in (("typing one cell", "$B$5"), ("Kosai sort", f"$H$4:$H${rows + 3}")):
+        n = 20000
+        secs = timeit.timeit(lambda a=address: should_check(True, False, a, 4, bound, 12), number=n) / n
+        lines.append(f"  filter (Python twin of the VBA), {what:<16} {secs * 1e6:6.1f} µs per change")
+    home = p["dir"] / "live-home"          # where on_change remembers what it said: cleared before each run
+    env = {**os.environ, "DONORGUARD_KEY_FILE": str(p["key"]), "DONORGUARD_AUDIT_LOG": str(p["audit"]),
+           "DONORGUARD_HOME": str(home)}
+    for what, book in (("Kosai copy", "kosai"), ("untouched list", "sealed")):
+        data = payload(p[book], p["dir"] / f"{book}.payload.json")
+        runs = []
+        for _ in range(repeat):
+            shutil.rmtree(home, ignore_errors=True)
+            t = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", LIVE, data, f"$H$4:$H${rows + 3}"], env=env,
+                                 capture_output=True, text=True, check=True)
+            got = json.loads(out.stdout.strip().splitlines()[-1])
+            got["total"] = time.perf_counter() - t
+            runs.append(got)
+        med = {k: statistics.median(r[k] for r in runs) for k in ("total", "imports", "book", "check")}
+        lines.append(f"  change → dialog, {what:<15} {med['total']:5.2f} s (start + imports {med['imports']:.2f}, "
+                     f"remote Book {med['book']:.2f}, read + check + dialog {med['check']:.2f}); "
+                     f"dialog: {'yes' if runs[0]['dialog'] else 'no'}, actions {runs[0]['actions']}")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m donorguard.bench", description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=int, default=100_000, help="rows of the list (default 100000)")
@@ -312,12 +387,18 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "donorguard-bench",
                     help="folder for the generated workbooks (default ~/.cache/donorguard-bench)")
+    ap.add_argument("--live", action="store_true", help="the live guard only: its filter's cost and the time from "
+                                                         "a change to the dialog on remote-engine Books")
     ap.add_argument("--profile", choices=["check", "seal", "repair"],
                     help="cProfile this command in-process instead (repair: of the Kosai copy)")
     a = ap.parse_args(argv)
     sizes = [a.rows] + ([a.rows * 10] if a.big else [])
     if a.profile:
         print(profile(a.profile, prepare(a.cache, a.rows, a.seed)))
+        return 0
+    if a.live:
+        print(live(prepare(a.cache, a.rows, a.seed), a.rows, a.repeat))
+        print(machine())
         return 0
     tables = []
     for n in sizes:

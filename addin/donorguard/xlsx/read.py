@@ -195,3 +195,9 @@ def _header_index(df: pd.DataFrame, at: dict, header_row: int, rules: Rules, pat
         if all(alias.get(norm(row[j])) == n for n, j in at.items()):
             return i
     raise WorkbookUnreadable(path=path, why="the header row could not be located in the sheet XML")
+
+
+def has_manifest(path) -> bool:
+    """Whether the workbook names DonorGuard's manifest sheet (sealed), without reading any cell."""
+    with package.open_zip(str(path)) as zf:
+        return MANIFEST_SHEET in package.sheet_parts(zf)
