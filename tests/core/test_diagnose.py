@@ -75,6 +75,10 @@ def test_removed_rows_name_the_exact_command():
         "封印時の行が削除されています（封印時の行 9-10）。元に戻すか、削除が正しければ承認してください"
         "（donorguard approve \"寄附者 名簿.xlsx\" --removed 9-10 --reason \"理由\"、Excel では行を選ばずに"
         "「承認」）。")
+    en = C(t, s.m, RULES, KEY, Messages("en"), "名簿.xlsx").run().diagnosis["message"].iat[0]
+    assert en == ("Sealed rows were deleted (sealed rows 9-10). Undo, or approve the removal if it is right "
+                  "(donorguard approve 名簿.xlsx --removed 9-10 --reason \"why\"; in Excel, approve with no row "
+                  "selected).")
 
 
 EXACT = {
