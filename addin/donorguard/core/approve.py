@@ -1,8 +1,11 @@
 """Approve: re-seal chosen rows (added or corrected) with a reason, each in a new seal generation; every other
 seal stays as it is. Says exactly what it did, or refuses: rows that hold other people's values, copies, seals
 that sit in other rows, a person deleted (that is --removed), rows that need nothing."""
+from __future__ import annotations
+
 import json
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +18,9 @@ from .errors import NotApprovable
 from .fingerprint import parse
 from .seal import problems, seals_for
 from .table import Table
+
+if TYPE_CHECKING:
+    from .fingerprint import SealKey
 
 REFUSED = (Kind.SEPARATED, Kind.DUPLICATE)
 
@@ -52,7 +58,7 @@ def needing(report: Report, rows: list) -> tuple:
     return [r for r in rows if r in flagged], missing
 
 
-def approve(table: Table, m: dict, key, report: Report, rows: list, reason: str, removed: list = (), *,
+def approve(table: Table, m: dict, key: SealKey, report: Report, rows: list, reason: str, removed: list = (), *,
             stamp: mf.Stamp) -> tuple[dict, dict]:
     """New seal strings by table position, and the re-signed manifest."""
     rules = mf.from_snapshot(m["rules_snapshot"])

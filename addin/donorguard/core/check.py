@@ -4,7 +4,10 @@ Read-only. A clean row costs one MAC; cells are looked at only when some row's M
 or of an older generation (explain.py). A row is whole when its bound values agree with one seal, wherever in
 the list that seal now sits: only values separated from their owner's row are findings.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +22,9 @@ from .fingerprint import Sealer, canonical, quick, serial_numbers
 from .plan import Plan
 from .rules import Rules
 from .table import Table
+
+if TYPE_CHECKING:
+    from .fingerprint import SealKey
 
 __all__ = ["FINDING_COLUMNS", "NOTICE_COLUMNS", "Plan", "Report", "check", "Checker", "no_notices"]
 
@@ -55,13 +61,13 @@ class Report:
         return int((self.findings["kind"] == Kind.MISSING).sum())
 
 
-def check(table: Table, manifest: dict, key, path: str = "workbook", lang: str = "ja") -> Report:
+def check(table: Table, manifest: dict, key: SealKey, path: str = "workbook", lang: str = "ja") -> Report:
     rules = mf.verify(manifest, key, path)
     return Checker(table, manifest, rules, key, Messages(lang, rules, table.headers), path).run()
 
 
 class Checker:
-    def __init__(self, table: Table, manifest: dict, rules: Rules, key, msg: Messages, book: str = "workbook"):
+    def __init__(self, table: Table, manifest: dict, rules: Rules, key: SealKey, msg: Messages, book: str = "workbook"):
         self.t, self.m, self.rules, self.msg, self.book = table, manifest, rules, msg, book
         self.sealer = Sealer(key, manifest["nonce"])
         self.cols = rules.names

@@ -3,8 +3,11 @@
 Run only when some row's MAC fails or a serial is missing or stale (check.py keeps the clean path at one MAC per
 row). Whole-array work: a Python loop runs per column, never per row.
 """
+from __future__ import annotations
+
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,6 +25,9 @@ from .kinds.values import arrow
 from .plan import Plan, seal_moves, unbound_moves
 from .table import SEAL
 
+if TYPE_CHECKING:
+    from .check import Checker
+
 
 @dataclass(frozen=True)
 class Explained:
@@ -31,14 +37,14 @@ class Explained:
     seals_away: np.ndarray    # positions of whole rows whose seal is in another row
 
 
-def explain(ck, clean: np.ndarray) -> Explained:
+def explain(ck: Checker, clean: np.ndarray) -> Explained:
     """ck: the Checker (table, manifest, rules, sealer, messages, canonical values); clean: per row, does its
     own seal verify it."""
     return _Explainer(ck, clean).run()
 
 
 class _Explainer:
-    def __init__(self, ck, clean):
+    def __init__(self, ck: Checker, clean: np.ndarray):
         self.t, self.m, self.rules, self.msg, self.sealer = ck.t, ck.m, ck.rules, ck.msg, ck.sealer
         self.canon, self.book, self.clean = ck.canon, ck.book, clean
         self.cols = self.rules.names
@@ -182,7 +188,7 @@ class _Explainer:
         self._add_many(rows[copied], Kind.TAMPERED, _lists(len(copied)), np.where(owner >= 0, rows[owner], -1),
                        self._sealed_rows(self.serial[copied]), [msg.tampered()] * len(copied))
 
-    def fixed_row_of(self, persons) -> np.ndarray:
+    def fixed_row_of(self, persons: np.ndarray) -> np.ndarray:
         return self.house[np.asarray(persons, dtype=np.int64)]
 
     def _tampered_and_missing(self, known, unsure):

@@ -1,8 +1,11 @@
 """Export, the core part: the text of each destination's rows from a clean table (looked at once more by
 safety.py: nothing a spreadsheet would run, nothing the encoding cannot carry), the files' names, and the
 read-back check of what was written against the values the check verified against the seals."""
+from __future__ import annotations
+
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +19,9 @@ from .errors import ExportBlocked
 from .fingerprint import canonical
 from .kinds.values import arrow
 from .rules import Rules, file_name_problem
+
+if TYPE_CHECKING:
+    from .table import Table
 
 
 @dataclass
@@ -80,7 +86,7 @@ def _people(report: Report, n: int) -> np.ndarray:
     return np.arange(n) if report.people is None else np.asarray(report.people, dtype=np.int64)
 
 
-def batches(table, report: Report, m: dict, encoding: str | None = None) -> list:
+def batches(table: Table, report: Report, m: dict, encoding: str | None = None) -> list:
     """One batch per destination code, rows in list order, people only. Only a clean report can be exported,
     and only values safe to send: ExportRefused (nothing written yet) for formula text, or for characters
     `encoding` (a text file's; None for .xlsx) cannot carry unchanged."""
@@ -116,7 +122,7 @@ def file_names(batches: list, rules: Rules, day: str, fmt: str) -> list:
     return out
 
 
-def verify(batches: list, read_back: list, table, report: Report, rules: Rules):
+def verify(batches: list, read_back: list, table: Table, report: Report, rules: Rules) -> int | None:
     """The first batch whose file, read back (a table of text), is not what the check verified against
     the seals; None when all are. Every row must be one a person lives in (in a clean report, one whose
     values a genuine seal verifies) and every value read back must have the canonical form the check found

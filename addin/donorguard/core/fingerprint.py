@@ -16,6 +16,8 @@ The key never leaves this module's callers' memory; without it no tag reveals an
 MACs are computed in one Python loop over a copied keyed state (about a microsecond each); everything
 around it (joining, base64, comparing) is vectorised.
 """
+from __future__ import annotations
+
 import base64
 import binascii
 import hashlib
@@ -23,6 +25,7 @@ import hmac
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -97,8 +100,16 @@ def _matrix(arr: pa.Array, chars: int) -> np.ndarray:
     return np.frombuffer(arr.buffers()[2], np.uint8)[offsets[0]:offsets[-1]].reshape(len(arr), chars)
 
 
+class SealKey(Protocol):
+    """What the core needs of a seal key (store/keys.Key is one): its secret, and its id (a hash that names it)."""
+    secret: bytes
+
+    @property
+    def id(self) -> str: ...
+
+
 class Sealer:
-    def __init__(self, key, nonce: str):
+    def __init__(self, key: SealKey, nonce: str):
         self.key = key.secret
         self.nonce = nonce.encode()
 
@@ -145,15 +156,16 @@ class Sealer:
             prefix, *values = (c.slice(start, CHUNK) for c in columns)
             yield pc.binary_join_element_wise(prefix, pc.binary_join_element_wise(*values, sep_value), sep_seal)
 
-    def rows_intact(self, prefixes, canon: pd.DataFrame, stored) -> np.ndarray:
+    def rows_intact(self, prefixes: pa.Array | list, canon: pd.DataFrame, stored: pa.Array | pd.Series) -> np.ndarray:
         """Per row: does the stored row MAC match prefix and values? The clean path's only per-row work."""
         return self._verify(b"DG-row01", 16, 22, self._rows(prefixes, canon), stored)
 
-    def seals_intact(self, heads, stored) -> np.ndarray:
+    def seals_intact(self, heads: pa.Array | list, stored: pa.Array | pd.Series) -> np.ndarray:
         """Per seal: does its seal MAC match serial and tags?"""
         return self._verify(b"DG-seal1", 12, 16, heads, stored)
 
-    def make_seals(self, serials, tag_frame: pd.DataFrame, canon: pd.DataFrame, generations=None) -> pd.Series:
+    def make_seals(self, serials: np.ndarray | list, tag_frame: pd.DataFrame, canon: pd.DataFrame,
+                   generations: np.ndarray | list | None = None) -> pd.Series:
         """One seal per row: serial and generation (0 unless given) bound to the row's tags and values."""
         colon = pa.scalar(":", pa.large_string())
         tags = pc.binary_join_element_wise(*[arrow(tag_frame[c]) for c in tag_frame.columns],
@@ -212,7 +224,7 @@ def _token(text: pa.Array) -> tuple:
     return tuple(out)
 
 
-def parse(seals: pd.Series, ncols: int, fields=tuple(FIELDS)) -> pd.DataFrame:
+def parse(seals: pd.Series, ncols: int, fields: tuple = tuple(FIELDS)) -> pd.DataFrame:
     """Split seal cells into blank, ok, serial, generation and the text `fields` (tags, head, seal_mac,
     prefix, row_mac); rows that do not parse get ok=False, -1 and "". Vectorised (Arrow): a well-formed seal
     has fixed widths after its serial and generation, so its fields are slices."""
@@ -241,6 +253,6 @@ def quick(seals: pd.Series, ncols: int) -> tuple:
     return prefix, row_mac, colon
 
 
-def serial_numbers(prefixes, ncols: int) -> tuple:
+def serial_numbers(prefixes: pa.Array | list, ncols: int) -> tuple:
     """(serials, generations) of verified seal prefixes (DG2:<serial>.<generation>:<tags>:<seal_mac>)."""
     return _token(pc.utf8_slice_codeunits(arrow(prefixes), len(VERSION) + 1, -(TAG_CHARS * ncols + 18)))

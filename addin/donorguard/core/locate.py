@@ -1,7 +1,10 @@
 """Find the list in a grid of cell texts: the header row (within the first rows, by names and aliases), the
 DonorGuard seal column (by its header, else by its cells), the list's other columns, and the data rows. Used by
 the file and Excel shells alike."""
+from __future__ import annotations
+
 import unicodedata
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -15,7 +18,7 @@ from .table import Layout, Table
 SEAL_PREFIX = VERSION + ":"
 
 
-def norm(v) -> str:
+def norm(v: object) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return ""
     return "".join(unicodedata.normalize("NFKC", str(v)).split())
@@ -90,8 +93,8 @@ def layout(header: dict, found: dict, seal: int) -> Layout:
     return Layout(dict(found), seal, tuple(c for c in range(lo, hi + 1) if c not in bound and c != seal))
 
 
-def table(grid: pd.DataFrame, h: int, found: dict, seal_j, first_excel_row: int, rules: Rules,
-          hidden_rows=lambda: set(), **extra) -> Table:
+def table(grid: pd.DataFrame, h: int, found: dict, seal_j: int | None, first_excel_row: int, rules: Rules,
+          hidden_rows: Callable[[], set] = lambda: set(), **extra) -> Table:
     """The rows below the header that belong to the list: those with a seal, an ID or an owner value, down to a
     blank row after which no row has an ID or a seal (a total below the list), and without rows labelled as
     not people (rules: policies.skip_labels) that have no ID. first_excel_row is the Excel row of grid row 0.

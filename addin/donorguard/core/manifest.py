@@ -4,9 +4,12 @@ Stored as text in a hidden sheet (key/value rows). Every value is a string. `gen
 re-sealed serial's current seal generation ({"1": "4-6,9", "2": "12"}: serials 4-6 and 9 are in their
 first re-sealed generation, 12 in its second; every other serial is at 0).
 """
+from __future__ import annotations
+
 import json
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +18,9 @@ from ..text import ranges
 from .errors import ManifestTampered, SealFormat, WrongKey
 from .fingerprint import VERSION, Sealer, same
 from .rules import Rules, from_snapshot
+
+if TYPE_CHECKING:
+    from .fingerprint import SealKey
 
 SHEET = "_DonorGuard"
 SEAL_HEADER = "DonorGuard"
@@ -30,7 +36,8 @@ class Stamp:
     by: str
 
 
-def new(rules: Rules, key, sheet: str, header_row: int, serials, stamp: Stamp, nonce: str | None = None) -> dict:
+def new(rules: Rules, key: SealKey, sheet: str, header_row: int, serials: np.ndarray | list, stamp: Stamp,
+        nonce: str | None = None) -> dict:
     m = {
         "format": VERSION, "rules": rules.name,
         "rules_snapshot": json.dumps(rules.snapshot(), ensure_ascii=False, sort_keys=True),
@@ -42,13 +49,13 @@ def new(rules: Rules, key, sheet: str, header_row: int, serials, stamp: Stamp, n
     return sign(m, key)
 
 
-def sign(m: dict, key) -> dict:
+def sign(m: dict, key: SealKey) -> dict:
     m = {k: str(m[k]) for k in FIELDS if k != "mac"}
     m["mac"] = Sealer(key, m["nonce"]).manifest_mac(m)
     return m
 
 
-def verify(m: dict, key, path: str) -> Rules:
+def verify(m: dict, key: SealKey, path: str) -> Rules:
     """The manifest's rules, once its key id and MAC are right."""
     old = str(m.get("format", ""))
     if old != VERSION and old.startswith("DG"):
@@ -80,7 +87,7 @@ def with_generations(m: dict, gens: dict) -> dict:
     return {**m, "generations": json.dumps({str(g): ranges.encode(s) for g, s in sorted(by_gen.items())})}
 
 
-def current_generation(m: dict, serials) -> np.ndarray:
+def current_generation(m: dict, serials: np.ndarray | list) -> np.ndarray:
     """The generation each serial's seal must carry now."""
     serials = np.asarray(serials, dtype=np.int64)
     gens = generations(m)

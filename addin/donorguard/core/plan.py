@@ -1,6 +1,8 @@
 """What a repair would do, from the check alone: cells moved home, lost leading zeros written back, copies
 cleared; what it cannot do (values to re-enter, rows it must leave alone). The seal and unbound cells move
 with the bound cells around them, so whole rows stay whole."""
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +22,7 @@ class Plan:
     reentry: list = field(default_factory=list)
     left: list = field(default_factory=list)
 
-    def destinations(self, column, n: int) -> np.ndarray:
+    def destinations(self, column: str, n: int) -> np.ndarray:
         """Per position: where the cell of this column moves to, or -1."""
         out = np.full(n, -1, np.int64)
         for d, c, s in self.moves:

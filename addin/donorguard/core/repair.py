@@ -5,6 +5,8 @@ cells between them go to the row their person lives in, so whole rows stay whole
 cannot be invented: those cells are listed for re-entry from the source documents. Rows whose columns moved as
 equal halves are left alone.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -25,11 +27,11 @@ class Edit:
     text: str | None = None
 
 
-def edits(report: Report, rows) -> list[Edit]:
+def edits(report: Report, rows: np.ndarray | list) -> list[Edit]:
     """The plan as cell writes, by row then column (moves, then sets, then clears within a cell)."""
     p, rows = report.plan, np.asarray(rows, dtype=np.int64)
 
-    def excel(positions):
+    def excel(positions: np.ndarray | list | None):
         return rows[np.asarray(positions, dtype=np.int64)].tolist()
     moves, sets, clears = (list(zip(*x)) or [(), (), ()] for x in (p.moves, p.set_text, p.clear))
     out = [Edit("move", r, c, src_row=s) for r, c, s in zip(excel(moves[0]), moves[1], excel(moves[2]))]
@@ -44,13 +46,13 @@ def seals_moved(report: Report, seal_col: int) -> int:
     return sum(1 for _, c, _ in report.plan.moves if c == seal_col)
 
 
-def reentry(report: Report, rows) -> pd.DataFrame:
+def reentry(report: Report, rows: np.ndarray | list) -> pd.DataFrame:
     """Cells whose sealed value is nowhere in the sheet: re-enter them from the source documents."""
     df = pd.DataFrame([(int(rows[q]), c) for q, c in report.plan.reentry], columns=["row", "column"])
     return df.groupby("row", sort=True)["column"].agg(list).reset_index()
 
 
-def left(report: Report, rows) -> list[int]:
+def left(report: Report, rows: np.ndarray | list) -> list[int]:
     """Excel rows the repair leaves alone (columns moved as equal halves)."""
     return sorted({int(rows[q]) for q, _ in report.plan.left})
 
@@ -64,7 +66,7 @@ def apply(table: Table, report: Report) -> Table:
     seals = seals_old.copy()
     seal_col = table.layout.seal
 
-    def put(q, c, value):
+    def put(q, c, value: object):
         if c == seal_col:
             seals.iat[q] = value
         elif isinstance(c, str):

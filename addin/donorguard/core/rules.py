@@ -5,10 +5,13 @@ An unknown key or kind fails at load time, naming the file, the key and its line
 could hurt: an ID column that would name files or destinations (the leak promise), a file_name template
 that is not a plain file name on every system, a YAML document that expands beyond MAX_NODES.
 """
+from __future__ import annotations
+
 import json
 import re
 import string
 from dataclasses import dataclass, field
+from types import ModuleType
 
 import yaml
 
@@ -69,7 +72,7 @@ class Rules:
         return next(c for c in self.columns if c.name == name)
 
     @property
-    def id_kind(self):
+    def id_kind(self) -> ModuleType:
         return kinds.checked(self.column(self.id).kind)
 
     @property
@@ -188,7 +191,7 @@ def _check_file_name(src, export: dict, name: str, node) -> None:
               "file_name")
 
 
-def from_dict(data, src: str) -> Rules:
+def from_dict(data: dict, src: str) -> Rules:
     _check_keys(data, TOP_KEYS, src, "")
     for k in ("name", "columns", "id"):
         if k not in data:

@@ -6,6 +6,10 @@ is not a person inside the list, and fixed-length numbers that lost their leadin
 write back: those kinds are unambiguous). Notices: characters the rules' export encoding cannot carry (worth
 fixing before the list is sent, not a refusal).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -22,10 +26,14 @@ from .kinds.values import arrow
 from .rules import Rules
 from .table import Table
 
+if TYPE_CHECKING:
+    from .fingerprint import SealKey
+
 TOTAL_LABELS = ("合計", "小計", "総計", "計", "総合計", "合計額")
 
 
-def problems(canon: pd.DataFrame, rows, rules: Rules, positions=None, formulas: pd.DataFrame | None = None) -> list:
+def problems(canon: pd.DataFrame, rows: np.ndarray | list, rules: Rules, positions: np.ndarray | list | None = None,
+             formulas: pd.DataFrame | None = None) -> list:
     """Why these rows cannot be sealed, as (column, reason, Excel rows): rows that are not people, invalid
     numbers, blank required cells, formula cells, one ID on two owners (reason "two_owners"), text a
     spreadsheet would run as a formula ("formula"). Never a value. Each distinct value is validated once."""
@@ -119,7 +127,7 @@ def pad_zeros(table: Table, rules: Rules) -> list:
     return out
 
 
-def seal(table: Table, rules: Rules, key, sheet: str, header_row: int, *, stamp: mf.Stamp, lang: str = "ja",
+def seal(table: Table, rules: Rules, key: SealKey, sheet: str, header_row: int, *, stamp: mf.Stamp, lang: str = "ja",
          book: str = "BOOK") -> tuple[pd.Series, dict, pd.DataFrame]:
     """Seal strings (aligned with the table), the signed manifest and the notices (a DataFrame of
     check.NOTICE_COLUMNS). Raises UnfitToSeal (with pad=True when pad_zeros would fix some of it)."""
@@ -134,7 +142,8 @@ def seal(table: Table, rules: Rules, key, sheet: str, header_row: int, *, stamp:
     return seals_for(m, key, rules, table.rows, canon), m, notices
 
 
-def seals_for(m: dict, key, rules: Rules, serials, canon: pd.DataFrame, generations=None) -> pd.Series:
+def seals_for(m: dict, key: SealKey, rules: Rules, serials: np.ndarray | list, canon: pd.DataFrame,
+              generations: np.ndarray | list | None = None) -> pd.Series:
     sealer = Sealer(key, m["nonce"])
     tags = pd.DataFrame({c: sealer.tags(c, canon[c]).to_numpy() for c in rules.names})
     return sealer.make_seals(list(serials), tags, canon.reset_index(drop=True), generations)
