@@ -47,12 +47,13 @@ def test_kosai_mistake_blocked_with_explanation(sealed):
     n = int(re.match(r"送付できません: 40 行中 (\d+) 行に問題があります。", lines[0]).group(1))
     assert n >= 30
     assert lines[3].startswith(
-        f"  1. [column_sorted_alone] 個人番号 の列だけが並べ替えられ、{n} 行で値が別の人の行に移っています（行 ")
+        f"  1. [column_sorted_alone] 個人番号 の列が残りの列と別々に並べ替えられ、{n} 行で値が別の人の行に移っています"
+        "（行 ")
     assert lines[3].endswith("元に戻す（Ctrl+Z）か、「修復」で封印どおりの行に戻してください。")
     en = cli(tmp, "check", bad, "--key", key, "--lang", "en")
     assert en.stdout.splitlines()[0] == f"Blocked: {n} of 40 rows have problems."
-    assert (f"1. [column_sorted_alone] Only the column(s) 個人番号 were sorted, moving values into other people's "
-            f"rows in {n} rows") in en.stdout
+    assert (f"1. [column_sorted_alone] The column(s) 個人番号 were sorted apart from the others, moving values into "
+            f"other people's rows in {n} rows") in en.stdout
     assert re.search(r"Row \d+: 個人番号 \(\*\*\*\*-\*\*\*\*-\d{4}\) belongs to row \d+ \(.+\)\.", en.stdout)
     assert not leaked(r.stdout + en.stdout + r.stderr, ids_in(df))
 
@@ -233,3 +234,81 @@ def test_install_addin_copies_the_built_addin_and_sets_the_interpreter(tmp_path)
     conf = (tmp_path / ".donorguard" / "donorguard.conf").read_bytes()
     assert conf == f'"INTERPRETER_WIN","{sys.executable}"\r\n"DONORGUARD_LANG","ja"\r\n' \
                    f'"DONORGUARD_LIVE_GUARD","on"\r\n'.encode()
+
+
+def test_ids_typed_as_numbers_listed_in_json_then_padded_and_sealed(tmp_path):
+    """Every row in --json (the text shortens long lists); --pad-zeros writes the zeros back as text and seals in
+    one atomic write; the sealed list checks clean and keeps its IDs whole."""
+    df = synth.make_people(40, seed=4, leading_zero_share=0.5)
+    path = tmp_path / "n.xlsx"
+    synth.write_workbook(df, path, ids_as_numbers=True)
+    key = new_key(tmp_path)
+    lost = [i + 4 for i, v in enumerate(df["個人番号"]) if v.startswith("0")]
+    r = cli(tmp_path, "seal", path, "--key", key, "--json")
+    doc = json.loads(r.stdout)
+    assert r.returncode == 1 and doc["status"] == "refused"
+    assert {"column": "個人番号", "reason": "leading_zero_lost", "rows": lost} in doc["problems"]
+    r = cli(tmp_path, "seal", path, "--key", key)
+    assert r.returncode == 1 and r.stderr.rstrip("\n").endswith(
+        f"先頭の 0 は donorguard seal {path} --pad-zeros で補えます（Excel では「封印」で確認します）。")
+    r = cli(tmp_path, "seal", path, "--key", key, "--pad-zeros")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0].startswith(f"先頭の 0 を補いました: {len(lost)} セル（行 ")
+    assert cli(tmp_path, "check", path, "--key", key).returncode == 0
+    import openpyxl
+    ws = openpyxl.load_workbook(path).active
+    j = next(c.column for c in ws[3] if c.value == "個人番号")
+    assert [str(ws.cell(r, j).value) for r in range(4, 44)] == list(df["個人番号"])
+
+
+def test_approve_says_what_it_did(sealed):
+    """A row whose person was deleted names --removed; clean rows need nothing (exit 1); the deletion itself is
+    approved with --removed."""
+    import openpyxl
+    tmp, path, key, _ = sealed
+    wb = openpyxl.load_workbook(path)
+    wb.active.delete_rows(20, 1)
+    wb.save(path)
+    r = cli(tmp, "check", path, "--key", key)
+    assert r.returncode == 1 and f"donorguard approve {path} --removed 20 --reason" in r.stdout
+    r = cli(tmp, "approve", path, "--rows", "20", "--reason", "確認", "--key", key)
+    assert r.returncode == 1
+    assert r.stderr == ("donorguard: 行 20 は承認できません: 封印時のこの行の人は削除されています（削除を承認するには "
+                        "--removed を使ってください）。\n")
+    r = cli(tmp, "approve", path, "--rows", "5-6", "--reason", "確認", "--key", key)
+    assert r.returncode == 1 and r.stderr == "donorguard: 行 5-6 は承認できません: 承認の必要な変更がありません。\n"
+    r = cli(tmp, "approve", path, "--removed", "20", "--reason", "重複申請の取り下げ", "--key", key)
+    assert r.returncode == 0 and r.stdout == "承認しました: 行 -（削除を承認した封印時の行: 20）\n"
+    assert cli(tmp, "check", path, "--key", key).returncode == 0
+
+
+def test_a_sort_that_left_the_seal_column_out_passes_and_repair_moves_the_seals(sealed):
+    """The issue's first case, end to end: exit 0 with a notice (text and --json), export proceeds, repair moves
+    only the seal cells back beside their rows."""
+    import openpyxl
+    tmp, path, key, df = sealed
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    seal_col = next(c.column for c in ws[3] if c.value == "DonorGuard")
+    rows = [[ws.cell(r, c).value for c in range(1, seal_col)] for r in range(4, 44)]
+    rows.sort(key=lambda v: str(v[1]))                           # by 氏名, the seal column not selected
+    for i, v in enumerate(rows):
+        for j, x in enumerate(v):
+            ws.cell(4 + i, 1 + j).value = x
+    wb.save(path)
+    r = cli(tmp, "check", path, "--key", key)
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert lines[0] == "問題ありません: 40 行すべてが封印どおりです。" and lines[2] == "お知らせ"
+    assert lines[3].startswith("  ・封印の列（DonorGuard）が並べ替えに含まれず、")
+    doc = json.loads(cli(tmp, "check", path, "--key", key, "--json").stdout)
+    assert doc["status"] == "clean" and [n["notice"] for n in doc["notices"]] == ["seals_out_of_place"]
+    assert cli(tmp, "export", path, "--to", tmp / "out", "--key", key).returncode == 0
+    r = cli(tmp, "repair", path, "--out", tmp / "fixed.xlsx", "--key", key)
+    k = len(doc["notices"][0]["rows"])
+    assert r.returncode == 0 and r.stdout.splitlines()[0] == (
+        f"修復しました: 0 セルと封印 {k} 個をそれぞれの人の行に戻し、{tmp / 'fixed.xlsx'} に書き出しました。")
+    before, after = openpyxl.load_workbook(path).active, openpyxl.load_workbook(tmp / "fixed.xlsx").active
+    assert all(before.cell(r, c).value == after.cell(r, c).value for r in range(1, 44) for c in range(1, seal_col))
+    fixed = cli(tmp, "check", tmp / "fixed.xlsx", "--key", key)
+    assert fixed.stdout == "問題ありません: 40 行すべてが封印どおりです。\n"

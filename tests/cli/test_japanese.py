@@ -239,7 +239,7 @@ def test_columns_are_named_as_the_sheet_heads_them(tmp_path):
     kosai = tmp_path / "kosai.xlsx"
     synth.kosai_mistake(path, kosai, column="マイナンバー")
     r = run(tmp_path, "check", kosai, "--key", key)
-    assert "マイナンバー（個人番号） の列だけが並べ替えられ" in r.stdout
+    assert "マイナンバー（個人番号） の列が残りの列と別々に並べ替えられ" in r.stdout
     assert re.search(r"\d+ 行目の マイナンバー（個人番号） \(\*\*\*\*-\*\*\*\*-\d{4}\) は \d+ 行目", r.stdout)
     doc = json.loads(run(tmp_path, "check", kosai, "--key", key, "--json").stdout)
     assert doc["diagnosis"][0]["columns"] == ["個人番号"]

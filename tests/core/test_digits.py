@@ -60,14 +60,15 @@ def test_vectorised_problems_equal_problem(mod):
 
 
 def reference_problems(canon, rows, rules, positions) -> list:
-    """seal.problems' per-value loop as it was before vectorising (two_owners left out)."""
+    """seal.problems' per-value loop as it was before vectorising (two_owners left out; blanks refused in
+    required columns)."""
     from donorguard.core import kinds
     out = []
     for c in rules.columns:
         mod = kinds.checked(c.kind)
         if mod is None:
             continue
-        blank_ok = c.name != rules.id or rules.policies.get("allow_blank_id")
+        blank_ok = c.name not in rules.required
         bad = {}
         for p in positions:
             why = mod.problem(canon[c.name].iloc[p])

@@ -11,6 +11,7 @@ KEY = Key(bytes(range(32)), "<test>")
 
 
 NONCE = "00112233445566778899aabbccddeeff"
+GEN3 = "DG2:7.3:9Ira2JkXVt8_nn-N:sJhIb8Y4HAnuY1qh:1QCAaZPnn917aIr3hOnw0w"
 
 
 def _mac(person, size, data):
@@ -20,20 +21,24 @@ def _mac(person, size, data):
 
 
 def test_golden_tags_and_seal():
-    """The exact bytes: changing canonicalisation, separators or MAC parameters breaks every seal out there."""
+    """The exact bytes: changing canonicalisation, separators or MAC parameters breaks every seal out there.
+    DG2 (issue 12): the head carries serial and generation, "7.0"; the seal MAC and the row MAC cover them."""
     s = Sealer(KEY, NONCE)
     tag = _mac(b"DG-cell1", 6, "個人番号".encode() + b"\x00" + b"123456789018")[:8]
     assert s.tag("個人番号", "123456789018") == tag == "shqfezoe"
     assert s.tag("氏名", "123456789018") != tag
     canon = pd.DataFrame({"a": ["x"], "b": ["y"]})
     tags = pd.DataFrame({"a": [s.tag("a", "x")], "b": [s.tag("b", "y")]})
-    head = f"DG1:7:{s.tag('a', 'x')}{s.tag('b', 'y')}"
-    prefix = head + ":" + _mac(b"DG-seal1", 12, head.encode())[:16]
-    row = _mac(b"DG-row01", 16, (prefix + "\x1e" + "x\x1fy").encode())[:22]
-    seal = s.make_seals([7], tags, canon).iloc[0]
-    assert seal == f"{prefix}:{row}" == "DG1:7:9Ira2JkXVt8_nn-N:_9T1VT6Q_UqJ9aJb:OGRmiELzVJaUbJDS6wTRyQ"
-    p = parse(pd.Series([seal, "junk", None, seal + ":x"]), 2)
-    assert p["ok"].tolist() == [True, False, False, False] and p["serial"].tolist() == [7, -1, -1, -1]
+    for gen, golden in ((0, "DG2:7.0:9Ira2JkXVt8_nn-N:DHZ7KeIRviJqFxZo:OuhfJyirdA4ZrmlGe-6u6A"),
+                        (3, GEN3)):
+        head = f"DG2:7.{gen}:{s.tag('a', 'x')}{s.tag('b', 'y')}"
+        prefix = head + ":" + _mac(b"DG-seal1", 12, head.encode())[:16]
+        row = _mac(b"DG-row01", 16, (prefix + "\x1e" + "x\x1fy").encode())[:22]
+        seal = s.make_seals([7], tags, canon, [gen]).iloc[0]
+        assert seal == f"{prefix}:{row}" == golden
+    p = parse(pd.Series([seal, "junk", None, seal + ":x", seal.replace("7.3", "7")]), 2)
+    assert p["ok"].tolist() == [True, False, False, False, False] and p["serial"].tolist() == [7, -1, -1, -1, -1]
+    assert p["generation"].tolist() == [3, -1, -1, -1, -1]
 
 
 def test_rows_intact_compares_every_row_exactly():

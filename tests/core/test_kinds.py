@@ -59,3 +59,30 @@ def test_mynumber_problems_and_mask():
 def test_scalar_compact_equals_vectorised_canon(raw):
     assert mynumber.compact(raw) == canon("mynumber", [raw])[0]
 
+
+
+@pytest.mark.parametrize("raw, want", [
+    ("46082", "2026-03-01"), ("46082.0", "2026-03-01"), ("29222", "1980-01-02"), ("46082.5", "2026-03-01 12:00:00"),
+    ("2026-03-01 00:00:00", "2026-03-01"), ("0", "0"), ("-3", "-3"), ("3000000", "3000000"), ("4.6e4", "4.6e4"),
+])
+def test_a_date_shown_as_its_serial_is_the_same_date(raw, want):
+    """A date cell whose format became General or a number reads as Excel's day count (1900 date system)."""
+    assert canon("date", [raw]) == [want]
+
+
+@pytest.mark.parametrize("raw, want", [
+    ("1927-05-18", "10000"), ("1927-05-18 00:00:00", "10000"), ("1927-05-18 12:00:00", "10000.5"),
+    ("1927-02-30", "1927-02-30"), ("10000", "10000"),
+])
+def test_an_amount_shown_as_a_date_is_the_same_number(raw, want):
+    assert canon("amount", [raw]) == [want]
+
+
+def test_any_number_of_lost_zeros_pads_fixed_length_kinds():
+    assert mynumber.problem("23456789013") == "leading_zero_lost" and mynumber.pad("23456789013") == "023456789013"
+    two = "003456789012"
+    assert mynumber.is_valid(two)
+    assert mynumber.problem(two[2:]) == "leading_zero_lost" and mynumber.pad(two[2:]) == two
+    assert lgcode.pad("11002") == "011002"
+    assert lgcode.pad("1100") is None and mynumber.pad("12345678") is None      # padded, not a valid number
+    assert mynumber.pad("１23") is None and mynumber.pad(two) is None

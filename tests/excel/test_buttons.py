@@ -83,10 +83,23 @@ def payload(path, name="list.xlsx") -> dict:
     sheets = []
     for ws in wb.worksheets:
         values = [[_encode(v) for v in row] for row in ws.iter_rows(values_only=True)] or [[""]]
-        sheets.append({"name": ws.title, "values": values, "pictures": [], "tables": [], "notes": [],
+        sheets.append({"name": ws.title, "values": values, "pictures": [], "notes": [],
+                       "tables": [_table(t) for t in ws.tables.values()],
                        "visibility": "Visible" if ws.sheet_state == "visible" else "Hidden"})
     return {"client": "Microsoft Excel", "version": None, "book": {"name": name, "active_sheet_index": 0,
             "selection": "A1"}, "names": [], "sheets": sheets}
+
+
+def _table(t) -> dict:
+    """A table part as the Excel client describes a ListObject."""
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
+    c1, r1, c2, r2 = range_boundaries(t.ref)
+
+    def a1(ra, ca, rb, cb):
+        return f"${get_column_letter(ca)}${ra}:${get_column_letter(cb)}${rb}"
+    return {"name": t.displayName, "range_address": a1(r1, c1, r2, c2), "header_row_range_address": a1(r1, c1, r1, c2),
+            "data_body_range_address": a1(r1 + 1, c1, r2, c2), "total_row_range_address": None, "show_headers": True,
+            "show_totals": False, "table_style": "", "show_autofilter": True, "columns": []}
 
 
 def fills_of(path) -> dict:
@@ -152,6 +165,8 @@ class Client:
                 self.data["book"]["active_sheet_index"] = args[0]
             elif f == "setColumnHidden":
                 self.hidden_columns.add((s["name"], a["start_column"] + 1))
+            elif f == "resizeTable":
+                s["tables"][args[0]]["range_address"] = args[1]
         return self
 
     def cell(self, sheet, row, col):
@@ -331,7 +346,7 @@ def test_kosai_mistake_is_coloured_and_reported(xw, env):
     assert set(painted(book)) == {(r, H) for r in moved}                 # only the moved 個人番号 cells
     assert set(painted(book).values()) == {"#ff9999"}
     (text, title, buttons, mode, _), = alerts(book)
-    assert "個人番号 の列だけが並べ替えられ" in text and "検査結果" in text and mode == "critical"
+    assert "個人番号 の列が残りの列と別々に並べ替えられ" in text and "検査結果" in text and mode == "critical"
     assert not ids_leaked(book, ids(df))
     client.apply(book)
     names = [s["name"] for s in client.data["sheets"]]
@@ -412,7 +427,7 @@ def test_export_refused_when_blocked_then_written_when_clean(xw, env):
     book = client.book(xw)
     assert dg.export_book(book, host=Staff(book, client), to=out) is None
     text = alerts(book)[-1][0]
-    assert text.startswith("書き出しませんでした") and "列だけが並べ替えられ" in text
+    assert text.startswith("書き出しませんでした") and "列が残りの列と別々に並べ替えられ" in text
     assert list(out.iterdir()) == [] and painted(book)
     client.apply(book)
 
@@ -733,7 +748,11 @@ def test_repair_lists_cells_to_reenter(xw, env):
     assert rows[at + 2][:2] == [f"=HYPERLINK(\"#'申請者一覧'!H{lost_owner_row}\",{lost_owner_row})", "個人番号"]
 
 
-def test_approve_a_deleted_row(xw, env):
+@pytest.mark.parametrize("selected, asked", [
+    ("", "封印時の行 10 の人が一覧から削除されています"),
+    ("10:10", "選んだ行 10 の封印時の人は削除されています。"),     # its row selected: its deletion is asked about
+])
+def test_approve_a_deleted_row(xw, env, selected, asked):
     import donorguard.excel as dg
     path, df = sealed(env, n=20)
     wb = openpyxl.load_workbook(path)
@@ -742,8 +761,8 @@ def test_approve_a_deleted_row(xw, env):
     client = Client(path)
     book = client.book(xw)
     staff = Staff(book, client, press=["yes"])
-    m = dg.approve_book(book, rows="", reason="寄附の取消", host=staff)
-    assert m is not None and "封印時の行 10 の人が一覧から削除されています" in staff.asked[0]
+    m = dg.approve_book(book, rows=selected, reason="寄附の取消", host=staff)
+    assert m is not None and asked in staff.asked[0]
     assert json.loads(m["approvals"])[-1]["removed"] == "10"
     assert "封印時の行 10 の削除を承認しました" in alerts(book)[-1][0]
     book = client.apply(book).book(xw)
@@ -843,7 +862,8 @@ def test_english_on_request(xw, env):
     book = client.book(xw)
     dg.check_book(book, host=Staff(book, client), lang="en")
     text = alerts(book)[-1][0]
-    assert text.startswith("Blocked: 39 of 40 rows have problems.") and "Only the column(s) 個人番号" in text
+    assert text.startswith("Blocked: 39 of 40 rows have problems.")
+    assert "The column(s) 個人番号 were sorted apart" in text
 
 
 def test_every_call_the_vba_makes_exists():
@@ -862,6 +882,71 @@ def test_every_call_the_vba_makes_exists():
             assert kw in params, (name, kw)
 
 
+def test_sealing_a_list_in_an_excel_table_widens_the_table(xw, env):
+    """The ListObject takes in the seal column (xlwings: Table.resize), so sorts inside the Table carry seals."""
+    import donorguard.excel as dg
+    path = env / "table.xlsx"
+    synth.write_workbook(synth.make_people(20, seed=2), path, table=True)
+    client = Client(path, name="table.xlsx")
+    assert client.sheet("申請者一覧")["tables"][0]["range_address"] == "$A$3:$K$23"
+    book = client.book(xw)
+    assert dg.seal_book(book, host=Staff(book, client)) is not None
+    [resize] = actions(book, "resizeTable")
+    assert resize["args"][0] == 0 and resize["args"][1].replace("$", "") == "A3:L23"
+    client.apply(book)
+    book = client.book(xw)
+    assert dg.check_book(book, host=Staff(book, client)).clean
+
+
+def test_sealing_ids_typed_as_numbers_offers_the_zeros(xw, env):
+    import donorguard.excel as dg
+    df = synth.make_people(20, seed=4, leading_zero_share=0.5)
+    path = env / "num.xlsx"
+    synth.write_workbook(df, path, ids_as_numbers=True)
+    lost = [i + FIRST for i, v in enumerate(df["個人番号"]) if v.startswith("0")]
+    client = Client(path, name="num.xlsx")
+    book = client.book(xw)
+    staff = Staff(book, client, press=["no"])
+    assert dg.seal_book(book, host=staff) is None
+    assert staff.asked[0].startswith(f"個人番号 の {len(lost)} 個のセル（行 ")
+    assert alerts(book)[-1][0].startswith("この一覧は封印できません: 個人番号が先頭の 0 が失われている")
+    book = client.book(xw)
+    staff = Staff(book, client, press=["yes"])
+    assert dg.seal_book(book, host=staff) is not None
+    client.apply(book)
+    assert [client.cell("申請者一覧", r, H) for r in lost] == [df["個人番号"].iat[r - FIRST] for r in lost]
+    book = client.book(xw)
+    assert dg.check_book(book, host=Staff(book, client)).clean
+
+
+def test_repair_after_a_sort_without_the_seal_column_moves_only_seals(xw, env):
+    import donorguard.excel as dg
+    path, df = sealed(env, n=20)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    rows = [[ws.cell(r, c).value for c in range(1, 12)] for r in range(FIRST, FIRST + 20)]
+    rows.sort(key=lambda v: str(v[1]))
+    for i, v in enumerate(rows):
+        for j, x in enumerate(v):
+            ws.cell(FIRST + i, 1 + j).value = x
+    wb.save(path)
+    client = Client(path)
+    book = client.book(xw)
+    report = dg.check_book(book, host=Staff(book, client))
+    assert report.clean and "封印の列（DonorGuard）が並べ替えに含まれず" in alerts(book)[-1][0]
+    book = client.book(xw)                                  # the save hook does not ask: nothing is separated
+    verdict = env / "dg-verdict-sort.txt"
+    assert dg.on_save(book, verdict=str(verdict), version=__version__, host=Staff(book, client)) == "ok"
+    assert not alerts(book) and verdict.read_bytes() == b"ok\r\n"
+    book = client.book(xw)
+    done = dg.repair_book(book, host=Staff(book, client), confirmed=True)
+    assert done is not None
+    written = actions(book, "setValues")
+    assert {a["start_column"] + 1 for a in written if a["sheet_position"] == 0} == {12}
+    assert alerts(book)[-1][0].startswith(f"{len(report.notices['rows'].iat[0])} 個の封印をそれぞれの行に戻しました。")
+    book = client.apply(book).book(xw)
+    again = dg.check_book(book, host=Staff(book, client))
+    assert again.clean and again.notices.empty
 # -- issue 16: the rule set picker, long selections, AutoSave ---------------------------------------
 
 def test_seal_lets_staff_pick_the_rule_set(xw, env):

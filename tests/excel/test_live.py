@@ -84,8 +84,8 @@ def book_after(xw, env, how):  # noqa: F811
 
 
 @pytest.mark.parametrize("how, cause", [
-    ("kosai sort", "個人番号 の列だけが並べ替えられ"),
-    ("shifted paste", "個人番号 が 2 行下にずれて貼り付けられています"),
+    ("kosai sort", "個人番号 の列が残りの列と別々に並べ替えられ"),
+    ("shifted paste", "個人番号 が 2 行下にずれています"),
     ("fill down", "個人番号"),
 ])
 def test_a_separation_gets_one_dialog(xw, env, how, cause):  # noqa: F811
@@ -115,7 +115,7 @@ def test_english_on_request(xw, env):  # noqa: F811
     import donorguard.excel as dg
     client, book = book_after(xw, env, "kosai sort")
     text = dg.on_change(book, address="$H$4:$H$43", lang="en", host=Staff(book, client))
-    assert text.startswith("The last change moved values") and "Only the column(s) 個人番号" in text
+    assert text.startswith("The last change moved values") and "The column(s) 個人番号 were sorted apart" in text
 
 
 def test_switched_off_in_the_settings(xw, env, monkeypatch):  # noqa: F811

@@ -625,9 +625,8 @@ def _build(folder: Path, main_key: Path, other_key: Path) -> list:
     write_seals(book, dict(enumerate(twin_book.table.seals.tolist())), None, p)
     p = case("manifest_edited", "list.xlsx", SEALED_BLOCKED, "the manifest's sealed_by changed by hand",
              stderr_has=MANIFEST_SAYS)
-    rezip(sealed, p, replace={MANIFEST_PART: part(sealed, MANIFEST_PART).replace(
-        b"<t>sealed_by</t></is></c><c r=\"B13\" t=\"inlineStr\"><is><t>",
-        b"<t>sealed_by</t></is></c><c r=\"B13\" t=\"inlineStr\"><is><t>x", 1)})
+    by = f'<t>sealed_by</t></is></c><c r="B{mf.FIELDS.index("sealed_by") + 1}" t="inlineStr"><is><t>'.encode()
+    rezip(sealed, p, replace={MANIFEST_PART: part(sealed, MANIFEST_PART).replace(by, by + b"x", 1)})
     assert part(p, MANIFEST_PART) != part(sealed, MANIFEST_PART)
     p = case("manifest_rows_edited", "list.xlsx", SEALED_BLOCKED,
              "the manifest's serial list edited to drop a sealed row", stderr_has=MANIFEST_SAYS)

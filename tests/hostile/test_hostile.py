@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from crash import kill_trials
@@ -529,8 +530,13 @@ def audit_log(tmp_path_factory):
         ["export", book, "--to", d / "out", "--key", KEY],
         ["repair", CASES["kosai_sorted"].path, "--out", d / "fixed.xlsx", "--key", KEY],
         ["export", CASES["kosai_sorted"].path, "--to", d / "out", "--key", KEY],
-        ["approve", d / "fixed.xlsx", "--rows", "4", "--reason", f"個人番号 {row4_id} を原本で確認", "--key", KEY],
     )]
+    wb = openpyxl.load_workbook(d / "fixed.xlsx")              # row 4's name corrected: something to approve
+    ws = wb.worksheets[0]
+    ws.cell(4, next(c.column for c in ws[3] if c.value == "氏名")).value = "訂正　花子"
+    wb.save(d / "fixed.xlsx")
+    runs.append(RUN(["approve", d / "fixed.xlsx", "--rows", "4", "--reason", f"個人番号 {row4_id} を原本で確認",
+                     "--key", KEY], env))
     for r in runs:
         OUTPUTS.append(("audit fixture " + str(r.args[0]), r.stdout + r.stderr))
     assert [r.rc for r in runs] == [0, 0, 0, 1, 0], "\n".join(r.describe() for r in runs)

@@ -13,7 +13,7 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 # first-party and test-local modules; uno/unohelper/com: Debian's python3-uno, run by /usr/bin/python3 only
-OURS = {"donorguard", "support", "hostile", "crash", "lo", "tests", "test_properties", "vba_project",
+OURS = {"donorguard", "support", "hostile", "crash", "lo", "tests", "test_properties", "sheets", "vba_project",
         "live_cases", "test_buttons", "uno", "unohelper", "com"}
 
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import click
 
 from .. import __version__
-from ..core.errors import DonorGuardError, ExportBlocked, OpenInExcel
+from ..core.errors import DonorGuardError, ExportBlocked, OpenInExcel, UnfitToSeal
 from ..text import LANGS, ranges, t
 from ..text.messages import error_text, row_ranges
 from ..text.scrub import scrub
@@ -183,10 +183,13 @@ def key_new(path, lang):
 
 @main.command()
 @click.argument("book", type=click.Path())
+@click.option("--pad-zeros", "pad", is_flag=True,
+              help="Write back the leading zeros of IDs and codes typed as numbers (as text), then seal.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (a refusal lists every row).")
 @RULES
 @KEY
 @LANG
-def seal(book, rules_name, key_file, lang):
+def seal(book, pad, as_json, rules_name, key_file, lang):
     """Seal BOOK in place: a fingerprint per row binding its ID to its owner."""
     with guarded(lang, book=book) as lang:
         from ..store import rulesets
@@ -196,8 +199,25 @@ def seal(book, rules_name, key_file, lang):
 
         def notice(path, k):
             click.echo(T["new_key"].format(key=k.id[:4], path=path), err=True)
-        with step("sealing", lang):
-            b, m, k, notices = ops.seal_file(book, rules, key_file, notice, lang, waiting(book, lang))
+        try:
+            with step("sealing", lang):
+                done = ops.seal_file(book, rules, key_file, notice, lang, waiting(book, lang), pad)
+        except UnfitToSeal as e:
+            if not as_json:
+                raise
+            echo(json.dumps({"status": "refused", "problems": [
+                {"column": c, "reason": why, "rows": rows} for c, why, rows in e.details["items"]]},
+                ensure_ascii=False, indent=1))
+            sys.exit(e.code)
+        b, m, k, notices = done
+        if as_json:
+            echo(json.dumps({"status": "sealed", "rows": len(b.table), "rules": m["rules"], "key": k.id[:4],
+                             "padded": [{"row": r, "column": c} for r, c in done.padded],
+                             "notices": [dict(zip(notices.columns, v)) for v in notices.itertuples(index=False)]},
+                            ensure_ascii=False, indent=1, default=str))
+            return
+        if done.padded:
+            echo(T["padded"].format(n=len(done.padded), rows=row_ranges([r for r, _ in done.padded], lang=lang)))
         echo(T["sealed"].format(book=book, rows=len(b.table), rules=m["rules"], key=k.id[:4]))
         if len(notices):
             echo("\n".join(["", t(lang)["report"]["notices"]] + [f"  ・{m}" for m in notices["message"]]))
@@ -237,8 +257,8 @@ def repair(book, out, force, rules_name, key_file, lang):
         from ..text import report
         from . import ops
         with step("repairing", lang):
-            before, after, reentry = ops.repair_file(book, out, rulesets.load(rules_name), key_file, lang, force,
-                                                     waiting(out, lang))
+            done = ops.repair_file(book, out, rulesets.load(rules_name), key_file, lang, force, waiting(out, lang))
+        before, after, reentry = done
         T = t(lang)["cli"]
         if after is None and before.clean:
             echo(T["repair_nothing"].format(book=book))
@@ -246,7 +266,9 @@ def repair(book, out, force, rules_name, key_file, lang):
         if after is None:
             echo(T["repair_none_possible"])
         else:
-            echo(T["repaired"].format(n=len(before.plan.moves) + len(before.plan.set_text), out=out))
+            echo(T["repaired_seals" if done.seals else "repaired"].format(n=done.cells, k=done.seals, out=out))
+        if done.left:
+            click.echo(T["left_tied"].format(rows=row_ranges(done.left, lang=lang)))
         if not reentry.empty:
             click.echo(T["reentry_head"])
             for r in reentry.itertuples(index=False):
@@ -275,7 +297,8 @@ def approve(book, rows_text, removed_text, reason, rules_name, key_file, lang):
         seals, m = ops.approve_file(book, rows, reason, rulesets.load(rules_name), key_file, removed, lang,
                                     waiting(book, lang))
         T = t(lang)["cli"]
-        click.echo(T["approved"].format(rows=row_ranges(rows, lang=lang) or "-") +
+        approved = ranges.decode(json.loads(m["approvals"])[-1]["rows"])
+        click.echo(T["approved"].format(rows=row_ranges(approved, lang=lang) or "-") +
                    (T["approved_removed"].format(rows=row_ranges(removed, lang=lang)) if removed else ""))
 
 

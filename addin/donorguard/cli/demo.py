@@ -58,8 +58,8 @@ def _story(work: Path, lang: str, say: dict, echo) -> bool:
         echo(say["blocked"] + "\n")
 
     echo(f"== {say['repair']}\n$ donorguard repair {sorted_.name} --out {fixed.name}")
-    before, after, reentry = files.repair_file(sorted_, fixed, rules, key_file, lang, force=True)
-    echo(say["moved_back"].format(n=len(before.plan.moves)) + "\n")
+    done = files.repair_file(sorted_, fixed, rules, key_file, lang, force=True)
+    echo(say["moved_back"].format(n=done.cells) + "\n")
 
     echo(f"== {say['check_repaired']}\n$ donorguard check {fixed.name}")
     _, rep2, _ = files.check_file(fixed, rules, key_file, lang)

@@ -5,6 +5,7 @@ outcome after; an action whose intent cannot be logged is not carried out. The C
 they never compute a seal themselves.
 """
 import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core import approve as approve_core, repair as repair_core
@@ -20,7 +21,7 @@ from ..core.errors import (
     RepairInPlace,
     TooWide,
 )
-from ..core.seal import seal
+from ..core.seal import pad_zeros, seal
 from ..store import audit, keys
 from ..store.fsio import lock, sha256_file
 from ..store.stamp import stamp
@@ -45,22 +46,44 @@ def _key(book, explicit, create=False, notice=None):
     return keys.find(explicit, book.rules.key_file, create_default=create, notice=notice)
 
 
-def seal_file(path, rules, key_file=None, notice=None, lang="ja", waiting=None):
-    """(book, manifest, key, notices): sealed in place (a symlink's target; the link stays)."""
+@dataclass(frozen=True)
+class Sealed:
+    book: object
+    manifest: dict
+    key: object
+    notices: object         # a DataFrame of check.NOTICE_COLUMNS
+    padded: list            # (Excel row, column) of cells whose lost leading zeros were written back
+
+    def __iter__(self):     # book, manifest, key, notices = seal_file(...)
+        return iter((self.book, self.manifest, self.key, self.notices))
+
+
+def seal_file(path, rules, key_file=None, notice=None, lang="ja", waiting=None, pad=False) -> Sealed:
+    """Sealed in place (a symlink's target; the link stays). pad: first write back the leading zeros that
+    fixed-length numbers lost when typed as numbers (in the same atomic write)."""
     _closed(path)
     with lock(path, on_wait=waiting):
-        book = open_book(path, rules)
+        book = open_book(path, rules, formulas=True)
         if book.manifest is not None:
             raise AlreadySealed(path=str(path))
         if book.seal_col > limits.EXCEL_COLUMNS:
             raise TooWide(path=str(path))
         key = _key(book, key_file, create=True, notice=notice)
-        seals, m, notices = seal(book.table, book.rules, key, book.sheet, book.header_row, stamp=stamp(), lang=lang)
+        texts = pad_zeros(book.table, book.rules) if pad else []
+        table = book.table
+        if texts:
+            values = table.values.copy()
+            for q, c, text in texts:
+                values.at[q, c] = text
+            table = replace(table, values=values)
+        seals, m, notices = seal(table, book.rules, key, book.sheet, book.header_row, stamp=stamp(), lang=lang,
+                                 book=str(path))
         with audit.action("seal", rules=book.rules, key=key, workbook=os.path.basename(path),
-                          workbook_sha256_before=sha256_file(path), rows=len(book.table), key_id=key.id) as done:
-            write_seals(book, dict(enumerate(seals)), m, path)
+                          workbook_sha256_before=sha256_file(path), rows=len(book.table), key_id=key.id,
+                          cells_padded=len(texts)) as done:
+            write_seals(book, dict(enumerate(seals)), m, path, texts)
             done.update(workbook_sha256=sha256_file(path))
-        return book, m, key, notices
+        return Sealed(book, m, key, notices, [(int(book.table.rows[q]), c) for q, c, _ in texts])
 
 
 def check_file(path, rules, key_file=None, lang="ja"):
@@ -76,11 +99,28 @@ def check_file(path, rules, key_file=None, lang="ja"):
     return book, check(book.table, book.manifest, key, str(path), lang), key
 
 
-def repair_file(path, out, rules, key_file=None, lang="ja", force=False, waiting=None):
-    """Write the repaired copy to `out` (an existing file only with `force`); returns (report before, report
-    of the copy, re-entry table). With nothing to put back nothing is written and the copy's report is None.
-    One read and one check of the list; the copy is checked from what was written (xlsx/readback.py), which
-    gives the report a fresh check of the copy gives (check_file(out) is the reference)."""
+@dataclass(frozen=True)
+class Repaired:
+    before: object          # the check's Report of the list
+    after: object           # the check's Report of the repaired copy; None when nothing was put back (no copy)
+    reentry: object         # cells to re-enter (repair.reentry)
+    seals: int = 0          # seal cells moved back beside their rows
+    left: list = ()         # Excel rows left alone (columns moved as equal halves)
+
+    def __iter__(self):     # before, after, reentry = repair_file(...)
+        return iter((self.before, self.after, self.reentry))
+
+    @property
+    def cells(self) -> int:
+        """Cells put back, seals aside (moves, unbound cells included, and lost zeros written back)."""
+        return len(self.before.plan.moves) + len(self.before.plan.set_text) - self.seals
+
+
+def repair_file(path, out, rules, key_file=None, lang="ja", force=False, waiting=None) -> Repaired:
+    """Write the repaired copy to `out` (an existing file only with `force`). With nothing to put back nothing
+    is written and the copy's report is None. One read and one check of the list; the copy is checked from
+    what was written (xlsx/readback.py), which gives the report a fresh check of the copy gives (check_file(out)
+    is the reference)."""
     if Path(out).resolve() == Path(path).resolve():
         raise RepairInPlace(path=str(out))
     _closed(path)
@@ -88,18 +128,22 @@ def repair_file(path, out, rules, key_file=None, lang="ja", force=False, waiting
         raise OutputExists(path=str(out))
     book, before, key = check_file(path, rules, key_file, lang)
     edits = repair_core.edits(before, book.table.rows)
+    rows = book.table.rows
+    left = repair_core.left(before, rows)
     if not edits:
-        return before, None, repair_core.reentry(before, book.table.rows)
+        return Repaired(before, None, repair_core.reentry(before, rows), 0, left)
     with lock(out, on_wait=waiting):
         if not force and os.path.lexists(out):               # made while this one was checking
             raise OutputExists(path=str(out))
         with audit.action("repair", rules=book.rules, key=key, workbook=os.path.basename(path),
                           workbook_sha256=sha256_file(path), out=os.path.basename(out), cells_written=len(edits),
                           findings_before=len(before.findings)) as done:
-            written = write_edits(book, edits, out)
-            after = check(readback.written_table(book, written, out), book.manifest, key, str(out), lang)
+            table = readback.written_table(book, write_edits(book, edits, out), out)
+            after = check(table, book.manifest, key, str(out), lang) if table is not None else \
+                check_file(out, rules, key_file, lang)[1]
             done.update(out_sha256=sha256_file(out), findings_after=len(after.findings))
-    return before, after, repair_core.reentry(before, book.table.rows)
+    return Repaired(before, after, repair_core.reentry(before, rows),
+                    repair_core.seals_moved(before, book.table.layout.seal), left)
 
 
 def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja", waiting=None):

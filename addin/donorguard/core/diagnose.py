@@ -1,7 +1,12 @@
-"""Group findings into likely causes: a column sorted alone, a shifted paste, a paste into hidden rows,
-edits, added, duplicated or removed rows, tampering. One row per cause."""
+"""Group findings into likely causes: a column sorted alone, a shifted paste, a paste into hidden rows, copies
+written over other values, edits, added, duplicated or removed rows, stale or tampered seals, columns moved as
+equal halves. One row per cause. Reads only the check's Evidence."""
 import numpy as np
 import pandas as pd
+
+from ..text.messages import Messages
+from .codes import Cause, Kind, Message
+from .evidence import Evidence
 
 COLUMNS = ["cause", "rows", "columns", "shift", "message"]
 
@@ -32,27 +37,27 @@ def _groups(moved: dict) -> list:
     return groups
 
 
-def _shift(ck, cells, sep, cols):
-    """(shift in Excel rows, cells explained) when the group's cells read like one block pasted k rows
-    away: each holds, by tag, the value sealed k rows above (or below), or was emptied by a cut.
-    Cells are (position, column) pairs encoded as one integer (see _cell_keys)."""
-    rows, n, ncols = ck.t.rows, len(ck.t.rows), len(ck.cols)
+def _shift(ev: Evidence, cells, moving, cols):
+    """(shift in Excel rows, cells explained) when the group's cells read like one block pasted k rows away:
+    each holds, by tag, the value sealed k rows above (or below), or was emptied by a cut. Cells are (position,
+    column) pairs encoded as one integer (see _cell_keys)."""
+    rows, n, ncols = ev.rows, len(ev.rows), len(ev.columns)
     mine = cells[cells["col"].isin(cols)]
-    ours = sep[sep["col"].isin(cols)]
-    group = _cell_keys(ck, ours["pos"], ours["col"])
+    ours = moving[moving["col"].isin(cols)]
+    group = _cell_keys(ev, ours["pos"], ours["col"])
     p, d = ours["pos"].to_numpy(), ours["dst"].to_numpy()
-    diffs = (p - d)[p != d]
+    diffs = (p - d)[(p != d) & (d >= 0)]
     ks, first, counts = np.unique(diffs, return_index=True, return_counts=True)
     candidates = ks[np.lexsort((first, -counts))][:5]    # Counter.most_common(5): ties in order of appearance
     pos, col, blank = mine["pos"].to_numpy(), mine["col"].to_numpy(), mine["blank"].to_numpy()
-    keys = _cell_keys(ck, pos, col)
+    keys = _cell_keys(ev, pos, col)
     best = None
     for k in candidates.tolist():
         fits = np.zeros(len(pos), bool)
         for c in cols:
             at = np.flatnonzero((col == c) & (pos - k >= 0) & (pos - k < n))
-            cur = ck.cur[c][pos[at]]
-            fits[at] = (cur != None) & (cur == ck.exp[c][pos[at] - k])  # noqa: E711 (element-wise)
+            cur, exp = ev.cur[c][pos[at]], ev.exp[c][pos[at] - k]
+            fits[at] = (cur != None) & (cur == exp)  # noqa: E711 (element-wise)
         fit = np.unique(keys[fits])
         if len(fit) >= 2 and np.isin(group, fit).sum() >= 0.8 * len(group) and \
                 (best is None or len(fit) > len(best[1])):
@@ -68,15 +73,16 @@ def _shift(ck, cells, sep, cols):
     return int(shifts[np.argmax(counts)]), fit
 
 
-def _cell_keys(ck, pos, col) -> np.ndarray:
+def _cell_keys(ev: Evidence, pos, col) -> np.ndarray:
     """(position, column) pairs as single integers: position * number of columns + column index."""
-    return np.asarray(pos, np.int64) * len(ck.cols) + pd.Index(ck.cols).get_indexer(pd.Index(col, dtype=object))
+    return np.asarray(pos, np.int64) * len(ev.columns) + \
+        pd.Index(list(ev.columns)).get_indexer(pd.Index(col, dtype=object))
 
 
-def diagnose(ck) -> pd.DataFrame:
-    rows, msg, rules = ck.t.rows, ck.msg, ck.rules
-    order = {c: i for i, c in enumerate(rules.names)}
-    ncols = len(ck.cols)
+def diagnose(ev: Evidence, msg: Messages) -> pd.DataFrame:
+    rows = ev.rows
+    order = {c: i for i, c in enumerate(ev.columns)}
+    ncols = len(ev.columns)
     out = []
 
     def add(cause, positions, cols, shift=None, key=None, sealed=False, excel_rows=None):
@@ -85,55 +91,78 @@ def diagnose(ck) -> pd.DataFrame:
         else:
             rr = sorted(set(excel_rows))
         cols = sorted(set(cols), key=lambda c: order.get(c, 99))
-        out.append((cause, rr, cols, shift, msg.cause(key or cause, rr, cols, shift, sealed)))
+        out.append((str(cause), rr, cols, shift, msg.cause(key or cause, rr, cols, shift, sealed, book=ev.book)))
 
-    everything = ck.cell_frame()
-    sep = everything[everything["kind"] == "separated"]
+    everything = ev.cells
+    is_sep = everything["kind"] == Kind.SEPARATED
+    is_copy = everything["copy"].astype(bool)
+    moving = everything[(is_sep | (everything["kind"] == Kind.DUPLICATE)) & ~everything["unsealed"]]
+    sep = everything[is_sep & ~is_copy]
     cells = everything[~everything["unsealed"]]
-    moved = {c: set(g["pos"].tolist()) for c, g in sep.groupby("col")} if len(sep) else {}
+    undecided = set(rows[ev.undecided].tolist())
+    moved = {c: set(g["pos"].tolist()) for c, g in moving.groupby("col")} if len(moving) else {}
     absorbed, pasted_rows = np.zeros(0, np.int64), np.zeros(0, np.int64)
     hidden = None
     for g in _groups(moved):
         cols, a = g["cols"], sorted(g["rows"])
-        primary = rules.id if rules.id in cols else cols[0]
+        primary = ev.id_column if ev.id_column in cols else cols[0]
         pairs = sep[sep["col"] == primary][["pos", "dst"]].to_numpy()
         lo, hi = a[0], a[-1]
+        copies = moving[moving["col"].isin(cols) & moving["copy"].astype(bool)]
         if hidden is None:
-            hidden = ck.t.hidden_rows()
+            hidden = ev.hidden_rows()
         if hidden and np.isin(rows[a], list(hidden)).any():
-            add("paste_into_hidden_rows", a, cols)
+            add(Cause.PASTE_INTO_HIDDEN_ROWS, a, cols)
         elif len(a) == 2 and {(int(p), int(d)) for p, d in pairs} == {(lo, hi), (hi, lo)}:
-            add("other", a, cols, key="swapped")
-        elif shifted := _shift(ck, everything, sep, cols):
+            add(Cause.OTHER, a, cols, key=Message.SWAPPED)
+        elif shifted := _shift(ev, everything, moving, cols):
             k, fit = shifted
             absorbed = np.union1d(absorbed, fit)
             pasted_rows = np.union1d(pasted_rows, fit // ncols)
-            add("paste_shifted", fit // ncols, cols, shift=k)
-        elif len(a) >= 3 or any(_monotone(ck.canon[c].iloc[lo:hi + 1].tolist()) for c in cols):
-            add("column_sorted_alone", a, cols)
+            add(Cause.PASTE_SHIFTED, fit // ncols, cols, shift=k)
+        elif len(copies) >= len(a) / 2:
+            absorbed = np.union1d(absorbed, _cell_keys(ev, copies["pos"], copies["col"]))
+            add(Cause.CELLS_OVERWRITTEN, copies["pos"], copies["col"])
+            rest = sep[sep["col"].isin(cols)]
+            if len(rest):
+                add(Cause.OTHER, rest["pos"], rest["col"])
+        elif len(a) >= 3 or any(_monotone(ev.canon[c].iloc[lo:hi + 1].tolist()) for c in cols):
+            add(Cause.COLUMN_SORTED_ALONE, a, cols)
         else:
-            add("other", a, cols)
+            add(Cause.OTHER, a, cols)
+    if undecided:
+        add(Cause.SIDES_TIED, [], [], excel_rows=undecided)
 
     if len(cells):
-        edited = cells[(cells["kind"] != "separated")]
-        keys = _cell_keys(ck, edited["pos"], edited["col"])
-        zero = _cell_keys(ck, [p for p, _, _ in ck.plan.set_text], [c for _, c, _ in ck.plan.set_text])
+        edited = cells[(cells["kind"] != Kind.SEPARATED) & (cells["kind"] != Kind.DUPLICATE)]
+        keys = _cell_keys(ev, edited["pos"], edited["col"])
+        zero = _cell_keys(ev, [p for p, _ in ev.zeros], [c for _, c in ev.zeros])
         lz = np.isin(keys, zero)
         rest = ~lz & ~np.isin(keys, absorbed)
         if lz.any():
-            add("leading_zeros_lost", edited["pos"].to_numpy()[lz], edited["col"].to_numpy()[lz])
+            add(Cause.LEADING_ZEROS_LOST, edited["pos"].to_numpy()[lz], edited["col"].to_numpy()[lz])
         if rest.any():
-            add("cells_edited", edited["pos"].to_numpy()[rest], edited["col"].to_numpy()[rest])
+            add(Cause.CELLS_EDITED, edited["pos"].to_numpy()[rest], edited["col"].to_numpy()[rest])
 
+    f = ev.findings
     pasted = set(rows[pasted_rows].tolist())
-    for kind, cause in (("unsealed", "rows_added"), ("duplicate", "rows_duplicated")):
-        sel = [f[0] for f in ck.findings if f[1] == kind and f[0] not in pasted]
-        if sel:
-            add(cause, [], [], excel_rows=sel)
-    sel = [f[4] for f in ck.findings if f[1] == "missing"]
-    if sel:
-        add("rows_removed", [], [], sealed=True, excel_rows=sel)
-    sel = [f[0] for f in ck.findings if f[1] == "tampered"]
-    if sel:
-        add("tampered", [], [], excel_rows=[r for r in sel if r is not None])
+
+    def rows_of(kind, column="row"):
+        return [int(r) for r in f.loc[f["kind"] == kind, column].dropna()]
+    added = [r for r in rows_of(Kind.UNSEALED) if r not in pasted]
+    if added:
+        add(Cause.ROWS_ADDED, [], [], excel_rows=added)
+    whole_copies = f[(f["kind"] == Kind.DUPLICATE) & (f["columns"].map(len) == 0)]
+    dup = [int(r) for r in whole_copies["row"].dropna() if int(r) not in pasted]
+    if dup:
+        add(Cause.ROWS_DUPLICATED, [], [], excel_rows=dup)
+    gone = rows_of(Kind.MISSING, "sealed_row")
+    if gone:
+        add(Cause.ROWS_REMOVED, [], [], sealed=True, excel_rows=gone)
+    stale = set(rows[ev.stale].tolist())
+    tampered = [r for r in rows_of(Kind.TAMPERED) if r not in stale]
+    if stale:
+        add(Cause.STALE_ROWS, [], [], excel_rows=stale)
+    if tampered:
+        add(Cause.TAMPERED, [], [], excel_rows=tampered)
     return pd.DataFrame(out, columns=COLUMNS)

@@ -64,6 +64,11 @@ class ManifestTampered(DonorGuardError):
     message = "The DonorGuard manifest of {path} was edited or copied from another workbook."
 
 
+class SealFormat(DonorGuardError):
+    code = 1
+    message = "{path} was sealed by an earlier DonorGuard (format {format}); seal the known-good list again."
+
+
 class NoKey(DonorGuardError):
     message = "No seal key found (looked at {where}); pass --key FILE or set DONORGUARD_KEY_FILE."
 

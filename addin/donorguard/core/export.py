@@ -1,8 +1,11 @@
 """Export, the core part: the text of each destination's rows from a clean table (looked at once more by
 safety.py: nothing a spreadsheet would run, nothing the encoding cannot carry), the files' names, and the
 read-back check of what was written against the values the check verified against the seals."""
+from __future__ import annotations
+
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +19,9 @@ from .errors import ExportBlocked
 from .fingerprint import canonical
 from .kinds.values import arrow
 from .rules import Rules, file_name_problem
+
+if TYPE_CHECKING:
+    from .table import Table
 
 
 @dataclass
@@ -75,10 +81,15 @@ def rules_of(m: dict) -> Rules:
     return mf.from_snapshot(m["rules_snapshot"])
 
 
-def batches(table, report: Report, m: dict, encoding: str | None = None) -> list:
-    """One batch per destination code, rows in list order. Only a clean report can be exported, and only
-    values safe to send: ExportRefused (nothing written yet) for formula text, or for characters `encoding`
-    (a text file's; None for .xlsx) cannot carry unchanged."""
+def _people(report: Report, n: int) -> np.ndarray:
+    """The positions of the rows a person lives in (a seal left in a row of its own is not a person)."""
+    return np.arange(n) if report.people is None else np.asarray(report.people, dtype=np.int64)
+
+
+def batches(table: Table, report: Report, m: dict, encoding: str | None = None) -> list:
+    """One batch per destination code, rows in list order, people only. Only a clean report can be exported,
+    and only values safe to send: ExportRefused (nothing written yet) for formula text, or for characters
+    `encoding` (a text file's; None for .xlsx) cannot carry unchanged."""
     if not report.clean:
         raise ExportBlocked()
     rules = rules_of(m)
@@ -87,7 +98,8 @@ def batches(table, report: Report, m: dict, encoding: str | None = None) -> list
     values = pa.table({c: _column(table.values[c], canon[c], rules.column(c).kind, ex["date_format"])
                        for c in ex["columns"]})
     safety.refuse(values, table.rows, rules, encoding)
-    keys = canon[ex["by"]] if ex["by"] else pd.Series(["all"] * len(canon))
+    people = _people(report, len(canon))
+    keys = canon[ex["by"]].iloc[people] if ex["by"] else pd.Series(["all"] * len(people), index=people)
     out = []
     for dest, idx in keys.groupby(keys, sort=True).groups.items():
         pos = np.sort(np.asarray(idx, dtype=np.int64))
@@ -110,14 +122,15 @@ def file_names(batches: list, rules: Rules, day: str, fmt: str) -> list:
     return out
 
 
-def verify(batches: list, read_back: list, table, report: Report, rules: Rules):
+def verify(batches: list, read_back: list, table: Table, report: Report, rules: Rules) -> int | None:
     """The first batch whose file, read back (a table of text), is not what the check verified against
-    the seals; None when all are. Every row must carry a seal (in a clean report, a genuine one) and
-    every value read back must have the canonical form the check found in its row (report.canon).
-    No MAC: the check did that part."""
+    the seals; None when all are. Every row must be one a person lives in (in a clean report, one whose
+    values a genuine seal verifies) and every value read back must have the canonical form the check found
+    in its row (report.canon). No MAC: the check did that part."""
     cols = rules.export["columns"]
-    unsealed = table.seals.isna().to_numpy()
-    bad = [r.column_names != cols or r.num_rows != len(b.positions) or bool(unsealed[b.positions].any())
+    person = np.zeros(len(table.rows), bool)
+    person[_people(report, len(table.rows))] = True
+    bad = [r.column_names != cols or r.num_rows != len(b.positions) or not bool(person[b.positions].all())
            for b, r in zip(batches, read_back)]
     good = [k for k, wrong in enumerate(bad) if not wrong]
     if good:

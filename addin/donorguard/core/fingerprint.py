@@ -1,18 +1,23 @@
 """The seal: keyed BLAKE2b over canonical values. The only module that computes a seal's MACs (the audit
 log's line MACs, under a key derived for that purpose alone, are audit.py's).
 
-A seal cell reads  DG1:<serial>:<tags>:<seal_mac>:<row_mac>
+A seal cell reads  DG2:<serial>.<generation>:<tags>:<seal_mac>:<row_mac>
+- generation: how many times this person's row was re-sealed (approved); the manifest holds each serial's
+  current generation, so a row copied back from an older version of the list (an earlier generation of the
+  same serial, its seal once genuine) is found out.
 - tags: one 48-bit tag per bound column (8 base64url characters each), MAC(nonce, column, value).
   Equal values in a column share a tag: they are interchangeable. A moved value is found by its
   tag; two different values collide with probability 2^-48 per pair (for a value looked up among
   a million rows, about 3.6e-9).
-- seal_mac (96 bits) authenticates serial and tags: a seal edited by hand or copied from another
+- seal_mac (96 bits) authenticates serial, generation and tags: a seal edited by hand or copied from another
   workbook (other nonce) or made with another key fails it.
 - row_mac (128 bits) covers the seal and every canonical value of the row: a clean row costs one MAC.
 The key never leaves this module's callers' memory; without it no tag reveals anything.
 MACs are computed in one Python loop over a copied keyed state (about a microsecond each); everything
 around it (joining, base64, comparing) is vectorised.
 """
+from __future__ import annotations
+
 import base64
 import binascii
 import hashlib
@@ -20,6 +25,7 @@ import hmac
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -30,7 +36,7 @@ from . import kinds
 from .kinds.values import arrow
 from .rules import Rules
 
-VERSION = "DG1"
+VERSION = "DG2"
 TAG_CHARS = 8
 SEP_VALUE = "\x1f"
 SEP_SEAL = "\x1e"
@@ -94,8 +100,16 @@ def _matrix(arr: pa.Array, chars: int) -> np.ndarray:
     return np.frombuffer(arr.buffers()[2], np.uint8)[offsets[0]:offsets[-1]].reshape(len(arr), chars)
 
 
+class SealKey(Protocol):
+    """What the core needs of a seal key (store/keys.Key is one): its secret, and its id (a hash that names it)."""
+    secret: bytes
+
+    @property
+    def id(self) -> str: ...
+
+
 class Sealer:
-    def __init__(self, key, nonce: str):
+    def __init__(self, key: SealKey, nonce: str):
         self.key = key.secret
         self.nonce = nonce.encode()
 
@@ -142,20 +156,25 @@ class Sealer:
             prefix, *values = (c.slice(start, CHUNK) for c in columns)
             yield pc.binary_join_element_wise(prefix, pc.binary_join_element_wise(*values, sep_value), sep_seal)
 
-    def rows_intact(self, prefixes, canon: pd.DataFrame, stored) -> np.ndarray:
+    def rows_intact(self, prefixes: pa.Array | list, canon: pd.DataFrame, stored: pa.Array | pd.Series) -> np.ndarray:
         """Per row: does the stored row MAC match prefix and values? The clean path's only per-row work."""
         return self._verify(b"DG-row01", 16, 22, self._rows(prefixes, canon), stored)
 
-    def seals_intact(self, heads, stored) -> np.ndarray:
+    def seals_intact(self, heads: pa.Array | list, stored: pa.Array | pd.Series) -> np.ndarray:
         """Per seal: does its seal MAC match serial and tags?"""
         return self._verify(b"DG-seal1", 12, 16, heads, stored)
 
-    def make_seals(self, serials, tag_frame: pd.DataFrame, canon: pd.DataFrame) -> pd.Series:
+    def make_seals(self, serials: np.ndarray | list, tag_frame: pd.DataFrame, canon: pd.DataFrame,
+                   generations: np.ndarray | list | None = None) -> pd.Series:
+        """One seal per row: serial and generation (0 unless given) bound to the row's tags and values."""
         colon = pa.scalar(":", pa.large_string())
         tags = pc.binary_join_element_wise(*[arrow(tag_frame[c]) for c in tag_frame.columns],
                                            pa.scalar("", pa.large_string()))
-        serial = pc.cast(pa.array(np.asarray(serials, dtype=np.int64)), pa.large_string())
-        heads = pc.binary_join_element_wise(pa.scalar(VERSION, pa.large_string()), serial, tags, colon)
+        serial = np.asarray(serials, dtype=np.int64)
+        gens = np.zeros(len(serial), np.int64) if generations is None else np.asarray(generations, np.int64)
+        token = pc.binary_join_element_wise(*(pc.cast(pa.array(a), pa.large_string()) for a in (serial, gens)),
+                                            pa.scalar(".", pa.large_string()))
+        heads = pc.binary_join_element_wise(pa.scalar(VERSION, pa.large_string()), token, tags, colon)
         prefixes = pc.binary_join_element_wise(heads, self._texts(b"DG-seal1", 12, 16, heads), colon)
         macs = self._texts(b"DG-row01", 16, 22, self._rows(prefixes, canon))
         return pd.Series(pc.binary_join_element_wise(prefixes, macs, colon).to_pandas().to_numpy(dtype=object),
@@ -178,20 +197,47 @@ FIELDS = {"tags": lambda w: (-(w + 40), -40), "head": lambda w: (0, -40), "seal_
           "prefix": lambda w: (0, -23), "row_mac": lambda w: (-22, None)}
 
 
-def parse(seals: pd.Series, ncols: int, fields=tuple(FIELDS)) -> pd.DataFrame:
-    """Split seal cells into blank, ok, serial and the text `fields` (tags, head, seal_mac, prefix, row_mac);
-    rows that do not parse get ok=False and "". Vectorised (Arrow): a well-formed seal has fixed widths
-    after its serial, so its fields are slices."""
-    b64 = "[A-Za-z0-9_\\-]"
+_B64 = "[A-Za-z0-9_\\-]"
+_TOKEN = "[0-9]{1,9}\\.[0-9]{1,6}"
+
+
+def pattern(ncols: int) -> str:
+    """The regular expression a seal cell of a list with ncols bound columns matches."""
+    return f"^{VERSION}:{_TOKEN}:{_B64}{{{TAG_CHARS * ncols}}}:{_B64}{{16}}:{_B64}{{22}}$"
+
+
+def looks_like_seal(text: pa.Array) -> np.ndarray:
+    """Per cell: is this a seal cell of some DonorGuard list (any number of columns)? How the seal column is
+    found when its header was renamed or cleared."""
+    hit = pc.match_substring_regex(pc.utf8_trim_whitespace(arrow(text)),
+                                   f"^{VERSION}:{_TOKEN}:(?:{_B64}{{{TAG_CHARS}}})+:{_B64}{{16}}:{_B64}{{22}}$")
+    return hit.to_numpy(zero_copy_only=False)
+
+
+def _token(text: pa.Array) -> tuple:
+    """(serial, generation) int arrays from "<serial>.<generation>" texts (-1 where not digits)."""
+    parts = pc.extract_regex(text, "^(?P<s>[0-9]{1,9})\\.(?P<g>[0-9]{1,6})$")
+    out = []
+    for name in ("s", "g"):
+        f = pc.struct_field(parts, name)
+        out.append(pc.fill_null(pc.cast(f, pa.int64()), -1).to_numpy(zero_copy_only=False))
+    return tuple(out)
+
+
+def parse(seals: pd.Series, ncols: int, fields: tuple = tuple(FIELDS)) -> pd.DataFrame:
+    """Split seal cells into blank, ok, serial, generation and the text `fields` (tags, head, seal_mac,
+    prefix, row_mac); rows that do not parse get ok=False, -1 and "". Vectorised (Arrow): a well-formed seal
+    has fixed widths after its serial and generation, so its fields are slices."""
     width = TAG_CHARS * ncols
     text = pc.utf8_trim_whitespace(arrow(seals))
-    ok = pc.match_substring_regex(text, f"^{VERSION}:[0-9]{{1,9}}:{b64}{{{width}}}:{b64}{{16}}:{b64}{{22}}$")
-    filler = pa.scalar(f"{VERSION}:0:{'A' * width}:{'A' * 16}:{'A' * 22}", pa.large_string())
+    ok = pc.match_substring_regex(text, pattern(ncols))
+    filler = pa.scalar(f"{VERSION}:0.0:{'A' * width}:{'A' * 16}:{'A' * 22}", pa.large_string())
     good = pc.if_else(ok, text, filler)
     empty = pa.scalar("", pa.large_string())
-    serial = pc.if_else(ok, pc.cast(pc.utf8_slice_codeunits(good, len(VERSION) + 1, -(width + 41)), pa.int64()), -1)
-    out = {"blank": pc.equal(text, "").to_numpy(zero_copy_only=False), "ok": ok.to_numpy(zero_copy_only=False),
-           "serial": serial.to_numpy(zero_copy_only=False)}
+    serial, gen = _token(pc.utf8_slice_codeunits(good, len(VERSION) + 1, -(width + 41)))
+    okn = ok.to_numpy(zero_copy_only=False)
+    out = {"blank": pc.equal(text, "").to_numpy(zero_copy_only=False), "ok": okn,
+           "serial": np.where(okn, serial, -1), "generation": np.where(okn, gen, -1)}
     for f in fields:
         out[f] = pc.if_else(ok, pc.utf8_slice_codeunits(good, *FIELDS[f](width)), empty).to_pandas()
     return pd.DataFrame(out)
@@ -207,7 +253,6 @@ def quick(seals: pd.Series, ncols: int) -> tuple:
     return prefix, row_mac, colon
 
 
-def serial_numbers(prefixes, ncols: int) -> np.ndarray:
-    """The serial numbers of verified seal prefixes (DG1:<serial>:<tags>:<seal_mac>)."""
-    text = pc.utf8_slice_codeunits(arrow(prefixes), len(VERSION) + 1, -(TAG_CHARS * ncols + 18))
-    return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
+def serial_numbers(prefixes: pa.Array | list, ncols: int) -> tuple:
+    """(serials, generations) of verified seal prefixes (DG2:<serial>.<generation>:<tags>:<seal_mac>)."""
+    return _token(pc.utf8_slice_codeunits(arrow(prefixes), len(VERSION) + 1, -(TAG_CHARS * ncols + 18)))

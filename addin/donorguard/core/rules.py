@@ -5,10 +5,13 @@ An unknown key or kind fails at load time, naming the file, the key and its line
 could hurt: an ID column that would name files or destinations (the leak promise), a file_name template
 that is not a plain file name on every system, a YAML document that expands beyond MAX_NODES.
 """
+from __future__ import annotations
+
 import json
 import re
 import string
 from dataclasses import dataclass, field
+from types import ModuleType
 
 import yaml
 
@@ -22,8 +25,9 @@ ENCODINGS = ("cp932", "utf-8-sig")
 
 TOP_KEYS = {"name", "description", "sheet", "header_search_rows", "columns", "id", "destination",
             "key_file", "audit_log", "policies", "export"}
-COLUMN_KEYS = {"name", "kind", "owner", "aliases", "signed"}
-POLICY_KEYS = {"on_save", "allow_blank_id"}
+COLUMN_KEYS = {"name", "kind", "owner", "aliases", "signed", "required"}
+POLICY_KEYS = {"on_save", "allow_blank_id", "formulas", "skip_labels"}
+FORMULAS = ("refuse", "seal_values")
 EXPORT_KEYS = {"by", "file_name", "columns", "date_format", "format", "encoding"}
 FILE_FIELDS = ("destination", "rules", "date")
 MAX_FILE_NAME = 120         # characters of an export file's name before its extension
@@ -42,6 +46,7 @@ class Column:
     owner: bool = False
     aliases: tuple = ()
     signed: bool = False        # a plain number may begin with - or + (a negative amount): not a formula
+    required: bool = False      # a blank cell refuses the seal
 
 
 @dataclass
@@ -67,8 +72,16 @@ class Rules:
         return next(c for c in self.columns if c.name == name)
 
     @property
-    def id_kind(self):
+    def id_kind(self) -> ModuleType:
         return kinds.checked(self.column(self.id).kind)
+
+    @property
+    def required(self) -> list:
+        """Columns a person's row must fill: those marked required, and the ID unless blank IDs are allowed."""
+        out = [c.name for c in self.columns if c.required]
+        if self.id not in out and not self.policies.get("allow_blank_id"):
+            out.append(self.id)
+        return [c for c in self.names if c in out]
 
     def snapshot(self) -> dict:
         """What is stored in a sealed workbook's manifest, so it checks without the rules file."""
@@ -76,7 +89,8 @@ class Rules:
             "name": self.name, "description": self.description, "sheet": self.sheet,
             "header_search_rows": self.header_search_rows,
             "columns": [{"name": c.name, "kind": c.kind, "owner": c.owner, "aliases": list(c.aliases)}
-                        | ({"signed": True} if c.signed else {}) for c in self.columns],
+                        | ({"signed": True} if c.signed else {}) | ({"required": True} if c.required else {})
+                        for c in self.columns],
             "id": self.id, "destination": self.destination,
             "policies": self.policies, "export": self.export,
         }
@@ -177,7 +191,7 @@ def _check_file_name(src, export: dict, name: str, node) -> None:
               "file_name")
 
 
-def from_dict(data, src: str) -> Rules:
+def from_dict(data: dict, src: str) -> Rules:
     _check_keys(data, TOP_KEYS, src, "")
     for k in ("name", "columns", "id"):
         if k not in data:
@@ -191,7 +205,8 @@ def from_dict(data, src: str) -> Rules:
         if c["kind"] not in kinds.ALL:
             _fail(src, f"{where}.kind", f"unknown kind {c['kind']!r}; registered: {', '.join(kinds.ALL)}", c, "kind")
         cols.append(Column(str(c["name"]), c["kind"], bool(c.get("owner", False)),
-                           tuple(str(a) for a in c.get("aliases") or ()), bool(c.get("signed", False))))
+                           tuple(str(a) for a in c.get("aliases") or ()), bool(c.get("signed", False)),
+                           bool(c.get("required", False))))
     names = [c.name for c in cols]
     if len(set(names)) != len(names):
         _fail(src, "columns", "a column is named twice")
@@ -221,8 +236,15 @@ def from_dict(data, src: str) -> Rules:
     _check_keys(policies, POLICY_KEYS, src, "policies")
     policies.setdefault("on_save", "confirm")
     policies.setdefault("allow_blank_id", False)
+    policies.setdefault("formulas", "refuse")
+    policies.setdefault("skip_labels", [])
     if policies["on_save"] not in ON_SAVE:
         _fail(src, "policies.on_save", f"must be one of {', '.join(ON_SAVE)}", data.get("policies"), "on_save")
+    if policies["formulas"] not in FORMULAS:
+        _fail(src, "policies.formulas", f"must be one of {', '.join(FORMULAS)}", data.get("policies"), "formulas")
+    if not isinstance(policies["skip_labels"], list):
+        _fail(src, "policies.skip_labels", "must be a list of texts", data.get("policies"), "skip_labels")
+    policies["skip_labels"] = [str(x) for x in policies["skip_labels"]]
     export = dict(data.get("export") or {})
     _check_keys(export, EXPORT_KEYS, src, "export")
     export.setdefault("by", dest)

@@ -12,8 +12,11 @@ encoding cannot carry unchanged. Pure: canonical and raw values in; findings, no
   back as ～ U+FF5E, － U+FF0D, ￠ U+FFE0). A notice from seal and check (the list is as sealed; only its
   export in that encoding cannot be), refused by export before anything is written. Never substituted.
 """
+from __future__ import annotations
+
 from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,13 +27,18 @@ from ..text.messages import unsafe_text
 from .errors import ExportRefused
 from .kinds.values import arrow
 
+if TYPE_CHECKING:
+    from ..text.messages import Messages
+    from .check import Report
+    from .rules import Rules
+
 _ASCII = np.frombuffer("=+-@\t\r".encode(), np.uint8)
 _WIDE = np.array([w.encode()[2] for w in "＝＋－＠"], np.uint8)      # U+FF1D, U+FF0B, U+FF0D, U+FF20: EF BC xx
 _SIGNED_NUMBER = "^[-+][0-9]+(\\.[0-9]+)?$"
 TYPED = ("text", "kana")         # kinds exported as staff typed them (trimmed), not in canonical form
 
 
-def as_typed(raw) -> pa.Array:
+def as_typed(raw: pd.Series) -> pa.Array:
     """Names and addresses as staff typed them, trimmed: what an export writes for text and kana columns."""
     return pc.utf8_trim_whitespace(arrow(raw))
 
@@ -66,7 +74,7 @@ def formula_positions(values: pa.Array, signed: bool = False) -> np.ndarray:
     return at
 
 
-def formula_cells(values: dict, rules) -> list:
+def formula_cells(values: dict, rules: Rules) -> list:
     """(column, positions) for each column of `values` ({name: string array}) holding formula text, in
     rule order."""
     out = []
@@ -123,13 +131,13 @@ def uncarried(values: dict, encoding: str) -> list:
     return out
 
 
-def carried_values(raw: pd.DataFrame, canon: pd.DataFrame, rules) -> dict:
+def carried_values(raw: pd.DataFrame, canon: pd.DataFrame, rules: Rules) -> dict:
     """What an export writes of each export column, before dates and postal codes are formatted (which adds
     only the rules' own date_format and a hyphen, looked at again when the export runs)."""
     return {c: as_typed(raw[c]) if rules.column(c).kind in TYPED else arrow(canon[c]) for c in rules.export["columns"]}
 
 
-def notices(raw: pd.DataFrame, canon: pd.DataFrame, rules, rows, msg) -> list:
+def notices(raw: pd.DataFrame, canon: pd.DataFrame, rules: Rules, rows: np.ndarray | list, msg: Messages) -> list:
     """(notice, Excel rows, columns, message): one per column holding characters the rules' export encoding
     cannot carry unchanged, its message naming each character with its rows."""
     enc, rows = rules.export["encoding"], np.asarray(rows)
@@ -140,7 +148,7 @@ def notices(raw: pd.DataFrame, canon: pd.DataFrame, rules, rows, msg) -> list:
             for col, chars in by_col.items()]
 
 
-def unfit(canon: pd.DataFrame, rows, rules, positions) -> list:
+def unfit(canon: pd.DataFrame, rows: np.ndarray | list, rules: Rules, positions: np.ndarray | list) -> list:
     """seal.problems' items for formula text among `positions`: (column, "formula", Excel rows)."""
     out = []
     for col, pos in formula_cells({c: arrow(canon[c]) for c in rules.names}, rules):
@@ -150,7 +158,7 @@ def unfit(canon: pd.DataFrame, rows, rules, positions) -> list:
     return out
 
 
-def screened(report, raw: pd.DataFrame, rules, rows, msg):
+def screened(report: Report, raw: pd.DataFrame, rules: Rules, rows: np.ndarray | list, msg: Messages) -> Report:
     """The check's report with what must not leave the office added: formula text as findings of kind
     "formula" (they block) with their cause, and the encoding's notices (they do not)."""
     cells = formula_cells({c: arrow(report.canon[c]) for c in rules.names}, rules)
@@ -183,7 +191,7 @@ def _joined(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return a if b.empty else pd.concat([a, b], ignore_index=True)
 
 
-def refuse(values: pa.Table, rows, rules, encoding: str | None) -> None:
+def refuse(values: pa.Table, rows: np.ndarray | list, rules: Rules, encoding: str | None) -> None:
     """Raise ExportRefused, before anything is written, if what an export would write holds formula text,
     or (`encoding` given: a text file) characters that encoding cannot carry unchanged."""
     arrays = {c: values.column(c).combine_chunks() for c in values.column_names}

@@ -52,6 +52,7 @@ from types import SimpleNamespace
 from .. import __version__
 from ..core import approve as approve_core, repair as repair_core
 from ..core.check import check
+from ..core.codes import Kind
 from ..core.errors import (
     AlreadySealed,
     Busy,
@@ -60,9 +61,10 @@ from ..core.errors import (
     ManifestTampered,
     NoSuchWorkbook,
     NotSealed,
+    UnfitToSeal,
     UnsafeImport,
 )
-from ..core.seal import seal
+from ..core.seal import pad_zeros, seal
 from ..store import audit, keys, rulesets as rules_mod, settings
 from ..store.fsio import sha256_file, write_atomic
 from ..store.stamp import stamp
@@ -277,13 +279,19 @@ def seal_book(book, host, lang, rules=None):
             _alert(host, lang, T["rules_cancelled"])
             return None
     host.status(T["reading"])
-    view = workbook.read(book, host, rules_mod.load(rules) if rules else None)
+    view = workbook.read(book, host, rules_mod.load(rules) if rules else None, formulas=True)
     if view.manifest is not None:
         raise AlreadySealed(path=book.name)
     created = []
     key = _key(view.rules, create=True, notice=lambda path, k: created.append(path))
     host.status(T["sealing"])
-    seals, m, notices = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp(), lang=lang)
+    try:
+        seals, m, notices = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp(), lang=lang,
+                                 book=book.name)
+    except UnfitToSeal as e:
+        view = _offer_zeros(view, host, lang, e)
+        seals, m, notices = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp(), lang=lang,
+                                 book=book.name)
     with _action("seal", view, key=key, rows=len(view.table), key_id=key.id):
         workbook.write_seal_column(view, {int(r): s for r, s in zip(view.table.rows, seals)})
         workbook.write_manifest(book, m)
@@ -295,6 +303,30 @@ def seal_book(book, host, lang, rules=None):
         text += "\n\n" + report_sheet.notices_text(notices, lang)
     _alert(host, lang, text)
     return m
+
+
+def _offer_zeros(view, host, lang, refusal):
+    """A list refused only or also because numbers lost their leading zeros: ask, then write them back as text
+    (the returned view holds them). Re-raises the refusal when staff say no or nothing can be padded."""
+    T = t(lang)["excel"]
+    texts = pad_zeros(view.table, view.rules) if refusal.details.get("pad") else []
+    if not texts:
+        raise refusal
+    rows = [int(view.table.rows[q]) for q, _, _ in texts]
+    cols = list(dict.fromkeys(c for _, c, _ in texts))
+    answer = _alert(host, lang, T["pad_ask"].format(n=len(texts), cols=T["and"].join(cols),
+                                                    rows=row_ranges(rows, lang=lang)), buttons="yes_no")
+    if answer != "yes":
+        raise refusal
+    cells, by_col = {}, {}
+    for q, c, text in texts:
+        r, col = int(view.table.rows[q]), view.columns[c]
+        cells[(r, col)] = text
+        by_col.setdefault(col, {})[r] = text
+    with _action("pad_zeros", view, cells_padded=len(texts)):
+        for col, values in sorted(by_col.items()):
+            workbook.write_column(view.sheet, col, values)
+    return view.updated(cells)
 
 
 @_command
@@ -312,7 +344,7 @@ def check_book(book, host, lang):
 
 @_command
 def repair_book(book, host, lang, confirmed=False):
-    """修復: after an OK, put moved values back in their sealed rows, re-check, list cells to re-enter.
+    """修復: after an OK, put moved values (and seals) back beside their people, re-check, list cells to re-enter.
     Returns (report before, report after, re-entry table), or None when nothing was written."""
     T = t(lang)["excel"]
     host.status(T["reading"])
@@ -321,7 +353,7 @@ def repair_book(book, host, lang, confirmed=False):
     key, before = _checked(view, lang)
     rows = view.table.rows
     reentry = repair_core.reentry(before, rows)
-    if before.clean:
+    if before.clean and not before.plan.moves:          # (a clean list may still have seals to put back)
         _publish(view, host, before, lang, create_report=False)
         _alert(host, lang, T["repair_nothing"] + "\n" + report_sheet.summary(before, lang))
         return None
@@ -342,7 +374,7 @@ def repair_book(book, host, lang, confirmed=False):
     cols = view.columns
     cells = {}
     for e in edits:
-        c = cols[e.column]
+        c = cols[e.column] if isinstance(e.column, str) else int(e.column)
         cells[(e.row, c)] = view.raw_at(e.src_row, c) if e.op == "move" else e.text if e.op == "set" else None
     by_col = {}
     for (r, c), v in cells.items():
@@ -354,7 +386,13 @@ def repair_book(book, host, lang, confirmed=False):
         after = check(after_view.table, after_view.manifest, key, book.name, lang)
         done.update(findings_after=len(after.findings))
     _publish(after_view, host, after, lang)
-    text = T["repaired"].format(n=len(edits)) + "\n\n" + _explain(after, lang)
+    seals = repair_core.seals_moved(before, view.table.layout.seal)
+    text = T["repaired"].format(n=len(edits) - seals) if len(edits) > seals else ""
+    text += ("\n" if text else "") + (T["repaired_seals"].format(k=seals) if seals else "")
+    left = repair_core.left(before, rows)
+    if left:
+        text += "\n" + T["left_tied"].format(rows=row_ranges(left, lang=lang))
+    text += "\n\n" + _explain(after, lang)
     more = report_sheet.reentry_text(reentry, lang)
     _alert(host, lang, text + ("\n\n" + more if more else ""), mode="info" if after.clean else "critical")
     return before, after, reentry
@@ -385,12 +423,17 @@ def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=Non
     in_list = {int(r) for r in view.table.rows}
     flagged = {int(r) for r in f["row"].dropna()}
     chosen = sorted(r for r in selected if r in in_list and r in flagged)
-    missing = sorted({int(r) for r in f.loc[f["kind"] == "missing", "sealed_row"].dropna()})
-    approve_core.refuse_rows(report, chosen)      # raised: the dialog says which rows and why
+    missing = sorted({int(r) for r in f.loc[f["kind"] == Kind.MISSING, "sealed_row"].dropna()})
+    approve_core.refuse_rows(report, view.table, chosen)      # raised: the dialog says which rows and why
+    picked_gone = [r for r in selected if r in missing and r not in flagged]
     if removed == "all":
         gone = missing
     elif removed is not None:
         gone = [r for r in ranges.selection(removed) if r in missing]
+    elif picked_gone:           # rows selected whose sealed person was deleted: their deletion is what to approve
+        answer = _alert(host, lang, T["approve_removed_rows"].format(rows=row_ranges(picked_gone, lang=lang)),
+                        buttons="yes_no")
+        gone = picked_gone if answer == "yes" else []
     elif missing and (chosen or not selected):
         answer = _alert(host, lang, T["approve_removed_ask"].format(rows=row_ranges(missing, lang=lang)),
                         buttons="yes_no")

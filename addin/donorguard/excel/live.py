@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 
+from ..core.codes import Kind
 from ..store import places
 from ..store.fsio import lock, write_atomic
 from ..text import t
@@ -78,8 +79,15 @@ def enabled() -> bool:
     return os.environ.get("DONORGUARD_LIVE_GUARD", "on").strip().lower() not in ("off", "false", "0")
 
 
+def _moved(findings):
+    """Findings of values sitting in other people's rows: separated values, and IDs copied over other rows'
+    (fill-down, a pasted copy); a whole row copied is a duplicate of its own, not a separation."""
+    kind = findings["kind"]
+    return findings[(kind == Kind.SEPARATED) | ((kind == Kind.DUPLICATE) & (findings["columns"].map(len) > 0))]
+
+
 def separated(report) -> bool:
-    return bool(len(report.findings)) and (report.findings["kind"] == "separated").any()
+    return bool(len(_moved(report.findings)))
 
 
 def dialog(report, lang: str) -> str | None:
@@ -91,8 +99,7 @@ def dialog(report, lang: str) -> str | None:
 
 
 def _digest(report) -> str:
-    f = report.findings
-    f = f[f["kind"] == "separated"]
+    f = _moved(report.findings)
     text = ";".join(f"{r}:{','.join(c)}:{b}" for r, c, b in zip(f["row"], f["columns"], f["belongs_at_row"]))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

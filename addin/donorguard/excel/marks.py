@@ -7,12 +7,13 @@ re-coloured while it was flagged keeps their new colour (where the engine can re
 
 Only the fill colour is remembered: a pattern or gradient fill comes back as its plain colour.
 """
+from ..core.codes import Kind
 from .host import UNKNOWN, rectangles
 from .workbook import MARKS_SHEET, add_sheet, find_sheet, raw_rows, text_of
 
 CELL = "#ff9999"     # a value in the wrong row, changed, or an invalid number
 ROW = "#ffd966"      # a whole row: added after sealing, a duplicate, a tampered seal
-ROW_KINDS = {"unsealed", "duplicate", "tampered"}
+ROW_KINDS = {Kind.UNSEALED, Kind.DUPLICATE, Kind.TAMPERED}
 HEAD = ["DonorGuard marks v1", None, None, None, None, None, None]
 COLS = ["sheet", "first_row", "last_row", "first_col", "last_col", "original", "mark"]
 

@@ -5,6 +5,7 @@ Written in one call (the links are HYPERLINK formulas in the same block), after 
 """
 import datetime as dt
 
+from ..core.codes import Cause
 from ..text import t
 from ..text.messages import Messages, row_ranges
 from .host import a1
@@ -65,7 +66,7 @@ def write(view, report, lang: str, reason_text: str | None = None) -> object:
         lines += [[T["causes"]], list(T["cause_cols"])]
         for c in report.diagnosis.itertuples(index=False):
             rows = list(c.rows or [])
-            first = rows[0] if rows and c.cause != "rows_removed" else None
+            first = rows[0] if rows and c.cause != Cause.ROWS_REMOVED else None
             lines.append([row_link(first, c.columns) if first else "-",
                           T["cause_names"].get(c.cause, c.cause), and_.join(c.columns) or "-",
                           c.message])
@@ -103,7 +104,7 @@ def write(view, report, lang: str, reason_text: str | None = None) -> object:
 
 
 def status_line(report, lang: str) -> str:
-    return Messages(lang).status(report.clean, report.rows, report.problem_rows)
+    return Messages(lang).status(report.clean, report.rows, report.problem_rows, report.gone_rows)
 
 
 def _num(v):

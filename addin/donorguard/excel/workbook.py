@@ -1,5 +1,6 @@
 """The open workbook as the core sees it: the list's used range read in one call and turned into the
-cell texts the core expects, located with locate.py, plus the manifest sheet (one more call).
+cell texts the core expects, located with locate.py, plus the manifest sheet (one more call), and the
+Excel Table (ListObject) the list sits in, if any.
 
 Writes go back in as few calls as possible: one per run of consecutive rows in a column.
 """
@@ -13,7 +14,7 @@ import pandas as pd
 
 from ..core import rules as rules_mod
 from ..core.errors import MissingColumns
-from ..core.locate import find_header, table as make_table
+from ..core.locate import find_header, layout as make_layout, norm, table as make_table
 from ..core.manifest import FIELDS, SEAL_HEADER, SHEET as MANIFEST_SHEET
 from ..core.rules import Rules
 from ..core.table import Table
@@ -120,6 +121,8 @@ class ListView:
     seal_j: int | None
     table: Table = None
     hidden: Callable = field(default=lambda: set())
+    list_object: object = None      # the Excel Table (xlwings Table) around the list, if any
+    formulas: tuple = ()            # (Excel row, column name) of bound cells holding a formula
 
     def __post_init__(self):
         if self.table is None:
@@ -132,7 +135,16 @@ class ListView:
                 # most cells are text already: kept as they are without a call (a second per 100k rows)
                 grid[j] = pd.Series([v if type(v) is str and v else text_of(v) for v in grid[j]], index=grid.index,
                                     dtype=object)
-        return make_table(grid, self.h, self.found, self.seal_j, self.row0, self.rules, self.hidden)
+        head = self.raw[self.h] if self.h < len(self.raw) else []
+        lay = make_layout({self.col0 + j: text_of(v) for j, v in enumerate(head)}, self.columns, self.seal_col)
+        named = self.seal_j is None or norm(text_of(self.raw_at(self.header_row, self.seal_col))) == SEAL_HEADER
+        t = make_table(grid, self.h, self.found, self.seal_j, self.row0, self.rules, self.hidden, layout=lay,
+                       seal_header=None if named else str(text_of(self.raw_at(self.header_row, self.seal_col)) or ""))
+        at = {int(r): i for i, r in enumerate(t.rows)}
+        hits = [(at[r], c, True) for r, c in self.formulas if r in at]
+        t.formulas = pd.DataFrame(hits, columns=["pos", "column", "cached"]).astype({"pos": "int64", "cached": bool})
+        t.unbound = lambda: pd.DataFrame({c: [text_of(self.raw_at(int(r), c)) for r in t.rows] for c in lay.unbound})
+        return t
 
     # -- where ----------------------------------------------------------------------------------
     @property
@@ -181,9 +193,18 @@ class ListView:
         return replace(self, raw=raw, h=h, found=found, seal_j=seal_j, table=None,
                        manifest=self.manifest if manifest is None else manifest)
 
+    @property
+    def in_table(self) -> bool:
+        """Is the list inside an Excel Table whose right edge is next to the seal column?"""
+        if self.list_object is None:
+            return False
+        rng = self.list_object.range
+        return rng.column + rng.columns.count == self.seal_col
 
-def read(book, host, rules: Rules | None = None) -> ListView:
-    """The list (one values call on its sheet) and the manifest (one call), like xlsx.read.open_book."""
+
+def read(book, host, rules: Rules | None = None, formulas: bool = False) -> ListView:
+    """The list (one values call on its sheet) and the manifest (one call), like xlsx.read.open_book.
+    formulas: also read the bound cells' formulas (one more call, on engines that can: sealing does)."""
     manifest = read_manifest(book)
     if manifest is not None and manifest.get("rules_snapshot"):
         try:
@@ -201,8 +222,10 @@ def read(book, host, rules: Rules | None = None) -> ListView:
     for sheet in candidates:
         used = sheet.used_range
         raw = used.options(ndim=2).value or [[None]]
-        head = [[text_of(v) for v in r] for r in raw[:rules.header_search_rows]]
-        h, found, seal_j = find_header(head, rules)
+        n = rules.header_search_rows
+        head = [[text_of(v) for v in r] for r in raw[:n]]
+        below = [{j: text_of(v) for j, v in enumerate(r) if v is not None} for r in raw[n:n + 200]]
+        h, found, seal_j = find_header(head, rules, below)
         if h is not None:
             row0, col0 = used.row, used.column
             first = row0 + h + 1
@@ -210,11 +233,48 @@ def read(book, host, rules: Rules | None = None) -> ListView:
 
             def hidden(sheet=sheet, first=first, last=last):
                 return host.hidden_rows(sheet, first, last) if last >= first else set()
-            return ListView(book, sheet, rules, manifest, raw, row0, col0, h, found, seal_j, hidden=hidden)
+            cells = _formulas(used, row0, col0, found) if formulas or \
+                rules.policies.get("formulas") == "seal_values" else ()
+            return ListView(book, sheet, rules, manifest, raw, row0, col0, h, found, seal_j, hidden=hidden,
+                            list_object=_list_object(sheet, row0 + h, [col0 + j for j in found.values()]),
+                            formulas=cells)
         if len(found) < len(missing):
             missing = found
     raise MissingColumns(path=book.name, missing="、".join(sorted(missing, key=rules.names.index)),
                          rows=rules.header_search_rows)
+
+
+def _formulas(used, row0: int, col0: int, found: dict) -> tuple:
+    """(Excel row, column name) of bound cells holding a formula; () where the engine cannot read formulas."""
+    try:
+        grid = used.formula
+    except (NotImplementedError, AttributeError):
+        return ()
+    if not isinstance(grid, (list, tuple)) or (grid and not isinstance(grid[0], (list, tuple))):
+        grid = [grid] if isinstance(grid, (list, tuple)) else [[grid]]
+    out = []
+    for i, row in enumerate(grid):
+        for name, j in found.items():
+            if j < len(row) and isinstance(row[j], str) and row[j].startswith("="):
+                out.append((row0 + i, name))
+    return tuple(out)
+
+
+def _list_object(sheet, header_row: int, cols: list):
+    """The Excel Table whose header row is the list's and which holds its bound columns, or None."""
+    try:
+        found = list(sheet.tables)
+    except Exception:
+        return None
+    for t in found:
+        try:
+            rng = t.range
+        except Exception:
+            continue
+        if rng is not None and rng.row == header_row and \
+                all(rng.column <= c < rng.column + rng.columns.count for c in cols):
+            return t
+    return None
 
 
 def write_column(sheet, col: int, values: dict):
@@ -238,3 +298,6 @@ def write_seal_column(view: ListView, seals: dict):
                                            for r in range(view.header_row + 1, last + 1)]
     view.sheet.range((view.header_row, col), (last, col)).value = block
     view.sheet.range((view.header_row, col)).columns.hidden = True
+    if view.in_table:       # the Table takes in the seal column: sorts and filters inside it carry the seals
+        rng = view.list_object.range
+        view.list_object.resize(view.sheet.range((rng.row, rng.column), (rng.row + rng.rows.count - 1, col)))

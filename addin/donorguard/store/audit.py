@@ -19,6 +19,8 @@ whole or not at all: a failed append or head write is cut back off the log. An i
 it is an action that was interrupted (or whose outcome could not be written): the file's SHA-256 before it
 is in the intent.
 """
+from __future__ import annotations
+
 import errno as errnos
 import hashlib
 import json
@@ -27,6 +29,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .. import __version__
 from ..core.errors import AuditOutcomeUnwritten, AuditUnwritable
@@ -37,18 +40,22 @@ from .fsio import lock, write_atomic
 from .places import log_dir
 from .stamp import now, user
 
+if TYPE_CHECKING:
+    from ..core.rules import Rules
+    from .keys import Key
+
 GENESIS = "0" * 64
 _MACED = re.compile(rb'^(\{.*), "mac": "([0-9a-f]{64})"\}$')
 
 
-def default_path(rules=None) -> Path:
+def default_path(rules: Rules | None = None) -> Path:
     """DONORGUARD_AUDIT_LOG, else the rule set's audit_log, else the settings' audit_log, else the user's log folder."""
     p = os.environ.get("DONORGUARD_AUDIT_LOG") or (rules.audit_log if rules else None) or settings.current().audit_log
     return Path(p) if p else log_dir() / "audit.jsonl"
 
 
 @contextmanager
-def logging_to(path):
+def logging_to(path: str | os.PathLike) -> Iterator[Path]:
     """In this process, the log is `path` (as DONORGUARD_AUDIT_LOG), then whatever it was: for work whose lines
     must not reach the user's log, such as the demo's."""
     saved = os.environ.get("DONORGUARD_AUDIT_LOG")
@@ -62,11 +69,11 @@ def logging_to(path):
             os.environ["DONORGUARD_AUDIT_LOG"] = saved
 
 
-def head_path(log) -> Path:
+def head_path(log: str | os.PathLike) -> Path:
     return Path(str(log) + ".head")
 
 
-def audit_key(key) -> bytes:
+def audit_key(key: Key) -> bytes:
     """The MAC key of the audit log: derived from the seal key's secret for this one purpose."""
     return hashlib.blake2b(key.secret, digest_size=32, person=b"DG-audit").digest()
 
@@ -161,7 +168,8 @@ def _number(tail: list, log: Path) -> int:
 _VERBATIM = ("prev", "mac", "mac_key", "key_id", "time")     # hashes and ids: never a person's data
 
 
-def record(event: str, path=None, rules=None, key=None, **fields) -> dict:
+def record(event: str, path: str | os.PathLike | None = None, rules: Rules | None = None, key: Key | None = None,
+           **fields) -> dict:
     """Append one event, MACed with `key` (the seal key) and the head rewritten; returns what was written.
     Text fields pass through scrub (a file name may hold a My Number). Raises OSError, the log as it was
     before, if the line or the head cannot be written.
@@ -205,7 +213,7 @@ def _append(log: Path, line: bytes, then) -> None:
             raise
 
 
-def refusal(event: str, rules=None, key=None, **fields) -> dict:
+def refusal(event: str, rules: Rules | None = None, key: Key | None = None, **fields) -> dict:
     """Record a refusal (nothing was changed, e.g. a blocked export); AuditUnwritable if it cannot be."""
     try:
         return record(event, rules=rules, key=key, **fields)
@@ -214,7 +222,7 @@ def refusal(event: str, rules=None, key=None, **fields) -> dict:
 
 
 @contextmanager
-def action(event: str, rules=None, key=None, **fields):
+def action(event: str, rules: Rules | None = None, key: Key | None = None, **fields) -> Iterator[dict]:
     """Write-ahead for an action that changes a file: the intent line (with `fields`), then the body, then
     the outcome line with what the body put into the dict it is given. Refused with AuditUnwritable, before
     the body runs, if the intent cannot be written; AuditOutcomeUnwritten if the body succeeded but its
@@ -322,7 +330,7 @@ def _check_head(log, n, hashes, macs) -> Verdict | None:
     return None
 
 
-def verify(path, keys=()) -> Verdict:
+def verify(path: str | os.PathLike, keys: Iterable[Key] = ()) -> Verdict:
     """Whether the log is intact, by its chain, each line's MAC (given the seal keys) and its head file."""
     log = Path(path)
     macs = {k.id: audit_key(k) for k in keys}

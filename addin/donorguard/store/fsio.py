@@ -20,7 +20,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from ..core.errors import Busy
 
@@ -34,7 +34,7 @@ def umask() -> int:
     return m
 
 
-def sha256_file(path) -> str:
+def sha256_file(path: str | os.PathLike) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -45,12 +45,12 @@ def sha256_file(path) -> str:
 class NotRegular(OSError):
     """read_regular's refusal: `why` is "not_regular" or "too_large"."""
 
-    def __init__(self, path, why: str):
+    def __init__(self, path: str | os.PathLike, why: str):
         super().__init__(errno.EINVAL, why, str(path))
         self.why = why
 
 
-def read_regular(path, limit: int) -> bytes:
+def read_regular(path: str | os.PathLike, limit: int) -> bytes:
     """The bytes of a regular file of at most `limit` bytes. Opened without blocking (a FIFO would wait for
     a writer), then checked on the open file itself, so what is read is what was checked."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
@@ -69,7 +69,7 @@ def read_regular(path, limit: int) -> bytes:
     return data
 
 
-def create_private(path):
+def create_private(path: str | os.PathLike) -> BinaryIO:
     """A new file opened for writing that only its owner can read (0600 on POSIX, whatever the umask; on
     Windows the folder's access list decides). Never replaces an existing file."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
@@ -78,13 +78,13 @@ def create_private(path):
     return os.fdopen(fd, "wb")
 
 
-def real(path) -> Path:
+def real(path: str | os.PathLike) -> Path:
     """The path with symlinks resolved (the file a write must replace)."""
     return Path(os.path.realpath(path))
 
 
 @contextmanager
-def atomic_write(path, mode: int | None = None) -> Iterator[str]:
+def atomic_write(path: str | os.PathLike, mode: int | None = None) -> Iterator[str]:
     """Yield a temporary path beside `path`; on success it replaces `path` in one step and the folder entry
     is flushed to disk. The new file gets `mode`, else the old file's mode, else 0666 less the umask.
     A temporary file of ours left there by a killed write is removed first (callers hold the file's lock)."""
@@ -115,13 +115,13 @@ def atomic_write(path, mode: int | None = None) -> Iterator[str]:
             os.unlink(tmp)
 
 
-def write_atomic(path, data: bytes, mode: int | None = None) -> None:
+def write_atomic(path: str | os.PathLike, data: bytes, mode: int | None = None) -> None:
     with atomic_write(path, mode) as tmp:
         with open(tmp, "wb") as f:
             f.write(data)
 
 
-def sync_folder(folder) -> None:
+def sync_folder(folder: str | os.PathLike) -> None:
     """fsync a folder so a rename in it survives a power cut (POSIX; Windows cannot open folders)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -145,7 +145,7 @@ def _lock_file(path: Path) -> Path:
 
 
 @contextmanager
-def lock(path, timeout: float = 10, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+def lock(path: str | os.PathLike, timeout: float = 10, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold the lock of the file at `path` (by its real path). Waits up to `timeout` seconds, calling
     `on_wait` once if it has to wait; then raises Busy. The lock file is removed when released."""
     target = real(path)

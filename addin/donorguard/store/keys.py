@@ -3,6 +3,8 @@
 Lookup order: --key FILE, env DONORGUARD_KEY_FILE, the rules' key_file, the settings' key_file (the team key),
 the per-user default (created on a PC's first seal only when no team key is configured).
 """
+from __future__ import annotations
+
 import base64
 import hashlib
 import os
@@ -10,6 +12,7 @@ import secrets
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..core.errors import KeyFileInsecure, KeyFileInvalid, KeyFileMissing, NoKey
 from . import settings
@@ -41,7 +44,7 @@ def default_path() -> Path:
     return data_dir() / "donorguard.key"
 
 
-def create(path) -> Key:
+def create(path: str | os.PathLike) -> Key:
     """Write a new key file readable by its owner only; refuse to overwrite one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,7 +55,7 @@ def create(path) -> Key:
     return Key(secret, str(path))
 
 
-def read(path) -> Key:
+def read(path: str | os.PathLike) -> Key:
     """The key in a key file. Refused before reading: anything but a regular file (a pipe would hang the
     read, a device never ends), a file larger than MAX_SIZE; after reading: a file others can read."""
     path = Path(path)
@@ -74,7 +77,8 @@ def read(path) -> Key:
     return key
 
 
-def find(explicit=None, rules_key_file=None, create_default=False, notice=None) -> Key:
+def find(explicit: str | os.PathLike | None = None, rules_key_file: str | None = None, create_default: bool = False,
+         notice: Callable[[Path, Key], None] | None = None) -> Key:
     """The key to use, by the lookup order; create the per-user default only when sealing, and never when
     the settings name a team key."""
     for candidate in (explicit, os.environ.get("DONORGUARD_KEY_FILE"), rules_key_file, settings.current().key_file):

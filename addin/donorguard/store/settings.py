@@ -25,6 +25,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
@@ -32,6 +33,9 @@ from ..core.errors import SettingsError
 from ..core.rules import ON_SAVE
 from ..text import LANGS, lang as pick_lang
 from .places import APP, config_dir
+
+if TYPE_CHECKING:
+    from ..core.rules import Rules
 
 ENV = "DONORGUARD_SETTINGS"
 NAME = "settings.toml"
@@ -129,6 +133,6 @@ def language(value: str | None = None) -> str:
         return pick_lang(None)
 
 
-def on_save(rules) -> str:
+def on_save(rules: Rules) -> str:
     """The add-in's save policy: the settings' on_save, else the rule set's (confirm by default)."""
     return current().on_save or rules.policies.get("on_save", "confirm")

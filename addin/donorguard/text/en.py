@@ -6,10 +6,17 @@ TEXT = {
         "separated_nowhere": "Row {row}: {cols}{masked} belongs to someone else.",
         "name": " ({name})",
         "edited": "Row {row}: {cols}{masked} was changed after sealing.",
-        "leading_zero": "Row {row}: the ID number{masked} lost its leading zero.",
+        "leading_zero": "Row {row}: {cols}{masked} lost its leading zeros.",
+        "copied": "Row {row}: {cols}{masked} is a copy of the number of row {belongs}{name}; this row's own number "
+                  "was overwritten.",
         "unsealed": "Row {row} was added after sealing.",
         "unsealed_from": "Row {row} was added after sealing; its {cols} belongs to row {belongs}.",
         "duplicate": "This row is a copy of row {of} (same seal).",
+        "duplicate_values": "This row is a copy of the values of row {of}.",
+        "stale": "This row's seal is from an older version: the row was copied from an older version of the list, "
+                 "before a later approval (correction).",
+        "tied": "Row {row}: its columns moved as two halves of equal size; which half is in its own row cannot be "
+                "told.",
         "missing": "The person sealed in row {row} is gone (the row was deleted).",
         "tampered": "The seal text was edited, or copied from another workbook or another row.",
         "invalid_id": "Row {row}: the ID number{masked} is not valid ({why}).",
@@ -21,24 +28,38 @@ TEXT = {
         "length": "wrong length",
         "check_digit": "check digit does not match",
         "leading_zero_lost": "leading zero lost",
+        "two_owners": "also in another person's row",
+        "formula_cell": "a formula (paste it as values)",
+        "formula_no_value": "a formula with no computed value (paste it as values)",
+        "not_a_person": "not a person's row",
         "formula": "begins with =, +, -, @ or the like (a spreadsheet runs it as a formula)",
     },
     "cause": {
-        "column_sorted_alone": "Only the column(s) {cols} were sorted, moving values into other people's rows in {n} "
-                               "rows ({rows}). Undo (Ctrl+Z) or run repair to put them back as sealed.",
-        "paste_shifted": "{cols} were pasted {k} rows {dir} of where they belong ({rows}). Undo (Ctrl+Z) or run "
-                         "repair to put them back as sealed.",
+        "column_sorted_alone": "The column(s) {cols} were sorted apart from the others, moving values into other "
+                               "people's rows in {n} rows ({rows}). Undo (Ctrl+Z) or run repair to put them back "
+                               "as sealed.",
+        "paste_shifted": "{cols} sit {k} rows {dir} of where they belong ({rows}): a shifted paste, or cells "
+                         "inserted or deleted. Undo (Ctrl+Z) or run repair to put them back as sealed.",
         "paste_into_hidden_rows": "{cols} were pasted into rows hidden by a filter ({rows}). Undo (Ctrl+Z) or run "
                                   "repair to put them back as sealed.",
+        "cells_overwritten": "Copies of other rows' values were written over {cols} ({rows}). The values they "
+                             "replaced are nowhere in the sheet: undo (Ctrl+Z) or re-enter them from the source "
+                             "documents.",
         "cells_edited": "{cols} were changed after sealing ({rows}). Compare with the source documents: approve with "
                         "a reason if the correction is right, otherwise restore the value.",
-        "leading_zeros_lost": "ID numbers lost their leading zero ({rows}). Run repair, or re-enter them in cells "
+        "leading_zeros_lost": "{cols} lost their leading zeros ({rows}). Run repair, or re-enter them in cells "
                               "formatted as text.",
         "rows_added": "Rows were added after sealing ({rows}). Approve them with a reason if they are right, "
                       "otherwise delete them.",
         "rows_duplicated": "Rows were duplicated ({rows}). Delete the extra copies.",
-        "rows_removed": "Sealed rows were deleted ({rows}). Undo, or approve the removal if it is right.",
+        "rows_removed": "Sealed rows were deleted ({rows}). Undo, or approve the removal if it is right "
+                        "(donorguard approve {book} --removed {list} --reason \"why\"; in Excel, approve with no "
+                        "row selected).",
         "tampered": "Seals were edited ({rows}). This list cannot be sent: go back to the file as it was sealed.",
+        "stale_rows": "Rows were copied back from an older version of the list ({rows}); later approvals "
+                      "(corrections) are lost. Bring the rows back from the latest version.",
+        "sides_tied": "The sorted columns and the others are exactly as wide, so which of them moved cannot be told "
+                      "({rows}). Repair leaves these rows alone: undo (Ctrl+Z) or fix them by hand.",
         "other": "{cols} values sit in other people's rows ({rows}). Run repair to put them back as sealed.",
         "swapped": "{cols} values were swapped between two people ({rows}). Run repair to put them back.",
         "formula": "{cols} hold values beginning with =, +, -, @ or the like ({rows}), which the receiving "
@@ -53,8 +74,16 @@ TEXT = {
         "header_alias": "{header} ({name})",
         "down": "down",
         "up": "up",
+        "blank_header": "blank",
     },
     "notice": {
+        "seals_out_of_place": "The seal column (DonorGuard) was left out of a sort: in {n} rows the seal is in another "
+                              "row ({rows}). Every row's values still belong together, so the list can be sent; "
+                              "repair puts each seal back beside its row.",
+        "seal_header": "The seal column's header reads \"{header}\", so the column was found by its seals. Put the "
+                       "header DonorGuard back.",
+        "formulas_sealed": "{n} rows of {cols} hold formulas ({rows}). Their values were sealed; a formula's result "
+                           "can change without any edit. Paste them as values to be safe.",
         "encoding": "{col}: {chars} cannot be written unchanged in {encoding}. {ways}",
         "ways": "Before exporting, replace the character in the source, or, if the receiving municipality accepts "
                 "UTF-8, export with --encoding utf-8-sig (in the rules: export.encoding: utf-8-sig).",
@@ -102,10 +131,16 @@ TEXT = {
     "status": {
         "clean": "Clean: all {n} rows are as sealed.",
         "blocked": "Blocked: {bad} of {n} rows have problems.",
+        "gone": " {gone} sealed rows are gone.",
+        "blocked_gone": "Blocked: {gone} sealed rows are gone.",
     },
     "problems": {
         "item": "{col} {why} in rows {rows}",
         "two_owners": "one {col} on two owners in rows {rows}",
+        "not_a_person": "rows {rows} are not people (a blank row above a total or other such row leaves it out of "
+                        "the list; so does adding its label to skip_labels in the rules)",
+        "pad_hint": ". The leading zeros can be written back with donorguard seal {book} --pad-zeros (Excel asks "
+                    "when sealing)",
     },
     "refusals": {
         "part_bytes": "the unpacked bytes of one part",
@@ -117,6 +152,9 @@ TEXT = {
         "reason_required": "a reason is required",
         "not_rows": "they are not rows of the list",
         "not_missing": "they are not missing sealed rows",
+        "seal_moved": "their seals sit in other rows (run repair first)",
+        "use_removed": "the people sealed in these rows were deleted (approve the deletion with --removed)",
+        "nothing_to_approve": "nothing in them needs approval",
     },
     "reasons": {
         # the file layer says why in English: these are its sentences, to be said as they are
@@ -173,6 +211,8 @@ TEXT = {
         "NotAWorkbook": "{path} is not an Excel .xlsx workbook ({why}).",
         "NotApprovable": "Rows {rows} cannot be approved: {why}.",
         "NotSealed": "{path} has not been sealed yet: run `donorguard seal` on the known-good list first.",
+        "SealFormat": "{path} was sealed by an earlier DonorGuard (format {format}); seal the known-good list again "
+                      "with this version.",
         "OutputExists": "{path} already exists; give another file, or --force to replace it.",
         "RulesError": "{file}: {key}: {problem}",
         "SettingsError": {
@@ -223,6 +263,14 @@ TEXT = {
                           "Continue?",
         "repair_cancelled": "Repair cancelled; nothing was changed.",
         "repaired": "{n} cells were put back in their sealed rows.",
+        "repaired_seals": "{k} seals were put back beside their rows.",
+        "left_tied": "These rows were left alone: their columns moved as two equal halves and which half moved "
+                     "cannot be told: {rows}",
+        "pad_ask": "{n} cells of {cols} (rows {rows}) were typed as numbers and lost their leading zeros.\n"
+                   "Write them back as text with the zeros, then seal?",
+        "padded": "Leading zeros written back: {n} cells.",
+        "approve_removed_rows": "The people sealed in the selected rows {rows} were deleted.\nApprove these deletions "
+                                "as right?",
         "reentry_head": "These cells' values are nowhere in the sheet; re-enter them from the source documents:",
         "reentry_line": "  row {row}: {cols}",
         "approve_no_rows": "Select the rows to approve, then press Approve.",
@@ -301,6 +349,9 @@ TEXT = {
             "rows_duplicated": "rows_duplicated",
             "rows_removed": "rows_removed",
             "tampered": "tampered",
+            "cells_overwritten": "cells_overwritten",
+            "stale_rows": "stale_rows",
+            "sides_tied": "sides_tied",
             "other": "other",
             "formula": "formula",
         },
@@ -312,6 +363,9 @@ TEXT = {
         "new_key": "New seal key {key}… created at {path}; keep a copy where your team can reach it.",
         "sealed": "Sealed: {book} — {rows} rows, rules {rules}, key {key}…",
         "repaired": "Repaired: {n} cells put back in their sealed rows, written to {out}.",
+        "repaired_seals": "Repaired: {n} cells and {k} seals put back in their people's rows, written to {out}.",
+        "left_tied": "Rows left alone (their columns moved as two equal halves; which moved cannot be told): {rows}",
+        "padded": "Leading zeros written back: {n} cells (rows {rows})",
         "repair_nothing": "Nothing to repair: {book} is as sealed. Nothing was written.",
         "repair_none_possible": "No value can be put back automatically, so nothing was written.",
         "reentry_head": "Re-enter from the source documents:",

@@ -32,8 +32,8 @@ class Messages:
     def edited(self, row, cols, masked):
         return self.edited_many([row], [cols], [masked])[0]
 
-    def leading_zero(self, row, masked):
-        return self.leading_zero_many([row], [masked])[0]
+    def leading_zero(self, row, cols, masked):
+        return self.leading_zero_many([row], [cols], [masked])[0]
 
     # the same sentences for many findings at once: one list comprehension, no call per finding
     def separated_many(self, rows, cols, belongs, names, masked) -> list:
@@ -48,9 +48,14 @@ class Messages:
         text, join = self.f["edited"].format, self.join
         return [text(row=r, cols=join(c), masked=f" ({m})" if m else "") for r, c, m in zip(rows, cols, masked)]
 
-    def leading_zero_many(self, rows, masked) -> list:
-        text = self.f["leading_zero"].format
-        return [text(row=r, masked=f" ({m})" if m else "") for r, m in zip(rows, masked)]
+    def leading_zero_many(self, rows, cols, masked) -> list:
+        text, join = self.f["leading_zero"].format, self.join
+        return [text(row=r, cols=join(c), masked=f" ({m})" if m else "") for r, c, m in zip(rows, cols, masked)]
+
+    def copied(self, row, cols, belongs, name, masked):
+        """An ID copied over another row's (fill-down, a pasted copy): its owner's row still holds it."""
+        return self.f["copied"].format(row=row, cols=self.join(cols), masked=f" ({masked})" if masked else "",
+                                       belongs=belongs, name=self.f["name"].format(name=name) if name else "")
 
     def unsealed(self, row, cols, belongs):
         if cols and belongs is not None:
@@ -59,6 +64,15 @@ class Messages:
 
     def duplicate(self, of):
         return self.f["duplicate"].format(of=of)
+
+    def duplicate_values(self, of):
+        return self.f["duplicate_values"].format(of=of)
+
+    def stale(self):
+        return self.f["stale"]
+
+    def tied(self, row):
+        return self.f["tied"].format(row=row)
 
     def missing(self, row):
         return self.f["missing"].format(row=row)
@@ -79,14 +93,36 @@ class Messages:
         return self.t["notice"]["encoding"].format(col=col, chars=chars_text(chars, self.lang), encoding=encoding,
                                                    ways=self.t["notice"]["ways"])
 
-    def cause(self, cause, rows, cols, shift=None, sealed=False):
+    def cause(self, cause, rows, cols, shift=None, sealed=False, book="BOOK"):
         w = self.t["words"]
         where = w["sealed_row" if sealed else "row"].format(rows=row_ranges(rows, lang=self.lang))
         return self.t["cause"][cause].format(cols=self.join(cols), rows=where, n=len(set(rows)), k=abs(shift or 0),
-                                             dir=w["down" if (shift or 0) > 0 else "up"])
+                                             dir=w["down" if (shift or 0) > 0 else "up"], book=_quoted(book),
+                                             list=ranges.encode(rows))
 
-    def status(self, clean, n, bad):
-        return self.t["status"]["clean" if clean else "blocked"].format(n=n, bad=bad)
+    def notice(self, code, rows, cols=(), **extra):
+        """A notice's sentence; a header that was cleared ("") is named as blank."""
+        where = self.t["words"]["row"].format(rows=row_ranges(rows, lang=self.lang))
+        if extra.get("header") == "":
+            extra["header"] = self.t["words"]["blank_header"]
+        return self.t["notice"][code].format(rows=where, n=len(set(rows)), cols=self.join(cols), **extra)
+
+    def status(self, clean, n, bad, gone=0):
+        """One line: clean, or how many rows of the list have problems and how many sealed rows are gone (never
+        more rows than the list has)."""
+        s = self.t["status"]
+        if clean:
+            return s["clean"].format(n=n)
+        if not bad and gone:
+            return s["blocked_gone"].format(gone=gone)
+        return s["blocked"].format(n=n, bad=bad) + (s["gone"].format(gone=gone) if gone else "")
+
+
+def _quoted(book: str) -> str:
+    """A workbook name as a shell argument (quoted when it holds a space or a quote)."""
+    book = str(book)
+    plain = book and all(ch.isalnum() or ch in "._-/\\:~" for ch in book)
+    return book if plain else '"' + book.replace('"', '\\"') + '"'
 
 
 def problems_text(items, lang: str) -> str:
@@ -95,7 +131,7 @@ def problems_text(items, lang: str) -> str:
     T = t(lang)
     out = []
     for col, why, rows in items:
-        tpl = T["problems"]["two_owners" if why == "two_owners" else "item"]
+        tpl = T["problems"][why if why in ("two_owners", "not_a_person") else "item"]
         reason = why if lang == "en" else T["why"].get(why, why)
         out.append(tpl.format(col=col, why=reason, rows=row_ranges(rows, lang=lang)))
     return ("、" if lang == "ja" else "; ").join(out)
@@ -176,6 +212,8 @@ def error_text(e, lang: str) -> str:
         details["why"] = unsafe_text(details["reason"], details["items"], lang, details.get("encoding"))
     elif details.get("items"):
         details["problems"] = details["why"] = problems_text(details["items"], lang)
+        if details.get("pad"):
+            details["problems"] += T["problems"]["pad_hint"].format(book=_quoted(details.get("book", "BOOK")))
     elif details.get("reason") in T["refusals"]:
         details["why"] = T["refusals"][details["reason"]]
     elif details.get("errno") in T["os_errors"]:

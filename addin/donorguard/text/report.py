@@ -75,7 +75,7 @@ def as_json(report) -> str:
 
 def as_text(report, lang: str = "ja", limit: int = 20) -> str:
     h, msg, kinds = t(lang)["report"], Messages(lang), t(lang)["excel"]["kinds"]
-    out = [msg.status(report.clean, report.rows, report.problem_rows)]
+    out = [msg.status(report.clean, report.rows, report.problem_rows, report.gone_rows)]
     if len(report.notices):
         out += ["", h["notices"]] + [f"  ・{n.message}" for n in report.notices.itertuples(index=False)]
     if report.clean:

@@ -110,8 +110,9 @@ def _layout(df, column_order, free_columns):
 
 def write_workbook(df, path, *, title: str | None = DEFAULT_TITLE, sheet_name="申請者一覧",
                    column_order=None, free_columns: dict[str, list] | None = None,
-                   ids_as_numbers=False, dates_as_text=False, start_col=1):
-    """Write ``df`` as a formatted donor list: title row + blank row (optional), header, data."""
+                   ids_as_numbers=False, dates_as_text=False, start_col=1, table: bool = False):
+    """Write ``df`` as a formatted donor list: title row + blank row (optional), header, data; with
+    ``table``, inside an Excel Table (a table part) from the header to the last row."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -175,6 +176,13 @@ def write_workbook(df, path, *, title: str | None = DEFAULT_TITLE, sheet_name="�
     for i in range(n):
         row += 1
         emit(row, [convert(c, data[c][i] if i < len(data[c]) else None) + (False,) for c in cols])
+    if table and not write_only:
+        from openpyxl.worksheet.table import Table, TableStyleInfo
+        head = 3 if title is not None else 1
+        ref = f"{get_column_letter(start_col)}{head}:{get_column_letter(start_col + len(cols) - 1)}{head + n}"
+        t = Table(displayName="DonorList", ref=ref)
+        t.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        ws.add_table(t)
     wb.save(path)
 
 

@@ -6,11 +6,12 @@ import fastexcel
 import pandas as pd
 
 from ..core.errors import MissingColumns, WorkbookUnreadable
-from ..core.locate import aliases, find_header, norm, table as make_table
-from ..core.manifest import SHEET as MANIFEST_SHEET
+from ..core.locate import aliases, find_header, layout, norm, table as make_table
+from ..core.manifest import SEAL_HEADER, SHEET as MANIFEST_SHEET
 from ..core.rules import Rules
 from ..core.table import Table
-from . import early, package, sheetstream, sheetxml
+from . import early, package, sheetstream, sheetxml, tables
+from .tables import TablePart
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Book:
     manifest: dict | None
     rules: Rules
     sheet_parts: dict
+    table_part: TablePart | None = None     # the Excel Table around the list, if any
 
 
 def _load(reader, name, path, n_rows=None, use_columns=None):
@@ -49,11 +51,13 @@ def read_manifest(reader, path) -> dict | None:
         if df.shape[1] >= 2 else {}
 
 
-def open_book(path, rules: Rules) -> Book:
+def open_book(path, rules: Rules, formulas: bool = False) -> Book:
     """Everything the core needs from the workbook. Sealed workbooks use their manifest's rules.
     The header is found in the sheet XML's first rows; then only the bound columns and the seal
     column are read (a stray note at XFD1 costs nothing), or cut from the whole sheet if the command
-    line had it parsed early (xlsx/early.py)."""
+    line had it parsed early (xlsx/early.py). Unbound columns are read only if a repair is planned.
+    formulas: look for formulas in the bound cells (sealing does; a check does when the rules seal
+    formulas' values)."""
     path = str(path)
     with package.open_zip(path) as zf:
         parts = package.sheet_parts(zf)
@@ -74,27 +78,60 @@ def open_book(path, rules: Rules) -> Book:
         for name in names:
             if name not in parts:
                 continue
-            header_row, found, seal = _header(zf, parts[name][0], rules)
+            header_row, found, seal, heads = _header(zf, parts[name][0], rules)
             if header_row is not None:
                 break
             missing = found if len(found) < len(missing) else missing
         else:
             raise MissingColumns(path=path, missing=", ".join(sorted(missing, key=rules.names.index)),
                                  rows=rules.header_search_rows)
+        part = parts[name][0]
+        around = [t for t in tables.of_sheet(zf, part) if t.covers(header_row, found.values())]
+        formula_cells = sheetstream.formula_cells(package.pieces(zf, part, path), set(found.values())) \
+            if formulas or rules.policies.get("formulas") == "seal_values" else []
     wanted = sorted(set(found.values()) | ({seal} if seal else set()))
     last, df = _columns(reader, name, path, wanted, early.take(path))
     df.columns = [sheetxml.col_letter(c) for c in wanted]
     at = {c: j for j, c in enumerate(wanted)}
     h = _header_index(df, {n: at[c] for n, c in found.items()}, header_row, rules, path)
     seal_col = seal or last + 2
-    part = parts[name][0]
+    top = header_row - h
 
     def hidden():
         with package.open_zip(path) as z:
             return sheetstream.hidden_rows(package.pieces(z, part, path))
+    named = norm(heads.get(seal)) == SEAL_HEADER if seal else True
+    lay = layout(heads, found, seal_col)
+    table = make_table(df, h, {n: at[c] for n, c in found.items()}, at.get(seal), top, rules, hidden, layout=lay,
+                       seal_header=None if named else str(heads.get(seal) or ""))
+    table.formulas = _formula_frame(table.rows, formula_cells, found)
+    table.unbound = _unbound_reader(path, name, lay.unbound, table.rows, top)
+    return Book(path, name, part, header_row, dict(found), seal_col, table, manifest, rules, parts,
+                around[0] if around else None)
 
-    table = make_table(df, h, {n: at[c] for n, c in found.items()}, at.get(seal), header_row - h, rules, hidden)
-    return Book(path, name, part, header_row, dict(found), seal_col, table, manifest, rules, parts)
+
+def _formula_frame(rows, cells, found: dict) -> pd.DataFrame:
+    """Formula cells (Excel row, column, cached) as table positions and bound column names."""
+    pos = {int(r): i for i, r in enumerate(rows)}
+    name = {c: n for n, c in found.items()}
+    hits = [(pos[r], name[c], cached) for r, c, cached in cells if r in pos]
+    return pd.DataFrame(hits, columns=["pos", "column", "cached"]).astype({"pos": "int64", "cached": bool})
+
+
+def _unbound_reader(path, name, cols, rows, top):
+    """A function giving the unbound columns' cell texts at the table's rows (read when called)."""
+    def read():
+        if not cols:
+            return pd.DataFrame(index=range(len(rows)))
+        reader = fastexcel.read_excel(path)
+        _, df = _read_columns(reader, name, path, list(cols))
+        at = rows - top
+        out = {}
+        for j, c in enumerate(cols):
+            col = df.iloc[:, j] if j < df.shape[1] else pd.Series(dtype=object)
+            out[c] = [col.iat[i] if 0 <= i < len(col) else None for i in at.tolist()]
+        return pd.DataFrame(out)
+    return read
 
 
 def _columns(reader, name, path, wanted, parsed=None) -> tuple:
@@ -113,8 +150,9 @@ def _read_columns(reader, name, path, wanted) -> tuple:
 
 
 def _header(zf, part, rules):
-    """(Excel row, {column name: Excel column}, seal Excel column or None) of the header, from the first
-    rows of the sheet XML; or (None, the names missing from the closest row, None)."""
+    """(Excel row, {column name: Excel column}, seal Excel column or None, {Excel column: header text}) of the
+    header, from the first rows of the sheet XML (the seal column by its header, else by its cells); or (None, the
+    names missing from the closest row, None, {})."""
     try:
         stream = zf.open(part)
     except KeyError:
@@ -138,14 +176,15 @@ def _header(zf, part, rules):
         if any(v not in (None, "") for v in row.values()):
             texts[number] = row
     if not texts:
-        return None, set(rules.names), None
+        return None, set(rules.names), None, {}
     first = min(texts)
     grid = [texts.get(r, {}) for r in range(first, first + rules.header_search_rows)]
     width = max((max(r, default=0) for r in grid), default=0)
-    i, found, seal = find_header([[r.get(c) for c in range(1, width + 1)] for r in grid], rules)
+    below = [{c - 1: v for c, v in texts[r].items()} for r in sorted(texts) if r >= first + rules.header_search_rows]
+    i, found, seal = find_header([[r.get(c) for c in range(1, width + 1)] for r in grid], rules, below)
     if i is None:
-        return None, found, None
-    return first + i, {n: j + 1 for n, j in found.items()}, (seal + 1 if seal is not None else None)
+        return None, found, None, {}
+    return first + i, {n: j + 1 for n, j in found.items()}, (seal + 1 if seal is not None else None), grid[i]
 
 
 def _header_index(df: pd.DataFrame, at: dict, header_row: int, rules: Rules, path) -> int:

@@ -3,14 +3,16 @@ cells of the list's sheet and copied every other byte (sheetstream.patch_stream,
 the copy's other parts are the original's. So a fresh read of the copy would give the list as it was read,
 except in the cells written: those alone are read, by fastexcel, from the bytes written (a package of the
 copy's other parts and a sheet of just those cells), and put in their places. The rows that then belong to
-the list are chosen as a fresh read chooses them (locate.belongs)."""
+the list are chosen as a fresh read chooses them (locate.choose)."""
 import zipfile
+from dataclasses import replace
 
 import fastexcel
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
-from ..core.locate import belongs
+from ..core.locate import choose
 from ..core.table import Table
 from . import halves, package
 from .read import Book
@@ -19,20 +21,43 @@ _ANCHOR = b'<c r="A1" t="inlineStr"><is><t>.</t></is></c>'     # pins the parse 
 _HEAD = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
 
 
-def written_table(book: Book, changes: dict, copy) -> Table:
+def written_table(book: Book, changes: dict, copy) -> Table | None:
     """The list as a fresh read of `copy` would give it, after write.write_edits wrote `changes` ({row:
-    {column index: cell bytes}}) into a copy of book's workbook. Whole columns at a time, in Arrow."""
+    {column index: cell bytes}}) into a copy of book's workbook; None where only a fresh read can tell (a list
+    whose formulas were read). Whole columns at a time, in Arrow."""
     t = book.table
-    values = t.values.copy()
+    if len(t.formulas):
+        return None
+    values, seals, loose = t.values.copy(), t.seals.copy(), {}
+    name = {c: n for n, c in book.columns.items()}
     for col, (rows, texts) in cell_texts(copy, book.part, book.sheet, changes).items():
-        name = next(n for n, c in book.columns.items() if c == col)
-        old = pa.array(values[name], from_pandas=True)
-        old = old.combine_chunks() if isinstance(old, pa.ChunkedArray) else old
-        at = np.arange(len(old))
-        at[np.searchsorted(t.rows, rows)] = len(old) + np.arange(len(rows))
-        values[name] = pa.concat_arrays([old, texts.cast(old.type)]).take(at).to_pandas()
-    keep = belongs(values, t.seals, book.rules)
-    return Table(values[keep], t.rows[keep], t.seals[keep], t.hidden_rows, t.headers)
+        at = np.searchsorted(t.rows, rows)
+        if col in name:
+            old = pa.array(values[name[col]], from_pandas=True)
+            old = old.combine_chunks() if isinstance(old, pa.ChunkedArray) else old
+            order = np.arange(len(old))
+            order[at] = len(old) + np.arange(len(rows))
+            values[name[col]] = pa.concat_arrays([old, texts.cast(old.type)]).take(order).to_pandas()
+        elif col == book.seal_col:
+            new = pd.Series(texts.to_pandas(), dtype=object)
+            seals.iloc[at] = new.where(new.notna() & new.astype(str).str.strip().ne("")).to_numpy()
+        else:
+            loose[col] = at, texts.to_pylist()
+    keep, gaps = choose(values, seals, book.rules, 0 if t.blanks is None else t.blanks)
+
+    def unbound():
+        frame = t.unbound() if t.unbound else None
+        if frame is None:
+            return None
+        frame = frame.copy()
+        for c, (at, texts) in loose.items():
+            if c in frame.columns:
+                cells = frame[c].to_numpy(dtype=object, copy=True)
+                cells[at] = texts
+                frame[c] = cells
+        return frame[keep].reset_index(drop=True)
+    return replace(t, values=values[keep], rows=t.rows[keep], seals=seals[keep], blanks=gaps[keep],
+                   unbound=unbound if t.unbound else None)
 
 
 def cell_texts(path, part: str, sheet: str, changes: dict) -> dict:

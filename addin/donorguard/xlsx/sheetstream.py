@@ -141,3 +141,13 @@ def hidden_rows(pieces) -> set:
     except ValueError:
         pass
     return out
+
+
+def formula_cells(pieces, cols: set) -> list:
+    """sheetxml.formula_cells of a sheet given in pieces (see row_chunks): only chunks holding "<f" are
+    searched."""
+    out = []
+    for kind, chunk in row_chunks(pieces):
+        if kind == "rows" and b"<f" in chunk:
+            out += sheetxml.formula_cells(chunk, cols)
+    return out

@@ -28,20 +28,28 @@ def col_letter(n: int) -> str:
 
 
 _NOT_PLAIN = "&<> \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # escaped, or white space in ASCII (str.isspace)
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{1,4}_)")
+
+
+def escape_text(text: str) -> str:
+    """Text as it must stand in a cell's XML: &, < and > escaped, and every "_xHHHH_" in it written
+    "_x005F_xHHHH_". Readers (Excel, LibreOffice, calamine) take "_xHHHH_" for the character U+HHHH, so a
+    seal that happens to hold one (base64url holds _, x and hex digits) would read back as another text."""
+    return escape(_ESCAPE_LIKE.sub("_x005F_", text), quote=False)
 
 
 def inline_cells(letter: str, rows, texts) -> list:
     """inline_cell(f"{letter}{row}", text) for many cells of one column (seals); when the texts are
     ASCII with nothing to escape and no white space, without per-text checks."""
     joined = "".join(texts)
-    if not joined.isascii() or any(ch in joined for ch in _NOT_PLAIN):
+    if not joined.isascii() or any(ch in joined for ch in _NOT_PLAIN) or "_x" in joined:
         return [inline_cell(f"{letter}{r}", t) for r, t in zip(rows, texts)]
     ref = b'<c r="' + letter.encode() + b'%d" t="inlineStr"><is><t>%b</t></is></c>'
     return [ref % (r, t.encode()) for r, t in zip(rows, texts)]
 
 
 def inline_cell(ref: str, text: str, style: bytes = b"") -> bytes:
-    t = escape(text, quote=False).encode()
+    t = escape_text(text).encode()
     space = b' xml:space="preserve"' if text != text.strip() else b""
     return b'<c r="' + ref.encode() + b'"' + style + b' t="inlineStr"><is><t' + space + b">" + t + b"</t></is></c>"
 
@@ -269,6 +277,22 @@ def _rebuilt(body: bytes, changes: dict) -> bytes:
         else:
             cells[col] = new
     return b"".join(cells[k] for k in sorted(cells))
+
+
+def formula_cells(xml: bytes, cols: set) -> list:
+    """(row, column, has a computed value) of every formula cell in these columns; one search when there is
+    none."""
+    out, at = [], xml.find(b"<f", max(xml.find(b"<sheetData"), 0))
+    while at >= 0:
+        if xml[at + 2:at + 3] in (b">", b" ", b"/", b"\t", b"\n", b"\r"):
+            lt = xml.rfind(b"<c ", 0, at)
+            ref = CELL_REF_AT.match(xml, lt) if lt >= 0 else None
+            if ref and col_of(ref.group(1)) in cols:
+                end = xml.find(b"</c>", at)
+                v = re.search(rb"<v>([^<]*)</v>", xml[at:end if end >= 0 else len(xml)])
+                out.append((int(ref.group(2)), col_of(ref.group(1)), bool(v and v.group(1))))
+        at = xml.find(b"<f", at + 2)
+    return out
 
 
 def column_cells(xml: bytes, cols: set) -> dict:

@@ -1,5 +1,7 @@
 """Write seals, repairs and the manifest into an .xlsx: only the sheet XML DonorGuard touches is
-rewritten; every other part is copied unchanged. Always to a temporary file, then replaced."""
+rewritten (and an Excel Table around the list, widened to take in the seal column); every other part is
+copied unchanged. Always to a temporary file, then replaced. The sheet is rewritten as a stream
+(sheetstream.patch_stream): the old and the new sheet XML are never held whole."""
 import queue
 import re
 import shutil
@@ -10,7 +12,7 @@ from ..core.errors import TooLargeToWrite
 from ..core.manifest import FIELDS, SEAL_HEADER, SHEET as MANIFEST_SHEET
 from ..store.fsio import atomic_write
 from ..text import t
-from . import limits, package, sheetstream, sheetxml
+from . import limits, package, sheetstream, sheetxml, tables
 from .read import Book
 
 MANIFEST_PART = "xl/worksheets/donorguard-manifest.xml"
@@ -18,33 +20,52 @@ CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.workshee
 REL_SHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 
 
-def write_seals(book: Book, seals: dict, manifest: dict, dst) -> None:
-    """seals: table position -> seal text. The seal column gets its header and is hidden."""
+def write_seals(book: Book, seals: dict, manifest: dict, dst, texts: list = ()) -> None:
+    """seals: table position -> seal text. The seal column gets its header and is hidden; an Excel Table
+    whose right edge is next to it takes it in. texts: (table position, column name, text) written too
+    (leading zeros written back before sealing), in the same rewrite."""
     col, letter = book.seal_col, sheetxml.col_letter(book.seal_col)
     rows = book.table.rows
     at = rows[list(seals)].tolist()
-    edits = {book.header_row: {col: sheetxml.inline_cell(f"{letter}{book.header_row}", SEAL_HEADER)}}
+    edits = {}
+    if book.table.seal_header is None:
+        edits[book.header_row] = {col: sheetxml.inline_cell(f"{letter}{book.header_row}", SEAL_HEADER)}
     edits.update((r, {col: c}) for r, c in zip(at, sheetxml.inline_cells(letter, at, list(seals.values()))))
 
     def sheet(pieces):
+        if texts:
+            wanted = {}
+            for q, c, _ in texts:
+                wanted.setdefault(book.columns[c], set()).add(int(rows[q]))
+            old = sheetstream.cells_of(pieces(), wanted)
+            for q, c, text in texts:
+                r, j = int(rows[q]), book.columns[c]
+                ref = f"{sheetxml.col_letter(j)}{r}"
+                edits.setdefault(r, {})[j] = sheetxml.inline_cell(ref, text,
+                                                                  sheetxml.style_of(old.get((r, j), b"")))
         return sheetstream.patch_stream(pieces(), edits, lambda head: sheetxml.widen_dimension(
             sheetxml.hide_column(head, col), col))
-    _rewrite(book, dst, sheet, manifest, col)
+    widen = book.table_part if book.table_part and book.table_part.last_col + 1 == col else None
+    widest = max([col] + [book.columns[c] for _, c, _ in texts])
+    _rewrite(book, dst, sheet, manifest, widest, widen)
 
 
 def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> dict:
-    """Repair edits (move / set / clear) applied all at once from the cells as they were. Returns the cells
+    """Repair edits (move / set / clear) applied all at once from the cells as they were. A column is a
+    bound column's name or an Excel column number (the seal column, unbound columns). Returns the cells
     written: {row: {column index: the cell's bytes}}."""
-    cols = {name: (c, sheetxml.col_letter(c)) for name, c in book.columns.items()}
+    def where(column):
+        c = book.columns[column] if isinstance(column, str) else int(column)
+        return c, sheetxml.col_letter(c)
     changes = {}
 
     def sheet(pieces):
         wanted = {}
         for e in edits:
-            wanted.setdefault(cols[e.column][0], set()).add(e.src_row if e.op == "move" else e.row)
+            wanted.setdefault(where(e.column)[0], set()).add(e.src_row if e.op == "move" else e.row)
         srcs = sheetstream.cells_of(pieces(), wanted)
         for e in edits:
-            c, letter = cols[e.column]
+            c, letter = where(e.column)
             ref = f"{letter}{e.row}"
             if e.op == "move":
                 src = srcs.get((e.src_row, c))
@@ -55,14 +76,15 @@ def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> d
                 new = b'<c r="' + ref.encode() + b'"' + sheetxml.style_of(srcs.get((e.row, c), b"")) + b"/>"
             changes.setdefault(e.row, {})[c] = new
         return sheetstream.patch_stream(pieces(), changes)
-    _rewrite(book, dst, sheet, manifest, max((cols[e.column][0] for e in edits), default=0))
+    _rewrite(book, dst, sheet, manifest, max((where(e.column)[0] for e in edits), default=0))
     return changes
 
 
-def _rewrite(book: Book, dst, sheet_fn, manifest, widest: int) -> None:
+def _rewrite(book: Book, dst, sheet_fn, manifest, widest: int, widen=None) -> None:
     """The workbook with its list's sheet rewritten by sheet_fn (given a function that inflates the sheet
-    anew in pieces, it gives the new sheet in pieces and writes no cell right of column `widest`) and the
-    manifest written, to dst; refused, nothing replaced, if DonorGuard could not read it."""
+    anew in pieces, it gives the new sheet in pieces and writes no cell right of column `widest`), an Excel
+    Table `widen` taking in the seal column, and the manifest written, to dst; refused, nothing replaced, if
+    DonorGuard could not read it."""
     existing = book.sheet_parts.get(MANIFEST_SHEET, (None,))[0]
     with atomic_write(dst) as tmp:
         with package.open_zip(book.path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -73,7 +95,9 @@ def _rewrite(book: Book, dst, sheet_fn, manifest, widest: int) -> None:
                     with zout.open(_info(info), "w") as out:
                         _pour(sheet_fn(lambda: package.pieces(zin, book.part, str(book.path))), out, dst)
                     continue
-                if manifest is not None and name == existing:
+                if widen is not None and name == widen.part:
+                    data = tables.widen(zin.read(name), widen.last_col + 1, SEAL_HEADER)
+                elif manifest is not None and name == existing:
                     data = _manifest_xml(manifest)
                 elif manifest is not None and existing is None and name in (
                         "[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"):

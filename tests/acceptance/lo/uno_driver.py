@@ -98,7 +98,15 @@ def get(cell):
 
 
 def op_sort(doc, sheet, op):
-    rng = cell_range(sheet, op["range"])
+    """A sort of a range, or (with "db") of a database range: an Excel Table comes in as one."""
+    if op.get("db"):
+        rng = doc.DatabaseRanges.getByName(op["db"]).getReferredCells()
+        a, want = rng.RangeAddress, cell_range(sheet, op["range"]).RangeAddress
+        if (a.StartColumn, a.StartRow, a.EndColumn, a.EndRow) != (want.StartColumn, want.StartRow, want.EndColumn,
+                                                                  want.EndRow):
+            raise ValueError("database range %s is not %s" % (op["db"], op["range"]))
+    else:
+        rng = cell_range(sheet, op["range"])
     field = TableSortField()
     field.Field = col_index(op["col"]) - rng.RangeAddress.StartColumn
     field.IsAscending = not op.get("descending", False)
@@ -167,6 +175,26 @@ def op_swap(doc, sheet, op):
             cell.setFormula(v[1])
         else:
             put(cell, v)
+
+
+def op_fill_down(doc, sheet, op):
+    """Ctrl+D: the top cell of the range copied into the cells below it."""
+    from com.sun.star.sheet.FillDateMode import FILL_DATE_DAY
+    from com.sun.star.sheet.FillDirection import TO_BOTTOM
+    from com.sun.star.sheet.FillMode import SIMPLE
+    cell_range(sheet, op["range"]).fillSeries(TO_BOTTOM, SIMPLE, FILL_DATE_DAY, 0, 0)
+
+
+def op_insert_cells(doc, sheet, op):
+    """Insert cells, shift cells down (only the range's columns move)."""
+    from com.sun.star.sheet.CellInsertMode import DOWN
+    sheet.insertCells(cell_range(sheet, op["range"]).RangeAddress, DOWN)
+
+
+def op_delete_cells(doc, sheet, op):
+    """Delete cells, shift cells up."""
+    from com.sun.star.sheet.CellDeleteMode import UP
+    sheet.removeRange(cell_range(sheet, op["range"]).RangeAddress, UP)
 
 
 def op_insert_rows(doc, sheet, op):

@@ -23,6 +23,11 @@ def check_ok(d: np.ndarray) -> np.ndarray:
     return 9 - (d[:, 1:] @ WEIGHTS) % 9 == d[:, 0]
 
 
+def pad(value: str) -> str | None:
+    """The value with its lost leading zeros back, when that gives a valid number (see digits.padded)."""
+    return digits.padded(value, length, is_valid)
+
+
 def problem(value: str) -> str | None:
     return digits.problem(value, length, is_valid, name)
 

@@ -1,6 +1,10 @@
 """Shared parts of digit-string ID kinds (My Number, Corporate Number, local government code)."""
+from __future__ import annotations
+
 import re
 import unicodedata
+from types import ModuleType
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -12,13 +16,13 @@ from .values import nfkc_arrow, replace, series
 _SEPARATORS = "[\\s\\-‐－−ー]"
 
 
-def canon(s) -> pd.Series:
+def canon(s: pd.Series | pa.Array | np.ndarray | list) -> pd.Series:
     """Full-width digits, spaces and hyphens normalised; a number cell's trailing .0 dropped."""
     arr = replace(nfkc_arrow(s), _SEPARATORS, "")
     return series(replace(arr, r"^(\d+)\.0+$", r"\1"))
 
 
-def compact(value) -> str:
+def compact(value: object) -> str:
     """One value in canonical form (the same as canon, without building an array)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
@@ -26,7 +30,7 @@ def compact(value) -> str:
     return re.sub(r"^(\d+)\.0+$", r"\1", v)
 
 
-def mask(value) -> str:
+def mask(value: object) -> str:
     """At most the last 4 digits: 123456789012 -> ****-****-9012."""
     v = compact(value)
     if not v:
@@ -35,19 +39,28 @@ def mask(value) -> str:
     return "****-****-" + tail if len(v) >= 8 else "****"
 
 
-def problem(value: str, length: int, is_valid, name: str) -> str | None:
+def problem(value: str, length: int, is_valid: Callable[[str], bool], name: str) -> str | None:
     """Why a compacted value is not a valid number of this kind, or None."""
     if value == "":
         return "blank"
     if not re.fullmatch(r"\d+", value):
         return "not_digits"
-    if len(value) == length - 1 and is_valid("0" + value):
+    if len(value) < length and is_valid(value.zfill(length)):
         return "leading_zero_lost"
     if len(value) != length:
         return "length"
     if not is_valid(value):
         return "check_digit"
     return None
+
+
+def padded(value: str, length: int, is_valid: Callable[[str], bool]) -> str | None:
+    """The value with its lost leading zeros written back, when that makes a valid number of this kind (a
+    fixed-length number typed as a number loses them all: 001234567890 -> 1234567890), else None."""
+    if not value.isascii() or not value.isdigit() or len(value) >= length:
+        return None
+    fixed = value.zfill(length)
+    return fixed if is_valid(fixed) else None
 
 
 def digit_matrix(arr: pa.Array, length: int) -> tuple:
@@ -64,7 +77,7 @@ def digit_matrix(arr: pa.Array, length: int) -> tuple:
     return where, data.reshape(len(sub), length).astype(np.int64) - 48
 
 
-def problems(arr: pa.Array, kind) -> np.ndarray:
+def problems(arr: pa.Array, kind: ModuleType) -> np.ndarray:
     """kind.problem of every value of an Arrow string array, as an object array aligned with it (None:
     valid). The check digit is computed for the whole column at once (kind.check_ok over the digit
     matrix); only values that are not `length` ASCII digits go through kind.problem, once each."""

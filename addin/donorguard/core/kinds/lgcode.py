@@ -7,6 +7,8 @@ The check digit over digits abcde is (11 - (6a+5b+4c+3d+2e) mod 11) mod 10.
 >>> is_valid("222216"), is_valid("222217")
 (True, False)
 """
+from __future__ import annotations
+
 import re
 
 import numpy as np
@@ -36,11 +38,16 @@ def is_valid(value: str) -> bool:
     return bool(re.fullmatch(r"\d{6}", value)) and calc_check_digit(value[:5]) == value[5]
 
 
+def pad(value: str) -> str | None:
+    """The value with its lost leading zeros back, when that gives a valid number (see digits.padded)."""
+    return digits.padded(value, length, is_valid)
+
+
 def problem(value: str) -> str | None:
     return digits.problem(value, length, is_valid, name)
 
 
-def mask(value) -> str:
+def mask(value: object) -> str:
     """A destination code is public; shown as is."""
     return compact(value)
 

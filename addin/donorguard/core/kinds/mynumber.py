@@ -23,6 +23,11 @@ def check_ok(d: np.ndarray) -> np.ndarray:
     return (-(d[:, :11] @ WEIGHTS)) % 11 % 10 == d[:, 11]
 
 
+def pad(value: str) -> str | None:
+    """The value with its lost leading zeros back, when that gives a valid number (see digits.padded)."""
+    return digits.padded(value, length, is_valid)
+
+
 def problem(value: str) -> str | None:
     """None when value (already canonical) is a valid My Number, else the reason."""
     return digits.problem(value, length, is_valid, name)
