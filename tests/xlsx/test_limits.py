@@ -184,7 +184,7 @@ def test_the_most_cells_a_list_may_have_at_the_real_limit(tmp_path):
     path, _ = book(tmp_path, n=30, name="plain.xlsx", free_columns={"備考": ["メモ"] * 30})
     at = tmp_path / "at.xlsx"
     stray(path, at, "AE1048576")
-    book_ = ops.seal_file(at, RULES, key)[0]
+    book_ = ops.seal_file(at, RULES, key).book
     assert book_.seal_col == 32
     with zipfile.ZipFile(at) as z:
         assert package.extent(z, SHEET, str(at)) == (limits.EXCEL_ROWS, 32)
@@ -260,7 +260,7 @@ def test_a_sheet_at_the_cell_limit_seals_checks_repairs_and_exports(tmp_path, mo
     key = new_key(tmp_path)
     path, _ = book(tmp_path, n=30, start_col=20)
     monkeypatch.setattr(limits, "MAX_CELLS", 33 * 31)
-    b = ops.seal_file(path, RULES, key)[0]
+    b = ops.seal_file(path, RULES, key).book
     assert b.seal_col == 31
     with zipfile.ZipFile(path) as z:
         assert package.extent(z, SHEET, str(path)) == (33, 31)

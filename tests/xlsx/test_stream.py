@@ -1,5 +1,5 @@
 """The sheet rewritten as a stream equals the reference: patch_stream over any split of the sheet XML gives
-the bytes patch_rows gives for the whole, and cells_of finds what column_cells finds."""
+the bytes patch_rows gives for the whole, and cells_of, hidden_rows and formula_cells find what the references find."""
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -105,6 +105,15 @@ def test_hidden_rows_are_found_alike(data):
         xml = xml.replace(b'<row r="%d"' % r, b'<row r="%d"' % r + tag, 1)
     pieces = split(xml, data.draw(st.lists(st.integers(0, 10_000), max_size=12)))
     assert sheetstream.hidden_rows(iter(pieces)) == sheetxml.hidden_rows(xml)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_formula_cells_are_found_alike(data):
+    _, _, xml = data.draw(sheets())
+    cols = set(data.draw(st.lists(st.sampled_from([1, 2, 3, 4, 5, 27]), min_size=1)))
+    pieces = split(xml, data.draw(st.lists(st.integers(0, 10_000), max_size=12)))
+    assert sheetstream.formula_cells(iter(pieces), cols) == sheetxml.formula_cells(xml, cols)
 
 
 @settings(max_examples=100, deadline=None)

@@ -116,7 +116,7 @@ def _filled(col: pd.Series) -> np.ndarray:
     return (col.notna() & col.astype(str).str.strip().ne("")).to_numpy(dtype=bool)
 
 
-def choose(values: pd.DataFrame, seals: pd.Series, rules: Rules, blanks=0) -> tuple:
+def choose(values: pd.DataFrame, seals: pd.Series, rules: Rules, blanks: np.ndarray | int = 0) -> tuple:
     """(which rows belong to the list (see table), the count of wholly blank rows from the header down to each
     row). values: the bound columns of rows below the header, seals their seal cells (missing where blank);
     blanks: for rows given without those between them (Table.blanks), the blank rows above each left out."""
