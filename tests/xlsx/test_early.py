@@ -84,6 +84,16 @@ def test_a_file_replaced_after_the_start_is_read_again(tmp_path, monkeypatch):
     same(got, open_book(p, RULES))
 
 
+def test_a_parse_nobody_took_is_waited_for_before_python_exits(tmp_path):
+    """A command that stops before reading (a usage error) must not leave fastexcel parsing while Python shuts
+    down: that aborts the process. The launcher settles them in its finally."""
+    p, _ = book(tmp_path, n=40)
+    early.start(p)
+    threads, _ = early._started[str(p)]
+    early.settle()
+    assert not early._started and not any(t.is_alive() for t in threads)
+
+
 def test_a_wide_sheet_is_left_to_open_book(tmp_path, monkeypatch):
     p, _ = book(tmp_path, n=40)
     wb = openpyxl.load_workbook(p)

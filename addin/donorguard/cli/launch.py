@@ -34,5 +34,8 @@ def main():
     from .command import main as command, run
     for path in books(sys.argv[1:], command):
         early.start(path)
-    early.load_arrow()
-    return run()
+    try:
+        early.load_arrow()
+        return run()
+    finally:
+        early.settle()

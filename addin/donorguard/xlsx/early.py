@@ -86,6 +86,16 @@ def start(path) -> None:
         t.start()
 
 
+def settle() -> None:
+    """Wait for the parses nobody took (a command that stopped early: a usage error, a refusal): a thread
+    still inside fastexcel when Python shuts down aborts the process ("FATAL: exception not rethrown")."""
+    _arrow.set()
+    while _started:
+        threads, _ = _started.popitem()[1]
+        for t in threads:
+            t.join()
+
+
 def take(path) -> Parsed | None:
     """What start(path) parsed, once; None if it was not started, failed, or the file changed since."""
     threads, parsed = _started.pop(str(path), ((), None))
