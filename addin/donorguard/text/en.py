@@ -142,11 +142,13 @@ TEXT = {
         "pad_hint": ". The leading zeros can be written back with donorguard seal {book} --pad-zeros (Excel asks "
                     "when sealing)",
     },
-    "refusals": {
+    "limits": {                  # what a workbook too large to write or read exceeds
         "part_bytes": "the unpacked bytes of one part",
         "total_bytes": "the unpacked bytes of all parts",
         "ratio": "the unpacked bytes of a part compressed over 200:1",
         "cells": "the cells of the sheet's used range (rows × columns)",
+    },
+    "refusals": {
         "separated": "they hold values that belong to other rows (run repair first)",
         "duplicate": "they are copies of other rows (delete them instead)",
         "reason_required": "a reason is required",

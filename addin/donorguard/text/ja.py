@@ -145,11 +145,13 @@ TEXT = {
                         "規則の skip_labels にその見出しを加えても外せます）",
         "pad_hint": "。先頭の 0 は donorguard seal {book} --pad-zeros で補えます（Excel では「封印」で確認します）",
     },
-    "refusals": {
+    "limits": {                  # what a workbook too large to write or read exceeds
         "part_bytes": "展開後の部品 1 つのバイト数",
         "total_bytes": "展開後の全部品のバイト数",
         "ratio": "200 倍を超えて圧縮された部品の展開後のバイト数",
         "cells": "シートの使用範囲のセル数（行×列）",
+    },
+    "refusals": {
         "separated": "別の人の値が入っています（先に「修復」を実行してください）",
         "duplicate": "他の行の複製です（不要な行は削除してください）",
         "reason_required": "理由が必要です",

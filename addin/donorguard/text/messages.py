@@ -216,6 +216,8 @@ def error_text(e, lang: str) -> str:
             details["problems"] += T["problems"]["pad_hint"].format(book=_quoted(details.get("book", "BOOK")))
     elif details.get("reason") in T["refusals"]:
         details["why"] = T["refusals"][details["reason"]]
+    elif details.get("reason") in T["limits"]:
+        details["why"] = T["limits"][details["reason"]]
     elif details.get("errno") in T["os_errors"]:
         details["why"] = T["os_errors"][details["errno"]]
     elif isinstance(details.get("why"), str):

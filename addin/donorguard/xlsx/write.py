@@ -142,7 +142,7 @@ def _pour(chunks, out, dst) -> None:
 
 
 def _too_large(dst, reason: str, size: int, limit: int):
-    raise TooLargeToWrite(path=str(dst), reason=reason, size=size, limit=limit, why=t("en")["refusals"][reason])
+    raise TooLargeToWrite(path=str(dst), reason=reason, size=size, limit=limit, why=t("en")["limits"][reason])
 
 
 def _readable(tmp, dst, part: str, extent: package.Extent, widest: int) -> None:
