@@ -76,11 +76,15 @@ def prepare(cache: Path, rows: int, seed: int, kosai: bool = True, columns: int 
                              free_columns=free_columns(rows, seed) if columns == 13 else None)
         os.replace(tmp, p["plain"])
         say(f"  {time.perf_counter() - t:.1f} s")
-    if not p["key"].exists():
+    from ..core.fingerprint import VERSION
+    made = d / "seal-format"
+    if not p["key"].exists() or not made.exists() or made.read_text() != VERSION:   # sealed by an older DonorGuard
         from ..store import keys
-        keys.create(p["key"])
+        if not p["key"].exists():
+            keys.create(p["key"])
         for k in ("sealed", "kosai"):
             p[k].unlink(missing_ok=True)
+        made.write_text(VERSION)
     env = {**os.environ, "DONORGUARD_AUDIT_LOG": str(p["audit"])}
     if not p["sealed"].exists():
         say("sealing the cached copy …")
