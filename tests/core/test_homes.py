@@ -49,7 +49,7 @@ def test_unbound_cells_between_two_moving_cells_move_too():
     lay = Layout({"a": 1, "b": 3, "c": 5}, 6, (2, 4))
     plan = Plan(moves=[(1, "a", 0), (0, "a", 1), (1, "b", 0), (0, "b", 1)])
     blank = {2: np.array([False, False]), 4: np.array([False, False])}
-    unbound_moves(plan, lay, 2, blank, np.zeros(2, bool))
+    unbound_moves(plan, lay, 2, lambda: blank, np.zeros(2, bool))
     assert sorted(m for m in plan.moves if m[1] == 2) == [(0, 2, 1), (1, 2, 0)]
     assert not [m for m in plan.moves if m[1] == 4]      # b moved, c did not: column 4 is on the boundary
 

@@ -138,7 +138,7 @@ class _Explainer:
         writable = ~self.tampered & ~self.undecided
         movable = np.where(self.seal_ok & ~self.undecided, seal_person, -1)
         seal_moves(self.plan, self.home, movable, writable, self.has_values, self.t.layout.seal)
-        unbound_moves(self.plan, self.t.layout, n, self._unbound_blank(), self.undecided)
+        unbound_moves(self.plan, self.t.layout, n, self._unbound_blank, self.undecided)
         self._tampered_and_missing(known, homes.unsure)
         self._rows_added()
         self._invalid_ids(np.concatenate([np.flatnonzero(self.broken), np.flatnonzero(self.unsealed)]))

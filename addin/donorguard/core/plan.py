@@ -4,6 +4,7 @@ with the bound cells around them, so whole rows stay whole."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -62,19 +63,26 @@ def seal_moves(plan: Plan, home: np.ndarray, seal_person: np.ndarray, writable: 
     return len(need)
 
 
-def unbound_moves(plan: Plan, layout: Layout, n: int, blank: dict | None, keep: np.ndarray) -> None:
+def unbound_moves(plan: Plan, layout: Layout, n: int, blank: Callable[[], dict | None], keep: np.ndarray) -> None:
     """Unbound cells follow the cells on both sides of them: a cell between two cells that move to the same row
     moves there too (a sort or paste moved the rectangle they share). A move never overwrites an unbound value
-    that stays: a chain of moves ending on a filled cell that does not move is dropped whole. blank: per unbound
-    Excel column, which positions are empty (None: unknown, and then nothing unbound moves). keep: positions
-    left alone."""
-    if blank is None or not layout.unbound:
+    that stays: a chain of moves ending on a filled cell that does not move is dropped whole. blank: gives, per
+    unbound Excel column, which positions are empty (None: unknown, and then nothing unbound moves); called
+    only when some unbound cell would move (reading those columns is most of a Kosai repair's cost otherwise).
+    keep: positions left alone."""
+    if not layout.unbound:
         return
+    known = []
+
+    def empty() -> dict | None:
+        if not known:
+            known.append(blank())
+        return known[0]
     order = layout.order()
     signals = [(c, name) for c, name in order if name is not None]
     dest = {name: plan.destinations(layout.seal if name == SEAL else name, n) for _, name in signals}
     for col, name in order:
-        if name is not None or col not in blank:
+        if name is not None or col not in layout.unbound:
             continue
         left = [s for s in signals if s[0] < col]
         right = [s for s in signals if s[0] > col]
@@ -82,9 +90,15 @@ def unbound_moves(plan: Plan, layout: Layout, n: int, blank: dict | None, keep: 
             continue              # beside the list: which side of a moved rectangle it was on is unknown
         a, b = dest[left[-1][1]], dest[right[0][1]]
         go = (a >= 0) & (a == b) & ~keep
+        if not go.any():
+            continue
+        if empty() is None:
+            return
+        if col not in empty():
+            continue
         src = np.flatnonzero(go)
         dst = a[src]
-        ok = _chains_end_well(src, dst, n, blank[col])
+        ok = _chains_end_well(src, dst, n, empty()[col])
         src, dst = src[ok], dst[ok]
         plan.moves.extend(zip(dst.tolist(), [col] * len(src), src.tolist()))
         filled = np.zeros(n, bool)

@@ -3,6 +3,7 @@ and the manifest if sealed. fastexcel reads the cells; the sheet XML is peeked o
 from dataclasses import dataclass
 
 import fastexcel
+import numpy as np
 import pandas as pd
 
 from ..core.errors import MissingColumns, WorkbookUnreadable
@@ -125,11 +126,14 @@ def _unbound_reader(path, name, cols, rows, top):
             return pd.DataFrame(index=range(len(rows)))
         reader = fastexcel.read_excel(path)
         _, df = _read_columns(reader, name, path, list(cols))
-        at = rows - top
+        at = np.asarray(rows, np.int64) - top
         out = {}
         for j, c in enumerate(cols):
-            col = df.iloc[:, j] if j < df.shape[1] else pd.Series(dtype=object)
-            out[c] = [col.iat[i] if 0 <= i < len(col) else None for i in at.tolist()]
+            col = df.iloc[:, j].to_numpy(dtype=object) if j < df.shape[1] else np.zeros(0, object)
+            inside = (at >= 0) & (at < len(col))
+            cells = np.full(len(at), None, dtype=object)
+            cells[inside] = col[at[inside]]
+            out[c] = cells
         return pd.DataFrame(out)
     return read
 

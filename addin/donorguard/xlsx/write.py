@@ -54,9 +54,13 @@ def write_edits(book: Book, edits: list, dst, manifest: dict | None = None) -> d
     """Repair edits (move / set / clear) applied all at once from the cells as they were. A column is a
     bound column's name or an Excel column number (the seal column, unbound columns). Returns the cells
     written: {row: {column index: the cell's bytes}}."""
+    places = {}
+
     def where(column):
-        c = book.columns[column] if isinstance(column, str) else int(column)
-        return c, sheetxml.col_letter(c)
+        if column not in places:
+            c = book.columns[column] if isinstance(column, str) else int(column)
+            places[column] = c, sheetxml.col_letter(c)
+        return places[column]
     changes = {}
 
     def sheet(pieces):
