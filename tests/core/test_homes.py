@@ -1,9 +1,7 @@
-"""homes.assign and the plan's seal and unbound moves, on small integer grids (codes, not tags)."""
+"""homes.assign on small integer grids (codes, not tags); the plan's moves are in test_plan."""
 import numpy as np
 
 from donorguard.core.homes import assign
-from donorguard.core.plan import Plan, _chains_end_well, seal_moves, unbound_moves
-from donorguard.core.table import Layout
 
 NO_GAPS = np.zeros(5, np.int64)         # four signal columns (three bound, the seal last): no unbound column
 
@@ -45,31 +43,7 @@ def test_a_row_holding_none_of_a_persons_own_values_is_not_given_to_it():
     assert h.home.tolist() == [0, -1, -1]
 
 
-def test_unbound_cells_between_two_moving_cells_move_too():
-    lay = Layout({"a": 1, "b": 3, "c": 5}, 6, (2, 4))
-    plan = Plan(moves=[(1, "a", 0), (0, "a", 1), (1, "b", 0), (0, "b", 1)])
-    blank = {2: np.array([False, False]), 4: np.array([False, False])}
-    unbound_moves(plan, lay, 2, lambda: blank, np.zeros(2, bool))
-    assert sorted(m for m in plan.moves if m[1] == 2) == [(0, 2, 1), (1, 2, 0)]
-    assert not [m for m in plan.moves if m[1] == 4]      # b moved, c did not: column 4 is on the boundary
 
-
-def test_a_chain_ending_on_a_filled_cell_that_stays_is_dropped_whole():
-    # cells 0 -> 1 -> 2, and 2 does not move: 2 is filled, so 1 -> 2 would overwrite it, and 0 -> 1 with it
-    assert _chains_end_well(np.array([0, 1]), np.array([1, 2]), 3, np.array([False, False, False])).tolist() == \
-        [False, False]
-    assert _chains_end_well(np.array([0, 1]), np.array([1, 2]), 3, np.array([False, False, True])).tolist() == \
-        [True, True]
-    assert _chains_end_well(np.array([0, 1, 2]), np.array([1, 2, 0]), 3, np.zeros(3, bool)).all()   # a cycle
-
-
-def test_seals_move_beside_their_rows_and_strays_are_cleared():
-    home = np.array([1, 0, -1])            # row 2 holds only a seal (of person 0, who lives in row 1)
-    seal_person = np.array([-1, 1, 0])
-    plan = Plan()
-    k = seal_moves(plan, home, seal_person, np.ones(3, bool), np.array([True, True, False]), 9)
-    assert k == 2 and sorted(plan.moves) == [(0, 9, 1), (1, 9, 2)]
-    assert plan.clear == [(2, 9)]
 
 
 def test_unbound_cells_that_could_tip_the_balance_leave_the_row_undecided():
