@@ -17,13 +17,16 @@ import numpy as np
 import pandas as pd
 from stdnum.jp import in_
 
-from donorguard.core.fingerprint import canonical
+from donorguard.core.check import Checker
+from donorguard.core.explain import Explained, explain
+from donorguard.core.fingerprint import canonical, quick
 from donorguard.core.kinds import lgcode
 from donorguard.core.manifest import Stamp
 from donorguard.core.seal import seal
 from donorguard.core.table import Layout, Table
 from donorguard.store import rulesets as rules_mod
 from donorguard.store.keys import Key
+from donorguard.text.messages import Messages
 from donorguard.tools import synth
 
 RULES = rules_mod.load()
@@ -65,6 +68,14 @@ def _sealed(n: int, seed: int, distinct: bool):
 def sealed(n: int, seed: int, distinct: bool = False):
     vals, seals, m = _sealed(n, seed, distinct)
     return vals.copy(), list(seals), m
+
+
+def explained(table: Table, m: dict, book: str = "名簿.xlsx") -> Explained:
+    """explain as Checker.run calls it: with the rows whose own seal verifies them marked clean."""
+    ck = Checker(table, m, RULES, KEY, Messages("ja"), book)
+    ck.canon = canonical(table.values, RULES)
+    prefix, row_mac, colon = quick(table.seals, len(COLS))
+    return explain(ck, ck.sealer.rows_intact(prefix, ck.canon, row_mac) & colon)
 
 
 def fresh_id(rng, taken):

@@ -4,13 +4,12 @@ import random
 
 import numpy as np
 import pytest
-from sheets import HEADER, KEY, RULES, SEAL, Sheet
+import sheets
+from sheets import HEADER, SEAL, Sheet
 
 from donorguard.core import diagnose
-from donorguard.core.check import Checker
 from donorguard.core.codes import Cause, Kind, Left
-from donorguard.core.explain import _rank_within, _signals, explain
-from donorguard.core.fingerprint import canonical
+from donorguard.core.explain import _rank_within, _signals
 from donorguard.core.table import Layout
 from donorguard.text.messages import Messages
 
@@ -18,11 +17,7 @@ ID = "個人番号"
 
 
 def explained(s: Sheet, table=None):
-    """explain as check runs it on a list whose rows all fail their own seal."""
-    t = table or s.table()
-    ck = Checker(t, s.m, RULES, KEY, Messages("ja"), "名簿.xlsx")
-    ck.canon = canonical(t.values, RULES)
-    return explain(ck, np.zeros(len(t), bool))
+    return sheets.explained(table or s.table(), s.m)
 
 
 def no_unbound():
