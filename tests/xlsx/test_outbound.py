@@ -5,7 +5,6 @@ import io
 
 import numpy as np
 import openpyxl
-import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -148,13 +147,3 @@ def test_a_row_no_person_lives_in_is_not_exported(hostile):
     assert export.verify(made, back, book.table, report, RULES) == next(i for i, b in enumerate(made)
                                                                        if 3 in b.positions)
 
-
-@pytest.mark.parametrize("kind, values", [
-    ("postal", ["1000001", "100-0001", "", "123456", "12345678", "٠١٢٣٤٥٦", "12345６7", "abcdefg", "1000001"]),
-    ("date", ["1980-01-02", "2024-02-30", "1980/01/02", "", "1980-1-2x", "2000-12-31", "1980-01-02"]),
-    ("code", ["D000001", "", "0012"]),
-])
-def test_formatting_a_column_is_fmt_of_each_value(kind, values):
-    canon = pd.Series(values, dtype="str")
-    got = export._column(canon, canon, kind, "%Y年%m月%d日").to_pylist()
-    assert got == [export._fmt(kind, v, "%Y年%m月%d日") for v in values]
