@@ -90,8 +90,6 @@ def test_a_file_name_that_cannot_be_written_is_refused_before_anything_is(destin
     assert e.value.details["items"] == [(destinations[-1], destinations[-1], problem)]
 
 
-@pytest.mark.xfail(strict=True, reason="file_names masks a My Number in the file name, but the refusal's items "
-                                       "keep the destination as it is: a whole My Number in the error's details")
 def test_a_destination_holding_a_my_number_never_stands_whole_in_the_refusal():
     number = "12345678901" + str(in_.calc_check_digit("12345678901"))
     with pytest.raises(ExportRefused) as e:         # masked, the name holds "*", which Windows forbids
