@@ -307,7 +307,7 @@ def test_a_sort_that_left_the_seal_column_out_passes_and_repair_moves_the_seals(
     r = cli(tmp, "repair", path, "--out", tmp / "fixed.xlsx", "--key", key)
     k = len(doc["notices"][0]["rows"])
     assert r.returncode == 0 and r.stdout.splitlines()[0] == (
-        f"修復しました: 0 セルと封印 {k} 個をそれぞれの人の行に戻し、{tmp / 'fixed.xlsx'} に書き出しました。")
+        f"修復しました: 封印 {k} 個をそれぞれの人の行に戻し、{tmp / 'fixed.xlsx'} に書き出しました。")
     before, after = openpyxl.load_workbook(path).active, openpyxl.load_workbook(tmp / "fixed.xlsx").active
     assert all(before.cell(r, c).value == after.cell(r, c).value for r in range(1, 44) for c in range(1, seal_col))
     fixed = cli(tmp, "check", tmp / "fixed.xlsx", "--key", key)

@@ -266,7 +266,8 @@ def repair(book, out, force, rules_name, key_file, lang):
         if after is None:
             echo(T["repair_none_possible"])
         else:
-            echo(T["repaired_seals" if done.seals else "repaired"].format(n=done.cells, k=done.seals, out=out))
+            form = "repaired" if not done.seals else "repaired_seals" if done.cells else "repaired_only_seals"
+            echo(T[form].format(n=done.cells, k=done.seals, out=out))
         if done.left:
             click.echo(T["left_tied"].format(rows=row_ranges(done.left, lang=lang)))
         if not reentry.empty:

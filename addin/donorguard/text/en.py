@@ -366,6 +366,7 @@ TEXT = {
         "sealed": "Sealed: {book} — {rows} rows, rules {rules}, key {key}…",
         "repaired": "Repaired: {n} cells put back in their sealed rows, written to {out}.",
         "repaired_seals": "Repaired: {n} cells and {k} seals put back in their people's rows, written to {out}.",
+        "repaired_only_seals": "Repaired: {k} seals put back in their people's rows, written to {out}.",
         "left_tied": "Rows left alone (their columns moved as two equal halves; which moved cannot be told): {rows}",
         "padded": "Leading zeros written back: {n} cells (rows {rows})",
         "repair_nothing": "Nothing to repair: {book} is as sealed. Nothing was written.",
