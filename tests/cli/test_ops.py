@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from donorguard.cli import ops as files
-from donorguard.core.errors import UnfitToSeal
+from donorguard.core.errors import ActionUnfinished, UnfitToSeal
 from donorguard.store import rulesets as rules_mod
 from donorguard.tools import synth
 from donorguard.xlsx import package
@@ -129,6 +129,35 @@ def test_failed_write_leaves_original(tmp_path, monkeypatch):
         files.seal_file(path, RULES, new_key(tmp_path))
     assert path.read_bytes() == before
     assert not list(tmp_path.glob("*.dgtmp")) and not list(tmp_path.glob(".*dgtmp"))
+
+
+@pytest.mark.parametrize("op", ["seal", "repair"])
+def test_a_failure_after_the_write_says_the_file_was_written(tmp_path, monkeypatch, op):
+    """The write committed, then the disk filled while hashing the new file for the audit log: the file is sealed
+    (or the copy written) and the error says so; it is not told as nothing changed."""
+    import errno
+    path, _ = book(tmp_path, n=10)
+    key = new_key(tmp_path)
+    out = tmp_path / "fixed.xlsx"
+    if op == "repair":
+        files.seal_file(path, RULES, key)
+        kosai = tmp_path / "kosai.xlsx"
+        synth.kosai_mistake(path, kosai)
+        path = kosai
+    real, calls = files.sha256_file, []
+
+    def full(p):
+        calls.append(p)
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device", str(p))
+        return real(p)
+    monkeypatch.setattr(files, "sha256_file", full)
+    with pytest.raises(ActionUnfinished) as e:
+        files.seal_file(path, RULES, key) if op == "seal" else files.repair_file(path, out, RULES, key)
+    assert e.value.details["errno"] == "ENOSPC"
+    monkeypatch.setattr(files, "sha256_file", real)
+    written = path if op == "seal" else out
+    assert files.check_file(written, RULES, key)[1].clean
 
 
 def test_zip_bomb_and_not_zip_refused(tmp_path):

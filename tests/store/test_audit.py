@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from donorguard.core.errors import AuditOutcomeUnwritten, AuditUnwritable
+from donorguard.core.errors import ActionUnfinished, AuditOutcomeUnwritten, AuditUnwritable
 from donorguard.store import audit, keys
 from donorguard.text.messages import error_text
 from support import fill, read_only, small_fs
@@ -48,6 +48,25 @@ def test_a_failed_action_is_logged_and_its_error_goes_on(log, key):
             raise ZeroDivisionError
     assert [(x["phase"], x.get("error"), x.get("intent")) for x in lines(log)] == \
         [("intent", None, None), ("failed", "ZeroDivisionError", 1)]
+    assert audit.verify(log, [key]).ok
+
+
+@pytest.mark.parametrize("failure, why_ja, why_en", [
+    (OSError(errno.ENOSPC, "No space left on device"), "ディスクの空きがありません", "the disk is full"),
+    (KeyboardInterrupt(), "中断されました", "interrupted"),
+])
+def test_a_failure_after_the_change_was_written_never_says_nothing_changed(log, key, failure, why_ja, why_en):
+    """Written, then stopped (a hash of the written file, a read-back, Ctrl+C): the sentence says it was written."""
+    with pytest.raises(ActionUnfinished) as e:
+        with audit.action("repair", key=key, workbook="list.xlsx") as done:
+            done.committed = True
+            raise failure
+    assert isinstance(e.value.__cause__, type(failure))
+    assert error_text(e.value, "ja") == f"修復の書き込みは済んでいます。その後で処理が止まりました（{why_ja}）。" \
+                                        "ファイルをもう一度検査してください。"
+    assert error_text(e.value, "en") == f"The repair was written, then DonorGuard stopped ({why_en}); check the " \
+                                        "file again."
+    assert [(x["phase"], x.get("written")) for x in lines(log)] == [("intent", None), ("failed", True)]
     assert audit.verify(log, [key]).ok
 
 

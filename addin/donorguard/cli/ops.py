@@ -82,6 +82,7 @@ def seal_file(path, rules, key_file=None, notice=None, lang="ja", waiting=None, 
                           workbook_sha256_before=sha256_file(path), rows=len(book.table), key_id=key.id,
                           cells_padded=len(texts)) as done:
             write_seals(book, dict(enumerate(seals)), m, path, texts)
+            done.committed = True
             done.update(workbook_sha256=sha256_file(path))
         return Sealed(book, m, key, notices, [(int(book.table.rows[q]), c) for q, c, _ in texts])
 
@@ -138,7 +139,9 @@ def repair_file(path, out, rules, key_file=None, lang="ja", force=False, waiting
         with audit.action("repair", rules=book.rules, key=key, workbook=os.path.basename(path),
                           workbook_sha256=sha256_file(path), out=os.path.basename(out), cells_written=len(edits),
                           findings_before=len(before.findings)) as done:
-            table = readback.written_table(book, write_edits(book, edits, out), out)
+            written = write_edits(book, edits, out)
+            done.committed = True
+            table = readback.written_table(book, written, out)
             after = check(table, book.manifest, key, str(out), lang) if table is not None else \
                 check_file(out, rules, key_file, lang)[1]
             done.update(out_sha256=sha256_file(out), findings_after=len(after.findings))
@@ -156,6 +159,7 @@ def approve_file(path, rows, reason, rules, key_file=None, removed=(), lang="ja"
                           workbook_sha256_before=sha256_file(path), rows_approved=len(seals),
                           rows_removed=len(removed)) as done:
             write_seals(book, seals, m, path)
+            done.committed = True
             done.update(workbook_sha256=sha256_file(path))
         return seals, m
 
@@ -179,5 +183,6 @@ def export_file(path, to, rules, key_file=None, fmt=None, encoding=None, lang="j
             raise
         with audit.action("export", **logged, to=str(to), files=len(plan.batches)) as done:
             folder, receipt = outbound.write(plan, key, to, sha)
+            done.committed = True
             done.update(folder=str(folder), rows=receipt["rows"])
         return folder, receipt, report

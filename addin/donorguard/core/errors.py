@@ -134,6 +134,12 @@ class AuditUnwritable(DonorGuardError):
     message = "Nothing was done: the audit log {log} cannot be written ({why})."
 
 
+class ActionUnfinished(DonorGuardError):
+    """The change was written (seal, repair, approval, export), then something stopped the command before it
+    finished (a read-back, a hash for the log, Ctrl+C): never to be told as nothing changed."""
+    message = "The {action} was written, then DonorGuard stopped ({why}); check the file again."
+
+
 class AuditOutcomeUnwritten(DonorGuardError):
     """The action was carried out and its intent is in the log, but its outcome line could not be written."""
     message = "The {action} was carried out, but its outcome could not be written to the audit log {log} ({why})."

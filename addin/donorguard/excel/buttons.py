@@ -87,7 +87,8 @@ def seal_book(book, host, lang, rules=None):
         view = _offer_zeros(view, host, lang, e)
         seals, m, notices = seal(view.table, view.rules, key, view.name, view.header_row, stamp=stamp(), lang=lang,
                                  book=book.name)
-    with _action("seal", view, key=key, rows=len(view.table), key_id=key.id):
+    with _action("seal", view, key=key, rows=len(view.table), key_id=key.id) as done:
+        done.committed = True           # (a write to an open workbook: anything written is a change)
         workbook.write_seal_column(view, {int(r): s for r, s in zip(view.table.rows, seals)})
         workbook.write_manifest(book, m)
     view.sheet.activate()
@@ -118,7 +119,8 @@ def _offer_zeros(view, host, lang, refusal):
         r, col = int(view.table.rows[q]), view.columns[c]
         cells[(r, col)] = text
         by_col.setdefault(col, {})[r] = text
-    with _action("pad_zeros", view, cells_padded=len(texts)):
+    with _action("pad_zeros", view, cells_padded=len(texts)) as done:
+        done.committed = True
         for col, values in sorted(by_col.items()):
             workbook.write_column(view.sheet, col, values)
     return view.updated(cells)
@@ -175,6 +177,7 @@ def repair_book(book, host, lang, confirmed=False):
     for (r, c), v in cells.items():
         by_col.setdefault(c, {})[r] = v
     with _action("repair", view, key=key, cells_written=len(edits), findings_before=len(before.findings)) as done:
+        done.committed = True
         for c, values in sorted(by_col.items()):
             workbook.write_column(view.sheet, c, values)
         after_view = view.updated(cells)
@@ -262,7 +265,8 @@ def approve_book(book, host, lang, rows="", reason=None, removed=None, sheet=Non
     host.status(T["approving"])
     seals, m = approve_core.approve(view.table, view.manifest, key, report, chosen, str(text), gone, stamp=stamp())
     new = {int(view.table.rows[p]): s for p, s in seals.items()}
-    with _action("approve", view, key=key, rows_approved=len(seals), rows_removed=len(gone)):
+    with _action("approve", view, key=key, rows_approved=len(seals), rows_removed=len(gone)) as done:
+        done.committed = True
         workbook.write_column(view.sheet, view.seal_col, new)
         workbook.write_manifest(book, m)
     after_view = view.updated({(r, view.seal_col): s for r, s in new.items()}, manifest=m)
@@ -311,6 +315,7 @@ def export_book(book, host, lang, to=None):
         raise
     with _action("export", view, key=key, to=str(folder), files=len(plan.batches)) as done:
         final, receipt = outbound.write(plan, key, folder, _disk_sha(book))
+        done.committed = True
         done.update(folder=str(final), rows=receipt["rows"])
     _alert(host, lang, T["exported"].format(rows=receipt["rows"], files=len(receipt["files"]), folder=final))
     return final, receipt

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .. import __version__
-from ..core.errors import AuditOutcomeUnwritten, AuditUnwritable
+from ..core.errors import ActionUnfinished, AuditOutcomeUnwritten, AuditUnwritable
 from ..text import t
 from ..text.scrub import scrub
 from . import settings
@@ -221,25 +221,39 @@ def refusal(event: str, rules: Rules | None = None, key: Key | None = None, **fi
         raise AuditUnwritable(**_why(e, rules)) from None
 
 
+class Outcome(dict):
+    """What an action's body puts into its done line; `committed` once the change is written (say so right
+    after the write that commits it: a failure after that point must not be told as nothing changed)."""
+    committed = False
+
+
 @contextmanager
-def action(event: str, rules: Rules | None = None, key: Key | None = None, **fields) -> Iterator[dict]:
+def action(event: str, rules: Rules | None = None, key: Key | None = None, **fields) -> Iterator[Outcome]:
     """Write-ahead for an action that changes a file: the intent line (with `fields`), then the body, then
-    the outcome line with what the body put into the dict it is given. Refused with AuditUnwritable, before
+    the outcome line with what the body put into the Outcome it is given. Refused with AuditUnwritable, before
     the body runs, if the intent cannot be written; AuditOutcomeUnwritten if the body succeeded but its
     outcome cannot be written. A body that raises gets a `failed` line (if it can be written) naming the
-    error's kind, and its error goes on."""
+    error's kind, and its error goes on; raised after the body said it committed, the error becomes
+    ActionUnfinished (the change was made) and the failed line says `written`."""
     try:
         intent = record(event, rules=rules, key=key, phase="intent", **fields)
     except OSError as e:
         raise AuditUnwritable(**_why(e, rules)) from None
-    outcome = {}
+    outcome = Outcome()
     try:
         yield outcome
     except BaseException as e:
+        after = {"written": True} if outcome.committed else {}
         try:
-            record(event, rules=rules, key=key, phase="failed", intent=intent["line"], error=type(e).__name__)
+            record(event, rules=rules, key=key, phase="failed", intent=intent["line"], error=type(e).__name__,
+                   **after)
         except OSError:
             pass
+        if outcome.committed and not isinstance(e, (ActionUnfinished, SystemExit)):
+            errno_name = "INTERRUPTED" if isinstance(e, KeyboardInterrupt) else \
+                errnos.errorcode.get(getattr(e, "errno", None) or 0, "")
+            raise ActionUnfinished(action=event, errno=errno_name,
+                                   why=getattr(e, "strerror", None) or type(e).__name__) from e
         raise
     try:
         record(event, rules=rules, key=key, phase="done", intent=intent["line"], **outcome)

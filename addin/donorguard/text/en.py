@@ -120,6 +120,7 @@ TEXT = {
         "ENOENT": "no such file or folder",
         "EBUSY": "in use",
         "EEXIST": "already exists",
+        "INTERRUPTED": "interrupted",
         "other": "system error {errno}",
     },
     "actions": {
@@ -127,6 +128,7 @@ TEXT = {
         "repair": "repair",
         "approve": "approval",
         "export": "export",
+        "pad_zeros": "padding of leading zeros",
     },
     "status": {
         "clean": "Clean: all {n} rows are as sealed.",
@@ -190,6 +192,7 @@ TEXT = {
         "AlreadySealed": "{path} is already sealed; use `donorguard approve` for rows that changed.",
         "Busy": "{path} is being changed by another DonorGuard process; try again when it has finished.",
         "DuplicateColumns": "The header row names {columns} twice; a bound column must appear once.",
+        "ActionUnfinished": "The {action} was written, then DonorGuard stopped ({why}); check the file again.",
         "AuditOutcomeUnwritten": "The {action} was carried out, but its outcome could not be written to the audit "
                                  "log {log} ({why}); the log holds only the line saying it began.",
         "AuditUnwritable": "Nothing was done: the audit log {log} cannot be written ({why}).",

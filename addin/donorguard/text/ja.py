@@ -124,6 +124,7 @@ TEXT = {
         "ENOENT": "ファイルまたはフォルダーがありません",
         "EBUSY": "使用中です",
         "EEXIST": "すでにあります",
+        "INTERRUPTED": "中断されました",
         "other": "システムのエラー {errno}",
     },
     "actions": {
@@ -131,6 +132,7 @@ TEXT = {
         "repair": "修復",
         "approve": "承認",
         "export": "書き出し",
+        "pad_zeros": "先頭の 0 の補い",
     },
     "status": {
         "clean": "問題ありません: {n} 行すべてが封印どおりです。",
@@ -191,6 +193,8 @@ TEXT = {
         "AlreadySealed": "{path} はすでに封印されています。変更した行は「承認」してください。",
         "Busy": "{path} は別の DonorGuard の処理中です。終わってからもう一度実行してください。",
         "DuplicateColumns": "見出し行に {columns} が 2 回あります。封印する列は 1 回だけにしてください。",
+        "ActionUnfinished": "{action}の書き込みは済んでいます。その後で処理が止まりました（{why}）。"
+                            "ファイルをもう一度検査してください。",
         "AuditOutcomeUnwritten": "{action}は完了しましたが、その結果を監査ログ {log} に書けませんでした（{why}）。"
                                  "ログには開始の行だけが残っています。",
         "AuditUnwritable": "監査ログ {log} に書き込めないため、何もしていません（{why}）。",
