@@ -33,6 +33,20 @@ def test_the_users_file_paths_relative_to_it(tmp_path):
     assert (s.default_rules, s.on_save, s.language) == ("payroll-report", "block", "en")
 
 
+@pytest.mark.parametrize("make", ["fifo", "huge"])
+def test_a_fifo_or_a_huge_file_named_as_settings_is_refused_without_waiting(tmp_path, monkeypatch, make):
+    import os
+    path = tmp_path / "settings.toml"
+    if make == "fifo":
+        os.mkfifo(path)                 # read_text would wait for a writer forever
+    else:
+        path.write_bytes(b"#" * (settings.MAX_BYTES + 1))
+    monkeypatch.setenv("DONORGUARD_SETTINGS", str(path))
+    with pytest.raises(SettingsError) as e:
+        settings.current()
+    assert e.value.details["problem"] == "unreadable"
+
+
 def test_the_environment_names_a_shared_file_which_wins(tmp_path, monkeypatch):
     user_settings('language = "en"\n')
     shared = tmp_path / "share" / "donorguard.toml"

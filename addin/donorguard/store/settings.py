@@ -32,6 +32,7 @@ import platformdirs
 from ..core.errors import SettingsError
 from ..core.rules import ON_SAVE
 from ..text import LANGS, lang as pick_lang
+from .fsio import read_regular
 from .places import APP, config_dir
 
 if TYPE_CHECKING:
@@ -74,13 +75,16 @@ def location() -> Path | None:
     return None
 
 
+MAX_BYTES = 1 << 20     # a settings file is a few lines
+
+
 def current() -> Settings:
     """The settings in force, read now (the file is small; a change applies to the next command)."""
     path = location()
     if path is None:
         return Settings()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular(path, MAX_BYTES).decode("utf-8-sig")     # a FIFO or a huge file is refused
     except FileNotFoundError:
         raise SettingsError(file=str(path), line=0, key="", problem="missing") from None
     except (OSError, UnicodeDecodeError):
