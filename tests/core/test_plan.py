@@ -138,3 +138,12 @@ def test_a_seal_cell_that_is_not_writable_is_never_overwritten():
                    np.ones(3, bool), SEAL_COL)
     assert k == 1 and plan.moves == [(1, SEAL_COL, 2)]
     assert plan.clear == [(2, SEAL_COL)]
+
+
+def test_the_seal_of_a_person_who_lives_nowhere_is_never_overwritten():
+    """Part of row 0 cut and pasted over row 1 (found by the repair property in CI): person 0 now lives in row 1,
+    whose seal is person 1's, and person 1 lives nowhere. Moving person 0's seal there would destroy the last
+    trace of person 1 and leave person 1's remaining cells beside another's seal: nothing moves."""
+    plan = Plan()
+    k = seal_moves(plan, np.array([-1, 0, 2]), np.array([0, 1, 2]), np.ones(3, bool), np.ones(3, bool), SEAL_COL)
+    assert k == 0 and plan.moves == [] and plan.clear == []

@@ -35,12 +35,17 @@ class Plan:
 def seal_moves(plan: Plan, home: np.ndarray, seal_person: np.ndarray, writable: np.ndarray,
                has_values: np.ndarray, seal_col: int) -> int:
     """Each person's seal moved beside the row that person lives in (a seal column left out of a sort). A seal
-    cell that is not a genuine current seal is never overwritten; a seal moved away leaves its cell empty unless
-    another moves in; a further copy of a seal in a row holding no values (a stray) is cleared. Returns how
-    many seals move."""
+    cell that is not a genuine current seal is never overwritten, nor the seal of a person who lives in no row
+    (part of a row cut and pasted over another: that seal and the cells left beside it are all that is left of
+    its person); a seal moved away leaves its cell empty unless another moves in; a further copy of a seal in a
+    row holding no values (a stray) is cleared. Returns how many seals move."""
     n = len(home)
-    need = np.flatnonzero((home >= 0) & (seal_person != home) & writable)
     first = np.full(max(home.max(initial=-1), seal_person.max(initial=-1)) + 1, -1, np.int64)
+    housed = np.zeros(len(first) + 1, bool)      # (the last: "no person", housed for the test below)
+    housed[home[home >= 0]] = True
+    housed[-1] = True
+    last_trace = ~housed[np.where(seal_person >= 0, seal_person, -1)]       # the seal of a person living nowhere
+    need = np.flatnonzero((home >= 0) & (seal_person != home) & writable & ~last_trace)
     owned = np.flatnonzero(seal_person >= 0)
     # a person's seal is taken from a row it does not live in, the first such row
     away = owned[home[owned] != seal_person[owned]]
@@ -55,8 +60,6 @@ def seal_moves(plan: Plan, home: np.ndarray, seal_person: np.ndarray, writable: 
     moved_out = np.zeros(n, bool)
     moved_out[src] = True
     stray = np.zeros(n, bool)
-    housed = np.zeros(len(first), bool)
-    housed[home[home >= 0]] = True
     stray[owned] = ~has_values[owned] & housed[seal_person[owned]] & (home[owned] < 0)
     clear = np.flatnonzero((moved_out | stray) & ~filled)
     plan.clear.extend(zip(clear.tolist(), [seal_col] * len(clear)))
