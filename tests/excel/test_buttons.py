@@ -68,6 +68,12 @@ def env(tmp_path, monkeypatch):
 
 
 def _encode(v):
+    """A cell's value as the Excel client sends it. Text as Excel reads it: "_x005F_" is an escaped "_"
+    (ECMA-376 ST_Xstring; DonorGuard writes one before any "_xH…_" in a seal). openpyxl undoes it in shared
+    strings but not in inline ones, so a seal holding "_xE_" would reach the buttons changed (it did, for about
+    one key in twenty: seals are random)."""
+    if isinstance(v, str):
+        return v.replace("_x005F_", "_")
     if v is None:
         return ""
     if isinstance(v, dt.datetime):
