@@ -220,3 +220,13 @@ def test_text_donorguard_writes_reads_back_the_same_after_libreoffice(office, tm
     for path in (src, out):
         got = fastexcel.read_excel(str(path)).load_sheet(0, header_row=None, dtypes="string").to_pandas()
         assert got.iloc[:, 0].tolist() == texts, path.name
+
+
+def test_libreoffice_leaves_no_pipe_file_behind(office):
+    """A second LibreOffice started and stopped: its pipe worked (a job ran) and its socket file is gone."""
+    from lo.office import Office
+    with Office() as lo:
+        lo.run([])
+        files = lo.pipe_files()
+        assert any(f.exists() for f in files)
+    assert not any(f.exists() for f in files)

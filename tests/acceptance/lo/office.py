@@ -35,6 +35,12 @@ class Office:
                                      stderr=subprocess.DEVNULL, start_new_session=True)
         return self
 
+    def pipe_files(self) -> list:
+        """The socket files LibreOffice makes for the pipe: OSL puts them in /tmp (else /var/tmp), whatever
+        TMPDIR says, and leaves them when it exits."""
+        name = f"OSL_PIPE_{os.getuid()}_{self.pipe}"
+        return [Path(d) / name for d in ("/tmp", "/var/tmp")]
+
     def _driver(self, *args, timeout):
         return subprocess.run([UNO_PYTHON, str(DRIVER), "--pipe", self.pipe, *args],
                               capture_output=True, text=True, timeout=timeout)
@@ -70,4 +76,6 @@ class Office:
                 except ProcessLookupError:
                     pass
             shutil.rmtree(self.tmp, ignore_errors=True)
+            for f in self.pipe_files():
+                f.unlink(missing_ok=True)
         return False
