@@ -284,6 +284,22 @@ LO_SCRIPT = _LO_OPEN + r'''    out, libs = {}, doc.BasicLibraries
 ''' + _LO_CLOSE
 
 
+def _office_pipes() -> set:
+    """LibreOffice's pipe sockets (OSL puts them in /tmp whatever TMPDIR says, and leaves them behind)."""
+    return set(Path("/tmp").glob(f"OSL_PIPE_{os.getuid()}_*"))
+
+
+def _remove_dead_pipes(before: set) -> None:
+    """The sockets made since `before` that nothing listens on any more (ours, its soffice gone)."""
+    import socket
+    for path in _office_pipes() - before:
+        with socket.socket(socket.AF_UNIX) as s:
+            try:
+                s.connect(str(path))
+            except OSError:
+                path.unlink(missing_ok=True)
+
+
 def _lo_available() -> bool:
     return (Path("/usr/bin/soffice").exists() and subprocess.run(
         ["/usr/bin/python3", "-c", "import uno"], capture_output=True).returncode == 0)
@@ -299,10 +315,14 @@ def test_libreoffice_reads_our_modules(built, modules, tmp_path):
     script.write_text(LO_SCRIPT, encoding="utf-8")
     xlam = tmp_path / "copy.xlam"  # a copy: no lock file beside the real one
     shutil.copyfile(built, xlam)
-    run = subprocess.run(
-        ["/usr/bin/python3", str(script), str(xlam), str(tmp_path / "profile"),
-         "dgvba" + uuid.uuid4().hex, "0"],
-        capture_output=True, text=True, timeout=180)
+    before = _office_pipes()
+    try:
+        run = subprocess.run(
+            ["/usr/bin/python3", str(script), str(xlam), str(tmp_path / "profile"),
+             "dgvba" + uuid.uuid4().hex, "0"],
+            capture_output=True, text=True, timeout=180)
+    finally:
+        _remove_dead_pipes(before)
     assert run.returncode == 0, run.stderr
     libraries = json.loads(run.stdout)
     lib = libraries[build.PROJECT_NAME]
@@ -501,9 +521,14 @@ def test_libreoffice_runs_our_modules_and_the_live_filter(modules, tmp_path):
     (tmp_path / "cases.json").write_text(json.dumps(cases), encoding="utf-8")
     script = tmp_path / "run_live.py"
     script.write_text(LO_RUN, encoding="utf-8")
-    run = subprocess.run(["/usr/bin/python3", str(script), str(xlam), str(tmp_path / "profile"),
-                          "dglive" + uuid.uuid4().hex, "4", str(tmp_path / "cases.json")],
-                         capture_output=True, text=True, timeout=300)
+    before = _office_pipes()
+    try:
+        run = subprocess.run(["/usr/bin/python3", str(script), str(xlam), str(tmp_path / "profile"),
+                              "dglive" + uuid.uuid4().hex, "4", str(tmp_path / "cases.json")],
+                             capture_output=True, text=True, timeout=300)
+    finally:
+        _remove_dead_pipes(before)
+    assert not _office_pipes() - before           # nothing of LibreOffice's left in /tmp
     assert run.stdout.strip(), run.stderr[-2000:]
     got = json.loads(run.stdout.strip().splitlines()[-1])
     expected = [live.should_check(c.has_manifest, c.own_write, c.address, c.first_row, c.bound, c.seal_col)
