@@ -102,8 +102,7 @@ def table(grid: pd.DataFrame, h: int, found: dict, seal_j: int | None, first_exc
     data = grid.iloc[h + 1:].reset_index(drop=True)
     values = pd.DataFrame({c: data.iloc[:, j] for c, j in found.items()})
     if seal_j is not None and seal_j < grid.shape[1]:
-        seals = data.iloc[:, seal_j]
-        seals = seals.where(seals.notna() & seals.astype(str).str.strip().ne(""))
+        seals = seal_cells(data.iloc[:, seal_j])
     else:
         seals = pd.Series([None] * len(data), dtype=object)
     keep, gaps = choose(values, seals, rules)
@@ -114,6 +113,11 @@ def table(grid: pd.DataFrame, h: int, found: dict, seal_j: int | None, first_exc
 
 def _filled(col: pd.Series) -> np.ndarray:
     return (col.notna() & col.astype(str).str.strip().ne("")).to_numpy(dtype=bool)
+
+
+def seal_cells(col: pd.Series) -> pd.Series:
+    """The seal column's cells as a read gives them, missing where blank."""
+    return col.where(_filled(col))
 
 
 def choose(values: pd.DataFrame, seals: pd.Series, rules: Rules, blanks: np.ndarray | int = 0) -> tuple:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..core.locate import choose
+from ..core.locate import choose, seal_cells
 from ..core.table import Table
 from . import halves, package
 from .read import Book
@@ -39,8 +39,7 @@ def written_table(book: Book, changes: dict, copy) -> Table | None:
             order[at] = len(old) + np.arange(len(rows))
             values[name[col]] = pa.concat_arrays([old, texts.cast(old.type)]).take(order).to_pandas()
         elif col == book.seal_col:
-            new = pd.Series(texts.to_pandas(), dtype=object)
-            seals.iloc[at] = new.where(new.notna() & new.astype(str).str.strip().ne("")).to_numpy()
+            seals.iloc[at] = seal_cells(pd.Series(texts.to_pandas(), dtype=object)).to_numpy()
         else:
             loose[col] = at, texts.to_pylist()
     keep, gaps = choose(values, seals, book.rules, 0 if t.blanks is None else t.blanks)
