@@ -121,7 +121,7 @@ def test_either_inflater_reads_and_refuses_alike(tmp_path, monkeypatch, inflater
     """ISA-L inflates when its wheel is installed, zlib otherwise: the same bytes, the same refusal."""
     import zlib
     if inflater == "zlib":
-        monkeypatch.setattr(package, "inflating", zlib)
+        monkeypatch.setattr(package, "deflate", zlib)
     p = book(tmp_path, LIST)
     part = "xl/worksheets/sheet1.xml"
     with zipfile.ZipFile(p) as z:

@@ -15,10 +15,10 @@ from ..core.errors import NotAWorkbook, WorkbookUnreadable
 from . import limits
 from .sheetxml import col_index
 
-try:                        # ISA-L inflates about twice as fast as zlib (the scan of a 1M-row list: 4.2 -> 2.9 s)
-    from isal import isal_zlib as inflating
+try:                        # ISA-L: inflates about twice as fast as zlib (the 1M scan: 4.2 -> 2.9 s), deflates 4.5x
+    from isal import isal_zlib as deflate
 except ImportError:         # a platform without its wheel
-    inflating = zlib
+    deflate = zlib
 
 MAX_PROLOG = 1 << 16        # bytes before an XML part's root element
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -76,7 +76,7 @@ _TOO_LARGE = {
     "total_bytes": "its parts unpack to {1:,} bytes, more than the {2:,} DonorGuard reads; split the list",
 }
 _inspected = {}             # (path, size, mtime, inode) -> its extents, or why it was refused
-_UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, inflating.error, RuntimeError, NotImplementedError, EOFError,
+_UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, deflate.error, RuntimeError, NotImplementedError, EOFError,
                   OSError)
 _PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
 _TAG_END = np.zeros(256, bool)                 # what may follow an element name: white space, > or /
@@ -322,7 +322,7 @@ def _inflate(zf, info: zipfile.ZipInfo, where: str, size: int = 1 << 22):
             yield from _read_exactly(f, info.compress_size, size)
             yield b""
             return
-        inflater, done, pending, more = inflating.decompressobj(-15), 0, b"", True
+        inflater, done, pending, more = deflate.decompressobj(-15), 0, b"", True
         blocks = _read_exactly(f, info.compress_size, 1 << 20)
         while True:
             if not pending and more:              # input a megabyte at a time: what is left over stays small

@@ -122,8 +122,8 @@ def _pour(chunks, out, dst) -> None:
     made; refuse a part larger than DonorGuard reads as soon as it is. ISA-L deflates where it is installed
     (level 1: about 4.5 times zlib's level 1 on sheet XML, and as small): the part's bytes are the same, only
     their compression differs."""
-    if package.inflating is not zlib and getattr(out, "_compressor", None) is not None and not out._file_size:
-        out._compressor = package.inflating.compressobj(1, zlib.DEFLATED, -15)
+    if package.deflate is not zlib and getattr(out, "_compressor", None) is not None and not out._file_size:
+        out._compressor = package.deflate.compressobj(1, zlib.DEFLATED, -15)
     q, failed, size = queue.Queue(4), [], 0
 
     def drain():
