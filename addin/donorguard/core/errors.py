@@ -5,20 +5,7 @@ Messages never contain a whole ID number: the message and every text detail (als
 dicts of details) pass through text.scrub, so a My Number in a file name or a cell quoted in an error is
 masked too.
 """
-from ..text.scrub import scrub
-
-
-def _scrubbed(v):
-    if isinstance(v, str):
-        return scrub(v)
-    if isinstance(v, list):
-        return [_scrubbed(x) for x in v]
-    if isinstance(v, tuple):
-        items = [_scrubbed(x) for x in v]
-        return type(v)(*items) if hasattr(v, "_fields") else tuple(items)
-    if isinstance(v, dict):
-        return {k: _scrubbed(x) for k, x in v.items()}
-    return v
+from ..text.scrub import scrub, scrub_all
 
 
 class DonorGuardError(Exception):
@@ -26,7 +13,7 @@ class DonorGuardError(Exception):
     message = "DonorGuard could not finish."
 
     def __init__(self, message: str | None = None, **details):
-        self.details = {k: _scrubbed(v) for k, v in details.items()}
+        self.details = {k: scrub_all(v) for k, v in details.items()}
         self.custom = message is not None      # a sentence of its own, not the catalogue's
         super().__init__(scrub(message or self.message.format(**self.details)))
 

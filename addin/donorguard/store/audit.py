@@ -250,10 +250,7 @@ def action(event: str, rules: Rules | None = None, key: Key | None = None, **fie
         except OSError:
             pass
         if outcome.committed and not isinstance(e, (ActionUnfinished, SystemExit)):
-            errno_name = "INTERRUPTED" if isinstance(e, KeyboardInterrupt) else \
-                errnos.errorcode.get(getattr(e, "errno", None) or 0, "")
-            raise ActionUnfinished(action=event, errno=errno_name,
-                                   why=getattr(e, "strerror", None) or type(e).__name__) from e
+            raise ActionUnfinished(action=event, **_cause(e)) from e
         raise
     try:
         record(event, rules=rules, key=key, phase="done", intent=intent["line"], **outcome)
@@ -262,9 +259,15 @@ def action(event: str, rules: Rules | None = None, key: Key | None = None, **fie
 
 
 def _why(e: OSError, rules) -> dict:
-    """The log and why it cannot be written: errno's name (the catalogue says it in words) and strerror."""
-    name = errnos.errorcode.get(e.errno, "")
-    return {"log": str(default_path(rules)), "why": e.strerror or type(e).__name__, "errno": name}
+    """The log and why it cannot be written."""
+    return {"log": str(default_path(rules)), **_cause(e)}
+
+
+def _cause(e: BaseException) -> dict:
+    """errno's name (the catalogue says it in words; INTERRUPTED for Ctrl+C) and the system's own words."""
+    name = "INTERRUPTED" if isinstance(e, KeyboardInterrupt) else \
+        errnos.errorcode.get(getattr(e, "errno", None) or 0, "")
+    return {"why": getattr(e, "strerror", None) or type(e).__name__, "errno": name}
 
 
 @dataclass(frozen=True)

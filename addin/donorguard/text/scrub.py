@@ -26,3 +26,17 @@ def scrub(text):
     if not isinstance(text, str) or not _DIGITS.search(text):
         return text
     return _RUN.sub(_mask, text)
+
+
+def scrub_all(value):
+    """scrub, also of the texts inside lists, tuples (named ones too) and dicts; other values as they are."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [scrub_all(x) for x in value]
+    if isinstance(value, tuple):
+        items = [scrub_all(x) for x in value]
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
+    if isinstance(value, dict):
+        return {k: scrub_all(x) for k, x in value.items()}
+    return value
