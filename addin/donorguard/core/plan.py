@@ -3,6 +3,7 @@ cleared; what it cannot do (values to re-enter, rows it must leave alone). The s
 with the bound cells around them, so whole rows stay whole."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -75,12 +76,7 @@ def unbound_moves(plan: Plan, layout: Layout, n: int, blank: Callable[[], dict |
     keep: positions left alone."""
     if not layout.unbound:
         return
-    known = []
-
-    def empty() -> dict | None:
-        if not known:
-            known.append(blank())
-        return known[0]
+    empty = functools.cache(blank)          # read once, when first needed
     order = layout.order()
     signals = [(c, name) for c, name in order if name is not None]
     dest = {name: plan.destinations(layout.seal if name == SEAL else name, n) for _, name in signals}
