@@ -147,3 +147,14 @@ def test_a_row_no_person_lives_in_is_not_exported(hostile):
     assert export.verify(made, back, book.table, report, RULES) == next(i for i, b in enumerate(made)
                                                                        if 3 in b.positions)
 
+
+
+def test_xlsx_export_escapes_text_as_the_seal_writer_does():
+    """One rule for what a reader would take for an escape: "_x" with one to four hex digits (LibreOffice reads
+    those; calamine four), overlapping ones too. The export's Arrow path agrees with sheetxml.escape_text."""
+    from donorguard.xlsx import sheetxml
+    texts = ["a_x5_b", "_x0041_x0042_", "a_x00aF_b", "x_x1234_y_x5678_z", "a_x12345_b", "a_x_b", "田中 & <太郎>",
+             "none"]
+    assert outbound._xml_text(pa.array(texts, pa.large_string())).to_pylist() == \
+        [sheetxml.escape_text(t) for t in texts]
+    assert sheetxml.escape_text("_x0041_x0042_") == "_x005F_x0041_x005F_x0042_"

@@ -126,10 +126,14 @@ _NOT_XML_PY = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
 def _xml_text(col: pa.Array) -> pa.Array:
     """Cell texts escaped for XML, as Excel writes them: & < > as entities; characters XML cannot hold (and
-    CR, which XML turns into LF) as _xHHHH_, and a literal _xHHHH_ as _x005F_xHHHH_ (readers undo both)."""
+    CR, which XML turns into LF) as _xHHHH_, and text a reader would take for one (sheetxml.escape_underscores)
+    with its "_" written _x005F_ (readers undo both)."""
     for ch, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         col = pc.replace_substring(col, ch, entity)
-    col = pc.replace_substring_regex(col, "_(x[0-9A-Fa-f]{4}_)", "_x005F_\\1")
+    like = pc.match_substring_regex(col, sheetxml.ESCAPE_LIKE)        # few: escaped as the seals are
+    if pc.any(like).as_py():
+        fixed = [sheetxml.escape_underscores(v) for v in col.filter(like).to_pylist()]
+        col = pc.replace_with_mask(col, like, pa.array(fixed, pa.large_string()))
     odd = pc.match_substring_regex(col, _NOT_XML)
     if pc.any(odd).as_py():
         fixed = [re.sub(_NOT_XML_PY, lambda m: f"_x{ord(m.group()):04X}_", v) for v in col.filter(odd).to_pylist()]

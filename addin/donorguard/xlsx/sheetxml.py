@@ -28,14 +28,21 @@ def col_letter(n: int) -> str:
 
 
 _NOT_PLAIN = "&<> \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # escaped, or white space in ASCII (str.isspace)
+ESCAPE_LIKE = "_x[0-9A-Fa-f]{1,4}_"          # (RE2 too: Arrow finds the texts holding one)
 _ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{1,4}_)")
+
+
+def escape_underscores(text: str) -> str:
+    """Every "_" that begins something a reader takes for an escape ("_x" with one to four hex digits and "_")
+    written "_x005F_", overlapping ones too ("_x0041_x0042_"), so the text reads back as written."""
+    return _ESCAPE_LIKE.sub("_x005F_", text)
 
 
 def escape_text(text: str) -> str:
     """Text as it must stand in a cell's XML: &, < and > escaped, and every "_xHHHH_" in it written
     "_x005F_xHHHH_". Readers (Excel, LibreOffice, calamine) take "_xHHHH_" for the character U+HHHH, so a
     seal that happens to hold one (base64url holds _, x and hex digits) would read back as another text."""
-    return escape(_ESCAPE_LIKE.sub("_x005F_", text), quote=False)
+    return escape(escape_underscores(text), quote=False)
 
 
 def inline_cells(letter: str, rows, texts) -> list:
